@@ -1,0 +1,144 @@
+// Applying one layer's tar entries to the rootfs model, as OCI image-spec layer.md defines a changeset:
+// whiteouts hide lower layers, other entries are added or replace what is there. Metadata only; hostile
+// names are confined or dropped with a warning (policy in path.ts).
+import type { LayerEntry } from '../image/layer-entry.ts';
+import type { Reporter } from '../log.ts';
+import { fromBytePath, type Inode, type Node } from './node.ts';
+import { joinPath, normalisePath, type PathComponents } from './path.ts';
+import { resolveDir, walk } from './tree.ts';
+import { classifyWhiteout } from './whiteout.ts';
+
+export interface ApplyContext {
+  /** The layer's digest, named in every warning. */
+  layer: string;
+  reporter: Reporter;
+}
+
+interface Named {
+  entry: LayerEntry;
+  components: PathComponents;
+}
+
+/**
+ * Apply one layer (its entries in tar order) to `root`, mutating it.
+ *
+ * Whiteouts hide only LOWER layers, wherever they stand in the tar (layer.md: "files that are present in
+ * the same layer as a whiteout file can only be hidden by whiteout files in subsequent layers"), so all of
+ * the layer's whiteouts are applied first, to the tree as it was before the layer, then every other entry
+ * in tar order.
+ */
+export function applyLayer(root: Node, entries: readonly LayerEntry[], ctx: ApplyContext): void {
+  const named: Named[] = [];
+  for (const entry of entries) {
+    const p = normalisePath(entry.name);
+    if (p.ok) named.push({ entry, components: p.components });
+    else drop(ctx, entry, p.reason);
+  }
+  const others: Named[] = [];
+  for (const n of named) {
+    if (!applyWhiteout(root, n, ctx)) others.push(n);
+  }
+  for (const n of others) applyEntry(root, n, ctx);
+}
+
+/** Apply `n` if it is a whiteout (of any kind); false when it is an ordinary entry. */
+function applyWhiteout(root: Node, { entry, components }: Named, ctx: ApplyContext): boolean {
+  const base = components[components.length - 1];
+  if (base === undefined) return false;
+  const w = classifyWhiteout(base);
+  if (w.kind === 'none') return false;
+  if (w.kind === 'ignored') return true;
+  if (w.kind === 'delete' && w.name === '..') {
+    drop(ctx, entry, 'whiteout of ".."');
+    return true;
+  }
+  const dir = resolveDir(root, components.slice(0, -1), false);
+  if (!dir.ok) {
+    // Whiting out something no lower layer has is normal; a path that cannot be a directory is not.
+    if (!dir.missing) drop(ctx, entry, dir.reason);
+    return true;
+  }
+  if (w.kind === 'opaque') dir.node.children!.clear();
+  else dir.node.children!.delete(w.name);
+  return true;
+}
+
+function applyEntry(root: Node, { entry, components }: Named, ctx: ApplyContext): void {
+  const name = components[components.length - 1];
+  if (name === undefined) {
+    if (entry.type !== 'dir') drop(ctx, entry, `the root can only be a directory, not a ${entry.type}`);
+    else root.inode = inodeOf(entry);
+    return;
+  }
+
+  // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
+  let linked: Node | undefined;
+  if (entry.type === 'hardlink') {
+    linked = resolveHardlinkTarget(root, entry, ctx);
+    if (linked === undefined) return;
+  }
+
+  const parent = resolveDir(root, components.slice(0, -1), true);
+  if (!parent.ok) {
+    drop(ctx, entry, parent.reason);
+    return;
+  }
+  const children = parent.node.children!;
+  const existing = children.get(name);
+
+  if (linked !== undefined) {
+    // The same Inode object: a true hardlink. Overwriting either name later puts a new Node there and
+    // never touches this inode, so the other name keeps its content.
+    children.set(name, { inode: linked.inode });
+  } else if (entry.type === 'dir') {
+    // Directory over directory merges: new metadata, lower children kept (dir inodes are never shared).
+    if (existing?.inode.type === 'dir') existing.inode = inodeOf(entry);
+    else children.set(name, { inode: inodeOf(entry), children: new Map() });
+  } else {
+    // Any other type replaces whatever was there, subtree included.
+    children.set(name, { inode: inodeOf(entry) });
+  }
+}
+
+function resolveHardlinkTarget(root: Node, entry: LayerEntry, ctx: ApplyContext): Node | undefined {
+  const target = normalisePath(entry.linkname ?? '');
+  if (!target.ok) {
+    drop(ctx, entry, `hardlink target ${quote(entry.linkname ?? '')}: ${target.reason}`);
+    return undefined;
+  }
+  // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
+  const r = walk(root, target.components, { followLast: false, create: false });
+  if (!r.ok) {
+    drop(ctx, entry, `hardlink target ${quote(joinPath(target.components))}: ${r.reason}`);
+    return undefined;
+  }
+  if (r.node.inode.type === 'dir') {
+    drop(ctx, entry, `hardlink target ${quote(joinPath(r.path))} is a directory`);
+    return undefined;
+  }
+  return r.node;
+}
+
+function inodeOf(e: LayerEntry): Inode {
+  const inode: Inode = {
+    type: e.type === 'hardlink' ? 'file' : e.type,
+    mode: e.mode & 0o7777,
+    uid: e.uid,
+    gid: e.gid,
+    mtime: e.mtime,
+    size: e.type === 'file' ? e.size : 0,
+  };
+  if (e.type === 'file' && e.data !== undefined) inode.data = e.data;
+  if (e.type === 'symlink') inode.target = e.linkname ?? '';
+  if (e.type === 'char' || e.type === 'block') {
+    inode.devMajor = e.devMajor ?? 0;
+    inode.devMinor = e.devMinor ?? 0;
+  }
+  return inode;
+}
+
+const quote = (bytePath: string): string => JSON.stringify(fromBytePath(bytePath));
+
+function drop(ctx: ApplyContext, entry: LayerEntry, reason: string): void {
+  ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${quote(entry.name)}: ${reason}`);
+}
