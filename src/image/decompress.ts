@@ -1,0 +1,147 @@
+// A layer's bytes as an uncompressed tar stream. The compressed stream is always read to its end, so the
+// digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
+// reported whenever the stored bytes are wrong (a decode error on bytes that fail their digest says less).
+import { Duplex, PassThrough, type Readable } from 'node:stream';
+import { createGunzip, createZstdDecompress, type ZstdDecompress as NodeZstd } from 'node:zlib';
+import { InitramfsError, isInitramfsError } from '../errors.ts';
+import { shortDigest } from './digest.ts';
+import type { Layer, LayerCompression } from './types.ts';
+import { ZstdFrameSplitter } from './zstd-frames.ts';
+
+/**
+ * Decodes a stream of concatenated zstd frames (skippable frames dropped), each frame by its own Node
+ * decoder, in order, with backpressure: a paused reader pauses the frame decoder, which stops taking input.
+ */
+export class ZstdMultiFrameDecompress extends Duplex {
+  #splitter = new ZstdFrameSplitter();
+  #frame: NodeZstd | null = null;
+  #frameDone: Promise<void> | null = null;
+
+  override _read(): void {
+    this.#frame?.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#feed(chunk).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    try {
+      this.#splitter.end();
+    } catch (e) {
+      callback(e as Error);
+      return;
+    }
+    this.push(null);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#frame?.destroy();
+    callback(error);
+  }
+
+  async #feed(chunk: Buffer): Promise<void> {
+    for (const ev of this.#splitter.push(chunk)) {
+      if (ev.type === 'frame-start') {
+        this.#startFrame();
+      } else if (ev.type === 'data') {
+        const frame = this.#frame!;
+        if (!frame.write(ev.bytes)) await this.#whenDrained(frame);
+      } else {
+        this.#frame!.end();
+        await this.#frameDone;
+        this.#frame = null;
+        this.#frameDone = null;
+      }
+    }
+  }
+
+  #startFrame(): void {
+    const frame = createZstdDecompress();
+    this.#frame = frame;
+    frame.on('data', (out: Buffer) => {
+      if (!this.push(out)) frame.pause();
+    });
+    this.#frameDone = new Promise<void>((resolve, reject) => {
+      frame.once('end', resolve);
+      frame.once('error', reject);
+    });
+    // The rejection is observed by whoever awaits next (drain or frame end); keep it from being "unhandled".
+    this.#frameDone.catch(() => {});
+  }
+
+  #whenDrained(frame: NodeZstd): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: Error): void => {
+        frame.off('drain', onDrain);
+        frame.off('error', done);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = (): void => done();
+      frame.once('drain', onDrain);
+      frame.once('error', done);
+    });
+  }
+}
+
+function decoderFor(compression: LayerCompression): Duplex {
+  switch (compression) {
+    case 'gzip':
+      return createGunzip();
+    case 'zstd':
+      return new ZstdMultiFrameDecompress();
+    case 'none':
+      return new PassThrough();
+  }
+}
+
+/**
+ * The uncompressed tar of `layer`. The stream ends only after the stored bytes were read to their end and
+ * verified; it errors with the layer's DigestMismatchError when they fail verification (even when decoding
+ * failed first), else with BAD_LAYER naming the layer when they cannot be decoded.
+ */
+export function openLayerTar(layer: Layer): Readable {
+  const src = layer.open();
+  const decoder = decoderFor(layer.compression);
+  const out = new PassThrough();
+  let failed = false;
+
+  const fail = (err: Error): void => {
+    if (failed) return;
+    failed = true;
+    decoder.destroy();
+    out.destroy(err);
+  };
+
+  src.on('error', (err) => {
+    // The stored bytes are wrong or unreadable: that outranks whatever the decoder said about them.
+    fail(isInitramfsError(err) ? err : new InitramfsError('IO', `layer ${layer.digest}: ${err.message}`, { cause: err }));
+  });
+
+  decoder.on('error', (err) => {
+    if (failed) return;
+    const bad = new InitramfsError(
+      'BAD_LAYER',
+      `layer ${shortDigest(layer.digest)}: ${layer.compression} stream is corrupt or truncated (${err.message})`,
+      { cause: err },
+    );
+    if (src.readableEnded) {
+      fail(bad);
+      return;
+    }
+    // Keep reading the stored bytes to their end: if they fail their digest, that is the error to report.
+    src.unpipe(decoder);
+    src.on('end', () => fail(bad));
+    src.resume();
+  });
+
+  // A consumer that gives up early must not leave the blob's file open.
+  out.once('close', () => {
+    if (!src.readableEnded) src.destroy();
+  });
+  src.pipe(decoder);
+  decoder.pipe(out);
+  return out;
+}
