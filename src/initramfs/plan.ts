@@ -1,0 +1,191 @@
+// The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records, cut into
+// self-contained segments (each its own cpio archive with its own TRAILER!!!). Everything that decides
+// the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped mtimes,
+// which record of a hardlink group carries the data, and where segments end.
+import { InitramfsError } from '../errors.ts';
+import type { DataRef, Inode, Node } from '../rootfs/node.ts';
+import { checkEntry, recordSize, TRAILER_SIZE, TYPE_BITS, type NewcEntry } from './newc.ts';
+
+/**
+ * Uncompressed size at which a segment is closed. Fixed (never derived from the machine) so the segment
+ * boundaries, and therefore the compressed bytes, are the same everywhere.
+ */
+export const SEGMENT_TARGET = 16 << 20;
+
+/** Where a record's data comes from: nothing, a symlink's target, or a regular file's bytes. */
+export type RecordData =
+  | { kind: 'none' }
+  | { kind: 'target'; bytes: Buffer }
+  | { kind: 'file'; ref: DataRef };
+
+export interface PlannedRecord {
+  /** The header fields and name exactly as they will be encoded. */
+  entry: NewcEntry;
+  data: RecordData;
+}
+
+/** One self-contained cpio archive: its records, then a TRAILER!!!. */
+export interface Segment {
+  records: PlannedRecord[];
+  /** Uncompressed bytes of the segment, trailer included. */
+  size: number;
+}
+
+export interface ArchivePlan {
+  segments: Segment[];
+  /** Records, trailers excluded. */
+  entries: number;
+  /** Total uncompressed cpio bytes over all segments. */
+  uncompressedSize: number;
+}
+
+export interface PlanOptions {
+  /** Clamp every mtime to min(mtime, sourceDateEpoch). */
+  sourceDateEpoch?: number | undefined;
+  /** Segment size target; defaults to SEGMENT_TARGET. For tests and benchmarks. */
+  segmentTarget?: number | undefined;
+}
+
+/** One name met in the depth-first walk. */
+interface Visit {
+  path: string;
+  node: Node;
+}
+
+/**
+ * Hardlink groups are only formed for types the kernel links (regular files, devices, fifos): the kernel
+ * never links symlinks, so symlinks sharing an Inode are written as independent symlinks.
+ */
+const linkable = (inode: Inode): boolean => inode.type !== 'dir' && inode.type !== 'symlink';
+
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Depth-first, parents before children, children in byte order of their names. The root is ".". */
+const walk = (root: Node): Visit[] => {
+  const out: Visit[] = [];
+  const visit = (path: string, node: Node): void => {
+    out.push({ path, node });
+    if (!node.children) return;
+    const names = [...node.children.keys()].sort(byteOrder);
+    for (const name of names) visit(path === '.' ? name : `${path}/${name}`, node.children.get(name)!);
+  };
+  visit('.', root);
+  return out;
+};
+
+const checkPositiveInt = (what: string, value: number): void => {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new InitramfsError('USAGE', `${what} must be a positive integer, got ${value}`);
+  }
+};
+
+/**
+ * Plans the archive for `root` (a directory). Throws InitramfsError('ARCHIVE_LIMIT') for an entry newc
+ * cannot hold, before anything is written.
+ */
+export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan => {
+  if (root.inode.type !== 'dir' || !root.children) throw new Error('planArchive: the root must be a directory');
+  const epoch = options.sourceDateEpoch;
+  if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) {
+    throw new InitramfsError('USAGE', `SOURCE_DATE_EPOCH must be a non-negative integer, got ${epoch}`);
+  }
+  const target = options.segmentTarget ?? SEGMENT_TARGET;
+  checkPositiveInt('segment target', target);
+
+  const visits = walk(root);
+
+  // Number of names per linkable inode, and the index of its last name: the group is emitted there.
+  const names = new Map<Inode, number>();
+  const lastIndex = new Map<Inode, number>();
+  visits.forEach(({ node }, i) => {
+    if (!linkable(node.inode)) return;
+    names.set(node.inode, (names.get(node.inode) ?? 0) + 1);
+    lastIndex.set(node.inode, i);
+  });
+
+  const mtimeOf = (inode: Inode): number => (epoch === undefined ? inode.mtime : Math.min(inode.mtime, epoch));
+
+  const makeRecord = (visit: Visit, ino: number, nlink: number, withData: boolean): PlannedRecord => {
+    const { inode } = visit.node;
+    let filesize = 0;
+    let data: RecordData = { kind: 'none' };
+    if (inode.type === 'symlink') {
+      if (inode.target === undefined) throw new Error(`planArchive: symlink ${visit.path} has no target`);
+      const bytes = Buffer.from(inode.target, 'latin1');
+      filesize = bytes.length;
+      data = { kind: 'target', bytes };
+    } else if (inode.type === 'file' && withData && inode.size > 0) {
+      if (!inode.data) throw new Error(`planArchive: file ${visit.path} has ${inode.size} bytes but no data`);
+      if (inode.data.kind === 'bytes' && inode.data.bytes.length !== inode.size) {
+        throw new Error(`planArchive: file ${visit.path} has ${inode.data.bytes.length} bytes, inode says ${inode.size}`);
+      }
+      filesize = inode.size;
+      data = { kind: 'file', ref: inode.data };
+    }
+    const isDev = inode.type === 'char' || inode.type === 'block';
+    const entry: NewcEntry = {
+      name: visit.path,
+      ino,
+      mode: TYPE_BITS[inode.type] | (inode.mode & 0o7777),
+      uid: inode.uid,
+      gid: inode.gid,
+      nlink,
+      mtime: mtimeOf(inode),
+      filesize,
+      devmajor: 0,
+      devminor: 0,
+      rdevmajor: isDev ? (inode.devMajor ?? 0) : 0,
+      rdevminor: isDev ? (inode.devMinor ?? 0) : 0,
+    };
+    checkEntry(entry);
+    return { entry, data };
+  };
+
+  // Emission units: a single record, or a whole hardlink group that must stay in one segment.
+  const units: PlannedRecord[][] = [];
+  const pendingGroups = new Map<Inode, Visit[]>();
+  let nextIno = 1;
+  visits.forEach((visit, i) => {
+    const { inode } = visit.node;
+    const count = names.get(inode) ?? 1;
+    if (count === 1) {
+      const nlink =
+        inode.type === 'dir'
+          ? 2 + [...(visit.node.children?.values() ?? [])].filter((c) => c.inode.type === 'dir').length
+          : 1;
+      units.push([makeRecord(visit, nextIno++, nlink, true)]);
+      return;
+    }
+    const group = pendingGroups.get(inode) ?? [];
+    group.push(visit);
+    if (lastIndex.get(inode) !== i) {
+      pendingGroups.set(inode, group);
+      return;
+    }
+    pendingGroups.delete(inode);
+    const ino = nextIno++;
+    // GNU cpio convention: the data rides on the last name; the kernel links the earlier ones to it.
+    units.push(group.map((v, k) => makeRecord(v, ino, count, k === group.length - 1)));
+  });
+
+  const segments: Segment[] = [];
+  let current: PlannedRecord[] = [];
+  let currentSize = 0;
+  const close = (): void => {
+    segments.push({ records: current, size: currentSize + TRAILER_SIZE });
+    current = [];
+    currentSize = 0;
+  };
+  let entries = 0;
+  for (const unit of units) {
+    for (const record of unit) {
+      current.push(record);
+      currentSize += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
+      entries++;
+    }
+    if (currentSize >= target) close();
+  }
+  if (current.length > 0 || segments.length === 0) close();
+
+  return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
+};

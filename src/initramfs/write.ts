@@ -1,0 +1,333 @@
+// Writes the initramfs: plan → newc records with their file data → one cpio archive per segment →
+// compressed concurrently → appended in order to a temporary file beside the output, hashed as written,
+// fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
+// either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
+import { createHash } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { InitramfsError, isInitramfsError } from '../errors.ts';
+import { tempNameFor } from '../fs-atomic.ts';
+import type { Reporter } from '../log.ts';
+import { fromBytePath, type DataRef, type Node } from '../rootfs/node.ts';
+import { compressSegment, compressStream, resolveLevel, type Compression } from './compress.ts';
+import { encodeHeader, encodeTrailer, pad4 } from './newc.ts';
+import { planArchive, SEGMENT_TARGET, type PlannedRecord, type Segment } from './plan.ts';
+
+export interface WriteOptions {
+  /** Final path of the archive. */
+  output: string;
+  compression: Compression;
+  /** Defaults to the method's default level. */
+  level?: number | undefined;
+  /** Clamp every mtime to this (seconds since the epoch). */
+  sourceDateEpoch?: number | undefined;
+  reporter?: Reporter | undefined;
+  /** Segment size target; defaults to SEGMENT_TARGET. For tests and benchmarks: it changes the bytes. */
+  segmentTarget?: number | undefined;
+  /** Segments compressed at once; defaults to cores + 1. Never changes the bytes. */
+  concurrency?: number | undefined;
+}
+
+export interface ArchiveResult {
+  /** sha256 of the written file, `sha256:<hex>`. */
+  digest: string;
+  /** Bytes written (compressed). */
+  size: number;
+  /** The compression level used (the default when none was given); null for 'none'. */
+  level: number | null;
+  /** Records, trailers excluded. */
+  entries: number;
+  /** Total cpio bytes before compression. */
+  uncompressedSize: number;
+}
+
+/** Read and write size for streamed segments (memory per streamed segment; the bytes do not depend on it). */
+const STREAM_CHUNK = 1 << 20;
+
+/**
+ * A segment bigger than this many segment targets (it holds a huge file) is streamed through the
+ * compressor instead of being assembled in memory, so memory stays at a few segments. Both paths give
+ * the same bytes (see compressStream); this only bounds memory.
+ */
+const IN_MEMORY_FACTOR = 2;
+
+const ZERO_PAD = Buffer.alloc(4);
+
+const ioError = (what: string, e: unknown): InitramfsError =>
+  isInitramfsError(e) ? e : new InitramfsError('IO', `${what}: ${(e as Error).message}`, { cause: e });
+
+/** Reads a regular file's bytes from wherever the model says they are, in pieces at any position. */
+interface DataReader {
+  read(target: Buffer, targetOffset: number, position: number, length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const openHost = async (path: string, hostPath: string, size: number): Promise<DataReader> => {
+  const fail = (why: string, cause?: unknown): InitramfsError =>
+    new InitramfsError('INJECT_SOURCE', `${fromBytePath(path)}: cannot read ${hostPath}: ${why}`, { cause });
+  let fh: FileHandle;
+  try {
+    fh = await open(hostPath, 'r');
+  } catch (e) {
+    throw fail((e as Error).message, e);
+  }
+  const checkSize = async (): Promise<void> => {
+    const now = (await fh.stat()).size;
+    if (now !== size) throw fail(`its size changed from ${size} to ${now} bytes since it was planned`);
+  };
+  try {
+    await checkSize();
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  return {
+    async read(target, targetOffset, position, length) {
+      let done = 0;
+      while (done < length) {
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await fh.read(target, targetOffset + done, length - done, position + done));
+        } catch (e) {
+          throw fail((e as Error).message, e);
+        }
+        if (bytesRead === 0) throw fail(`it ended at ${position + done} bytes, expected ${size}`);
+        done += bytesRead;
+      }
+    },
+    async close() {
+      try {
+        // A file that grew while being read would otherwise be silently cut.
+        await checkSize();
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+};
+
+const openData = async (path: string, ref: DataRef, size: number): Promise<DataReader> => {
+  switch (ref.kind) {
+    case 'host':
+      return openHost(path, ref.path, size);
+    case 'spool':
+      return {
+        read: async (target, targetOffset, position, length) =>
+          ref.spool.readInto(target, targetOffset, ref.offset + position, length),
+        close: async () => {},
+      };
+    case 'bytes':
+      return {
+        read: async (target, targetOffset, position, length) => {
+          target.set(ref.bytes.subarray(position, position + length), targetOffset);
+        },
+        close: async () => {},
+      };
+  }
+};
+
+/**
+ * Assembles a whole segment (its records with their data, then the trailer) in one buffer: the
+ * uncompressed cpio archive the segment stands for.
+ */
+export const assembleSegment = async (segment: Segment): Promise<Buffer> => {
+  // Zero-filled: every padding byte must be 0 for the bytes to be reproducible.
+  const buf = Buffer.alloc(segment.size);
+  let at = 0;
+  for (const record of segment.records) {
+    const header = encodeHeader(record.entry);
+    header.copy(buf, at);
+    at += header.length;
+    const { data, entry } = record;
+    if (data.kind === 'target') data.bytes.copy(buf, at);
+    if (data.kind === 'file') {
+      const reader = await openData(entry.name, data.ref, entry.filesize);
+      try {
+        await reader.read(buf, at, 0, entry.filesize);
+      } finally {
+        await reader.close();
+      }
+    }
+    at += entry.filesize + pad4(entry.filesize);
+  }
+  const trailer = encodeTrailer();
+  trailer.copy(buf, at);
+  at += trailer.length;
+  if (at !== segment.size) throw new Error(`archive: segment assembled to ${at} bytes, planned ${segment.size}`);
+  return buf;
+};
+
+/** The bytes of one record in fixed-size pieces, for streamed segments. */
+async function* recordChunks(record: PlannedRecord): AsyncGenerator<Buffer> {
+  const { entry, data } = record;
+  yield encodeHeader(entry);
+  if (data.kind === 'target') yield data.bytes;
+  if (data.kind === 'file') {
+    const reader = await openData(entry.name, data.ref, entry.filesize);
+    try {
+      for (let pos = 0; pos < entry.filesize; pos += STREAM_CHUNK) {
+        const chunk = Buffer.alloc(Math.min(STREAM_CHUNK, entry.filesize - pos));
+        await reader.read(chunk, 0, pos, chunk.length);
+        yield chunk;
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+  const pad = pad4(entry.filesize);
+  if (pad > 0) yield ZERO_PAD.subarray(0, pad);
+}
+
+async function* segmentChunks(segment: Segment): AsyncGenerator<Buffer> {
+  for (const record of segment.records) yield* recordChunks(record);
+  yield encodeTrailer();
+}
+
+/** The temporary output: appends in order, hashing and counting what it writes. */
+class Sink {
+  readonly #fh: FileHandle;
+  readonly #hash = createHash('sha256');
+  size = 0;
+
+  constructor(fh: FileHandle) {
+    this.#fh = fh;
+  }
+
+  async write(buf: Buffer): Promise<void> {
+    this.#hash.update(buf);
+    let done = 0;
+    try {
+      while (done < buf.length) done += (await this.#fh.write(buf, done, buf.length - done)).bytesWritten;
+    } catch (e) {
+      throw ioError('cannot write the archive', e);
+    }
+    this.size += buf.length;
+  }
+
+  digest(): string {
+    return `sha256:${this.#hash.digest('hex')}`;
+  }
+}
+
+/**
+ * Joins small pieces (headers, padding, small files) into writes of about `size` bytes: fewer round trips
+ * to the threadpool. The compressed bytes do not depend on how the input is split, so this is free.
+ */
+async function* coalesce(chunks: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let held = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    held += chunk.length;
+    if (held >= size) {
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, held);
+      parts = [];
+      held = 0;
+    }
+  }
+  if (held > 0) yield Buffer.concat(parts, held);
+}
+
+/** Streams one oversized segment through its compressor straight into the sink, reporting input fed. */
+const streamSegment = async (
+  segment: Segment,
+  compression: Compression,
+  level: number,
+  sink: Sink,
+  onInput: (bytes: number) => void,
+): Promise<void> => {
+  async function* input(): AsyncGenerator<Buffer> {
+    for await (const chunk of coalesce(segmentChunks(segment), STREAM_CHUNK)) {
+      yield chunk;
+      onInput(chunk.length);
+    }
+  }
+  if (compression === 'none') {
+    for await (const chunk of input()) await sink.write(chunk);
+    return;
+  }
+  await compressStream(input(), compression, level, segment.size, (chunk) => sink.write(chunk));
+};
+
+/**
+ * Writes the initramfs for `root` to `options.output` and returns its digest and sizes. The bytes depend
+ * only on the tree and the options that shape them (compression, level, sourceDateEpoch, segmentTarget).
+ */
+export const writeArchive = async (root: Node, options: WriteOptions): Promise<ArchiveResult> => {
+  const { compression, reporter } = options;
+  const level = resolveLevel(compression, options.level);
+  const segmentTarget = options.segmentTarget ?? SEGMENT_TARGET;
+  const concurrency = options.concurrency ?? availableParallelism() + 1;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new InitramfsError('USAGE', `concurrency must be a positive integer, got ${concurrency}`);
+  }
+  const plan = planArchive(root, { sourceDateEpoch: options.sourceDateEpoch, segmentTarget });
+  const inMemoryLimit = IN_MEMORY_FACTOR * segmentTarget;
+
+  const output = resolve(options.output);
+  const temp = tempNameFor(output);
+  reporter?.stage(
+    'archive',
+    `writing ${plan.entries} entries in ${plan.segments.length} segment(s), ${compression}${compression === 'none' ? '' : ` level ${level}`}`,
+    plan.uncompressedSize,
+  );
+
+  let fh: FileHandle | undefined;
+  try {
+    try {
+      fh = await open(temp, 'wx', 0o644);
+    } catch (e) {
+      throw ioError(`cannot create ${temp}`, e);
+    }
+    const sink = new Sink(fh);
+    let doneBytes = 0;
+    const inflight: { compressed: Promise<Buffer>; rawSize: number }[] = [];
+    const writeOldest = async (): Promise<void> => {
+      const next = inflight.shift()!;
+      await sink.write(await next.compressed);
+      doneBytes += next.rawSize;
+      reporter?.progress('archive', doneBytes);
+    };
+
+    for (const segment of plan.segments) {
+      if (segment.size > inMemoryLimit) {
+        while (inflight.length > 0) await writeOldest();
+        await streamSegment(segment, compression, level, sink, (bytes) => {
+          doneBytes += bytes;
+          reporter?.progress('archive', doneBytes);
+        });
+        continue;
+      }
+      const raw = await assembleSegment(segment);
+      const compressed = compressSegment(raw, compression, level);
+      // Handled here so a failure is not "unhandled" while we wait on an older segment; awaited in order.
+      compressed.catch(() => {});
+      inflight.push({ compressed, rawSize: segment.size });
+      while (inflight.length >= concurrency) await writeOldest();
+    }
+    while (inflight.length > 0) await writeOldest();
+
+    try {
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      await rename(temp, output);
+    } catch (e) {
+      throw ioError(`cannot write ${output}`, e);
+    }
+    const result: ArchiveResult = {
+      digest: sink.digest(),
+      size: sink.size,
+      level: compression === 'none' ? null : level,
+      entries: plan.entries,
+      uncompressedSize: plan.uncompressedSize,
+    };
+    reporter?.done('archive', `${options.output}: ${result.size} bytes (${plan.uncompressedSize} uncompressed), ${result.digest}`);
+    return result;
+  } catch (e) {
+    await fh?.close().catch(() => {});
+    await rm(temp, { force: true }).catch(() => {});
+    throw e;
+  }
+};

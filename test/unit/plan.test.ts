@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { InitramfsError } from '../../src/errors.ts';
+import { decodeNewc, recordSize, TRAILER_NAME, TRAILER_SIZE, TYPE_BITS } from '../../src/initramfs/newc.ts';
+import { planArchive, type ArchivePlan, type PlannedRecord } from '../../src/initramfs/plan.ts';
+import { assembleSegment } from '../../src/initramfs/write.ts';
+import type { Inode, Node } from '../../src/rootfs/node.ts';
+
+const fileInode = (content: string | Buffer, over: Partial<Inode> = {}): Inode => {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  return { type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 1000, size: bytes.length, data: { kind: 'bytes', bytes }, ...over };
+};
+const node = (inode: Inode): Node => ({ inode });
+const file = (content: string | Buffer, over: Partial<Inode> = {}): Node => node(fileInode(content, over));
+const dir = (children: Record<string, Node>, over: Partial<Inode> = {}): Node => ({
+  inode: { type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 1000, size: 0, ...over },
+  children: new Map(Object.entries(children)),
+});
+const symlink = (target: string): Node => node({ type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 1000, size: 0, target });
+
+const records = (plan: ArchivePlan): PlannedRecord[] => plan.segments.flatMap((s) => s.records);
+const names = (plan: ArchivePlan): string[] => records(plan).map((r) => r.entry.name);
+const byName = (plan: ArchivePlan, name: string): PlannedRecord => {
+  const r = records(plan).find((x) => x.entry.name === name);
+  if (!r) throw new Error(`no record ${name}`);
+  return r;
+};
+
+describe('archive plan order', () => {
+  it('emits the root as "." first, then depth-first with children in byte order', () => {
+    const root = dir({
+      // latin1 byte strings: 'B' 0x42 < 'a' 0x61 < 'ä' 0xE4
+      '\xe4': file('umlaut'),
+      a: dir({ z: file('z'), b: file('b') }),
+      B: file('B'),
+      'a-b': file('dash'), // '-' 0x2D sorts after "a" itself, and "a"'s subtree comes before it
+    });
+    expect(names(planArchive(root))).toEqual(['.', 'B', 'a', 'a/b', 'a/z', 'a-b', '\xe4']);
+  });
+
+  it('puts every directory before anything inside it', () => {
+    const root = dir({ usr: dir({ lib: dir({ x: dir({ deep: file('d') }) }), bin: dir({ sh: file('sh') }) }) });
+    const order = names(planArchive(root));
+    for (const [i, name] of order.entries()) {
+      const parent = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '.';
+      if (name !== '.') expect(order.indexOf(parent)).toBeLessThan(i);
+    }
+  });
+
+  it('hands out inode numbers from 1 in emission order, the same whatever order the tree was built in', () => {
+    const build = (reverse: boolean): Node => {
+      const entries: [string, Node][] = [
+        ['etc', dir({ passwd: file('root:x:0:0') })],
+        ['bin', dir({ sh: file('#!'), ls: file('ls') })],
+        ['init', file('init')],
+      ];
+      return dir(Object.fromEntries(reverse ? entries.reverse() : entries));
+    };
+    const a = planArchive(build(false));
+    const b = planArchive(build(true));
+    expect(records(a).map((r) => r.entry)).toEqual(records(b).map((r) => r.entry));
+    expect(names(a)).toEqual(['.', 'bin', 'bin/ls', 'bin/sh', 'etc', 'etc/passwd', 'init']);
+    expect(records(a).map((r) => r.entry.ino)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('archive plan metadata', () => {
+  it('gives a directory nlink 2 + its subdirectories and other types nlink 1', () => {
+    const plan = planArchive(dir({ a: dir({}), b: dir({ c: dir({}) }), f: file('x'), l: symlink('/f') }));
+    expect(byName(plan, '.').entry.nlink).toBe(4);
+    expect(byName(plan, 'a').entry.nlink).toBe(2);
+    expect(byName(plan, 'b').entry.nlink).toBe(3);
+    expect(byName(plan, 'f').entry.nlink).toBe(1);
+    expect(byName(plan, 'l').entry.nlink).toBe(1);
+  });
+
+  it('encodes type and permission bits (setuid, setgid, sticky), owners, devices and symlink targets', () => {
+    const dev = (type: 'char' | 'block', major: number, minor: number): Node =>
+      node({ type, mode: 0o660, uid: 0, gid: 6, mtime: 1, size: 0, devMajor: major, devMinor: minor });
+    const plan = planArchive(
+      dir({
+        su: file('x', { mode: 0o4755, uid: 1000, gid: 1000 }),
+        sg: file('x', { mode: 0o2755 }),
+        tmp: dir({}, { mode: 0o1777 }),
+        null: dev('char', 1, 3),
+        vda: dev('block', 254, 0),
+        fifo: node({ type: 'fifo', mode: 0o600, uid: 0, gid: 0, mtime: 1, size: 0 }),
+        sh: symlink('/bin/busybox'),
+      }),
+    );
+    expect(byName(plan, 'su').entry).toMatchObject({ mode: TYPE_BITS.file | 0o4755, uid: 1000, gid: 1000 });
+    expect(byName(plan, 'sg').entry.mode).toBe(TYPE_BITS.file | 0o2755);
+    expect(byName(plan, 'tmp').entry.mode).toBe(TYPE_BITS.dir | 0o1777);
+    expect(byName(plan, 'null').entry).toMatchObject({ mode: TYPE_BITS.char | 0o660, rdevmajor: 1, rdevminor: 3, filesize: 0 });
+    expect(byName(plan, 'vda').entry).toMatchObject({ mode: TYPE_BITS.block | 0o660, rdevmajor: 254, rdevminor: 0 });
+    expect(byName(plan, 'fifo').entry.mode).toBe(TYPE_BITS.fifo | 0o600);
+    const sh = byName(plan, 'sh');
+    expect(sh.entry).toMatchObject({ mode: TYPE_BITS.symlink | 0o777, filesize: '/bin/busybox'.length });
+    expect(sh.data).toEqual({ kind: 'target', bytes: Buffer.from('/bin/busybox') });
+  });
+
+  it('clamps every mtime to SOURCE_DATE_EPOCH and keeps older ones', () => {
+    const root = dir({ old: file('o', { mtime: 500 }), new: file('n', { mtime: 5000 }), d: dir({}, { mtime: 9999 }) }, { mtime: 2000 });
+    const plan = planArchive(root, { sourceDateEpoch: 1500 });
+    expect(records(plan).map((r) => [r.entry.name, r.entry.mtime])).toEqual([
+      ['.', 1500],
+      ['d', 1500],
+      ['new', 1500],
+      ['old', 500],
+    ]);
+    expect(byName(planArchive(root), 'new').entry.mtime).toBe(5000);
+  });
+
+  it('rejects a bad SOURCE_DATE_EPOCH as USAGE', () => {
+    expect(() => planArchive(dir({}), { sourceDateEpoch: -1 })).toThrow(InitramfsError);
+    expect(() => planArchive(dir({}), { sourceDateEpoch: 1.5 })).toThrow(/SOURCE_DATE_EPOCH/);
+  });
+
+  it('fails before writing anything when an entry exceeds newc, naming the path', () => {
+    const huge: Inode = { type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 0, size: 2 ** 32, data: { kind: 'host', path: '/nonexistent' } };
+    expect(() => planArchive(dir({ var: dir({ 'disk.img': node(huge) }) }))).toThrow(
+      expect.objectContaining({ code: 'ARCHIVE_LIMIT', message: expect.stringContaining('var/disk.img') }),
+    );
+  });
+});
+
+describe('hardlinks in the plan', () => {
+  it('emits a group consecutively at its last name, with one ino, nlink = names, data on the last only', () => {
+    const shared = fileInode('busybox binary');
+    const root = dir({
+      bin: dir({ sh: node(shared), ls: node(shared) }),
+      etc: dir({ motd: file('hi') }),
+      sbin: dir({ init: node(shared) }),
+      zz: file('after'),
+    });
+    const plan = planArchive(root);
+    expect(names(plan)).toEqual(['.', 'bin', 'etc', 'etc/motd', 'sbin', 'bin/ls', 'bin/sh', 'sbin/init', 'zz']);
+    const group = ['bin/ls', 'bin/sh', 'sbin/init'].map((n) => byName(plan, n));
+    expect(new Set(group.map((r) => r.entry.ino)).size).toBe(1);
+    expect(group.map((r) => r.entry.nlink)).toEqual([3, 3, 3]);
+    expect(group.map((r) => r.entry.filesize)).toEqual([0, 0, 'busybox binary'.length]);
+    expect(group.map((r) => r.data.kind)).toEqual(['none', 'none', 'file']);
+    // Inode numbers stay sequential in emission order.
+    expect(records(plan).map((r) => r.entry.ino)).toEqual([1, 2, 3, 4, 5, 6, 6, 6, 7]);
+  });
+
+  it('still comes after all its parents when a name is in a directory emitted late', () => {
+    const shared = fileInode('lib');
+    const root = dir({
+      a: dir({ lib: node(shared) }),
+      m: file('m'),
+      z: dir({ deep: dir({ er: dir({ lib: node(shared) }) }) }),
+    });
+    const order = names(planArchive(root));
+    expect(order).toEqual(['.', 'a', 'm', 'z', 'z/deep', 'z/deep/er', 'a/lib', 'z/deep/er/lib']);
+  });
+
+  it('links devices and fifos like files, but writes symlinks that share an inode as separate symlinks', () => {
+    const tty: Inode = { type: 'char', mode: 0o666, uid: 0, gid: 0, mtime: 0, size: 0, devMajor: 5, devMinor: 0 };
+    const link: Inode = { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: 'busybox' };
+    const plan = planArchive(dir({ tty: node(tty), console: node(tty), l1: node(link), l2: node(link) }));
+    expect(byName(plan, 'console').entry.ino).toBe(byName(plan, 'tty').entry.ino);
+    expect(byName(plan, 'tty').entry.nlink).toBe(2);
+    // The kernel never links symlinks: each name needs its own target.
+    expect(byName(plan, 'l1').entry.ino).not.toBe(byName(plan, 'l2').entry.ino);
+    expect([byName(plan, 'l1'), byName(plan, 'l2')].map((r) => [r.entry.nlink, r.entry.filesize])).toEqual([
+      [1, 7],
+      [1, 7],
+    ]);
+  });
+});
+
+describe('segments', () => {
+  const sizeOf = (r: PlannedRecord): number => recordSize(Buffer.byteLength(r.entry.name, 'latin1'), r.entry.filesize);
+
+  it('closes a segment as soon as its records reach the target, each with its own trailer', () => {
+    const children: Record<string, Node> = {};
+    for (let i = 0; i < 40; i++) children[`f${String(i).padStart(2, '0')}`] = file(Buffer.alloc(100 + i, i));
+    const target = 1000;
+    const plan = planArchive(dir(children), { segmentTarget: target });
+    expect(plan.segments.length).toBeGreaterThan(3);
+    for (const [i, seg] of plan.segments.entries()) {
+      const recordBytes = seg.records.reduce((n, r) => n + sizeOf(r), 0);
+      expect(seg.size).toBe(recordBytes + TRAILER_SIZE);
+      const last = i === plan.segments.length - 1;
+      if (!last) {
+        expect(recordBytes).toBeGreaterThanOrEqual(target);
+        // "As soon as": without its last record the segment was still under the target.
+        expect(recordBytes - sizeOf(seg.records.at(-1)!)).toBeLessThan(target);
+      }
+    }
+    expect(plan.uncompressedSize).toBe(plan.segments.reduce((n, s) => n + s.size, 0));
+    expect(plan.entries).toBe(41);
+  });
+
+  it('never cuts inside a hardlink group', () => {
+    const shared = fileInode(Buffer.alloc(300, 1));
+    const children: Record<string, Node> = {};
+    for (let i = 0; i < 10; i++) children[`h${i}`] = node(shared);
+    children['a'] = file(Buffer.alloc(50));
+    const plan = planArchive(dir(children), { segmentTarget: 200 });
+    const withGroup = plan.segments.filter((s) => s.records.some((r) => r.entry.name.startsWith('h')));
+    expect(withGroup).toHaveLength(1);
+    expect(withGroup[0]!.records.filter((r) => r.entry.name.startsWith('h'))).toHaveLength(10);
+    // The small records before it did reach the target, so a cut happened before the group.
+    expect(plan.segments.length).toBeGreaterThan(1);
+  });
+
+  it('decodes back to the planned records, one trailer per segment', async () => {
+    const root = dir({ a: file('alpha'), b: dir({ c: file('gamma!') }), l: symlink('/a') });
+    const plan = planArchive(root, { segmentTarget: 256 });
+    const bytes = Buffer.concat(await Promise.all(plan.segments.map((s) => assembleSegment(s))));
+    expect(bytes.length).toBe(plan.uncompressedSize);
+    const decoded = decodeNewc(bytes);
+    expect(decoded.filter((r) => r.name === TRAILER_NAME)).toHaveLength(plan.segments.length);
+    const files = decoded.filter((r) => r.name !== TRAILER_NAME);
+    expect(files.map(({ data: _d, ...e }) => e)).toEqual(records(plan).map((r) => r.entry));
+    expect(files.find((r) => r.name === 'b/c')!.data.toString()).toBe('gamma!');
+    expect(files.find((r) => r.name === 'l')!.data.toString()).toBe('/a');
+  });
+});
