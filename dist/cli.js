@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
@@ -4968,7 +4969,7 @@ function addLength (str) {
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 exports.extract = __nccwpck_require__(763)
-/* unused reexport */ __nccwpck_require__(861)
+exports.pack = __nccwpck_require__(861)
 
 
 /***/ }),
@@ -5556,6 +5557,13 @@ function trailingBytesSeen(data) {
 
 /***/ }),
 
+/***/ 565:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__.p + "93c89f0fc2e37e13bd21.js?../package.json";
+
+/***/ }),
+
 /***/ 434:
 /***/ ((module) => {
 
@@ -5567,6 +5575,3726 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 75:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 340:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j: () => (/* binding */ build)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./build/image/source.js + 5 modules
+var image_source = __nccwpck_require__(54);
+// EXTERNAL MODULE: ./build/image/platform.js
+var image_platform = __nccwpck_require__(847);
+// EXTERNAL MODULE: ./build/image/types.js
+var types = __nccwpck_require__(107);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(118);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __nccwpck_require__(473);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(75);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(522);
+// EXTERNAL MODULE: ./build/image/digest.js
+var digest = __nccwpck_require__(436);
+;// CONCATENATED MODULE: ./build/image/zstd-frames.js
+// A streaming splitter for the zstd frame format (RFC 8878 §3.1): finds where each frame starts and ends
+// so every frame can go to its own decoder (Node's zstd decoder stops after the first frame), and drops
+// skippable frames. It only walks headers and block sizes; it never decodes block contents.
+/** Little-endian magic of a zstd frame (bytes 28 b5 2f fd). */
+const ZSTD_MAGIC = 0xfd2fb528;
+/** Skippable frames use any magic 0x184D2A50..0x184D2A5F. */
+const SKIPPABLE_MASK = 0xfffffff0;
+const SKIPPABLE_MAGIC = 0x184d2a50;
+// Frame_Header_Descriptor bits.
+const FHD_FCS_FLAG_SHIFT = 6;
+const FHD_SINGLE_SEGMENT = 0x20;
+const FHD_RESERVED = 0x08;
+const FHD_CHECKSUM = 0x04;
+const FHD_DICT_ID_FLAG = 0x03;
+const DICT_ID_SIZES = [0, 1, 2, 4];
+const FCS_SIZES = [0, 2, 4, 8];
+const BLOCK_HEADER_SIZE = 3;
+const BLOCK_TYPE_RAW = 0;
+const BLOCK_TYPE_RLE = 1;
+const BLOCK_TYPE_COMPRESSED = 2;
+const CHECKSUM_SIZE = 4;
+/** The largest block the format allows (Block_Maximum_Size ≤ 128 KiB). */
+const BLOCK_MAX = 128 << 10;
+/** Thrown for bytes that are not a sequence of zstd frames; `offset` is where in the stream. */
+class ZstdFormatError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(`${message} at byte ${offset}`);
+        this.name = 'ZstdFormatError';
+        this.offset = offset;
+    }
+}
+/**
+ * Incremental splitter: push() chunks as they arrive, get back the events they complete; end() when the
+ * input ends (throws if it ends inside a frame). Data events reference the pushed chunk where possible.
+ */
+class ZstdFrameSplitter {
+    #state = { s: 'magic' };
+    /** Bytes of a fixed-size field collected across chunk boundaries. */
+    #field = new Uint8Array(16);
+    #fieldHave = 0;
+    #fieldNeed = 4;
+    #checksum = false;
+    #offset = 0;
+    push(chunk) {
+        const events = [];
+        let i = 0;
+        while (i < chunk.length) {
+            const st = this.#state;
+            if (st.s === 'skip-payload' || st.s === 'block-body') {
+                const n = Math.min(st.left, chunk.length - i);
+                if (st.s === 'block-body')
+                    events.push({ type: 'data', bytes: chunk.subarray(i, i + n) });
+                i += n;
+                this.#offset += n;
+                st.left -= n;
+                if (st.left === 0)
+                    this.#afterBody(st, events);
+                continue;
+            }
+            const n = Math.min(this.#fieldNeed - this.#fieldHave, chunk.length - i);
+            this.#field.set(chunk.subarray(i, i + n), this.#fieldHave);
+            this.#fieldHave += n;
+            i += n;
+            this.#offset += n;
+            if (this.#fieldHave === this.#fieldNeed)
+                this.#onField(events);
+        }
+        return events;
+    }
+    /** The input ended: throws ZstdFormatError unless it ended between frames. */
+    end() {
+        if (this.#state.s !== 'magic' || this.#fieldHave !== 0) {
+            throw new ZstdFormatError('zstd stream truncated inside a frame', this.#offset);
+        }
+    }
+    #expect(state, need) {
+        this.#state = state;
+        this.#fieldHave = 0;
+        this.#fieldNeed = need;
+    }
+    #fieldBytes() {
+        return this.#field.slice(0, this.#fieldNeed);
+    }
+    #afterBody(st, events) {
+        if (st.s === 'skip-payload')
+            this.#expect({ s: 'magic' }, 4);
+        else
+            this.#afterBlock(st.last, events);
+    }
+    #afterBlock(last, events) {
+        if (!last)
+            this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
+        else if (this.#checksum)
+            this.#expect({ s: 'checksum' }, CHECKSUM_SIZE);
+        else
+            this.#endFrame(events);
+    }
+    #endFrame(events) {
+        events.push({ type: 'frame-end' });
+        this.#expect({ s: 'magic' }, 4);
+    }
+    #onField(events) {
+        const f = this.#field;
+        const st = this.#state;
+        const at = this.#offset - this.#fieldNeed;
+        switch (st.s) {
+            case 'magic': {
+                const magic = (f[0] | (f[1] << 8) | (f[2] << 16) | (f[3] << 24)) >>> 0;
+                if (magic === ZSTD_MAGIC) {
+                    events.push({ type: 'frame-start' }, { type: 'data', bytes: this.#fieldBytes() });
+                    this.#expect({ s: 'fhd' }, 1);
+                }
+                else if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+                    this.#expect({ s: 'skip-size' }, 4);
+                }
+                else {
+                    throw new ZstdFormatError(`not a zstd frame (magic 0x${magic.toString(16).padStart(8, '0')})`, at);
+                }
+                return;
+            }
+            case 'skip-size': {
+                const size = (f[0] | (f[1] << 8) | (f[2] << 16) | (f[3] << 24)) >>> 0;
+                if (size === 0)
+                    this.#expect({ s: 'magic' }, 4);
+                else
+                    this.#expect({ s: 'skip-payload', left: size }, 0);
+                return;
+            }
+            case 'fhd': {
+                const fhd = f[0];
+                if (fhd & FHD_RESERVED)
+                    throw new ZstdFormatError('zstd frame header has the reserved bit set', at);
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                this.#checksum = (fhd & FHD_CHECKSUM) !== 0;
+                const single = (fhd & FHD_SINGLE_SEGMENT) !== 0;
+                const fcsFlag = fhd >> FHD_FCS_FLAG_SHIFT;
+                // With Single_Segment set and FCS flag 0 the content size still takes one byte.
+                const fcsSize = fcsFlag === 0 && single ? 1 : FCS_SIZES[fcsFlag];
+                const rest = (single ? 0 : 1) + DICT_ID_SIZES[fhd & FHD_DICT_ID_FLAG] + fcsSize;
+                if (rest === 0)
+                    this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
+                else
+                    this.#expect({ s: 'header-rest', fhd }, rest);
+                return;
+            }
+            case 'header-rest':
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
+                return;
+            case 'block-header': {
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                const header = f[0] | (f[1] << 8) | (f[2] << 16);
+                const last = (header & 1) === 1;
+                const type = (header >> 1) & 3;
+                const size = header >>> 3;
+                if (size > BLOCK_MAX)
+                    throw new ZstdFormatError(`zstd block of ${size} bytes exceeds 128 KiB`, at);
+                let body;
+                if (type === BLOCK_TYPE_RAW || type === BLOCK_TYPE_COMPRESSED)
+                    body = size;
+                else if (type === BLOCK_TYPE_RLE)
+                    body = 1;
+                else
+                    throw new ZstdFormatError('zstd block has the reserved block type', at);
+                if (body === 0)
+                    this.#afterBlock(last, events);
+                else
+                    this.#expect({ s: 'block-body', left: body, last }, 0);
+                return;
+            }
+            case 'checksum':
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                this.#endFrame(events);
+                return;
+            default:
+                return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./build/image/decompress.js
+// A layer's bytes as an uncompressed tar stream. The compressed stream is always read to its end, so the
+// digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
+// reported whenever the stored bytes are wrong (a decode error on bytes that fail their digest says less).
+
+
+
+
+
+/**
+ * Decodes a stream of concatenated zstd frames (skippable frames dropped), each frame by its own Node
+ * decoder, in order, with backpressure: a paused reader pauses the frame decoder, which stops taking input.
+ */
+class ZstdMultiFrameDecompress extends external_node_stream_.Duplex {
+    #splitter = new ZstdFrameSplitter();
+    #frame = null;
+    #frameDone = null;
+    _read() {
+        this.#frame?.resume();
+    }
+    _write(chunk, _encoding, callback) {
+        this.#feed(chunk).then(() => callback(), callback);
+    }
+    _final(callback) {
+        try {
+            this.#splitter.end();
+        }
+        catch (e) {
+            callback(e);
+            return;
+        }
+        this.push(null);
+        callback();
+    }
+    _destroy(error, callback) {
+        this.#frame?.destroy();
+        callback(error);
+    }
+    async #feed(chunk) {
+        for (const ev of this.#splitter.push(chunk)) {
+            if (ev.type === 'frame-start') {
+                this.#startFrame();
+            }
+            else if (ev.type === 'data') {
+                const frame = this.#frame;
+                if (!frame.write(ev.bytes))
+                    await this.#whenDrained(frame);
+            }
+            else {
+                this.#frame.end();
+                await this.#frameDone;
+                this.#frame = null;
+                this.#frameDone = null;
+            }
+        }
+    }
+    #startFrame() {
+        const frame = (0,external_node_zlib_.createZstdDecompress)();
+        this.#frame = frame;
+        frame.on('data', (out) => {
+            if (!this.push(out))
+                frame.pause();
+        });
+        this.#frameDone = new Promise((resolve, reject) => {
+            frame.once('end', resolve);
+            frame.once('error', reject);
+        });
+        // The rejection is observed by whoever awaits next (drain or frame end); keep it from being "unhandled".
+        this.#frameDone.catch(() => { });
+    }
+    #whenDrained(frame) {
+        return new Promise((resolve, reject) => {
+            const done = (err) => {
+                frame.off('drain', onDrain);
+                frame.off('error', done);
+                if (err)
+                    reject(err);
+                else
+                    resolve();
+            };
+            const onDrain = () => done();
+            frame.once('drain', onDrain);
+            frame.once('error', done);
+        });
+    }
+}
+function decoderFor(compression) {
+    switch (compression) {
+        case 'gzip':
+            return (0,external_node_zlib_.createGunzip)();
+        case 'zstd':
+            return new ZstdMultiFrameDecompress();
+        case 'none':
+            return new external_node_stream_.PassThrough();
+    }
+}
+/**
+ * The uncompressed tar of `layer`. The stream ends only after the stored bytes were read to their end and
+ * verified; it errors with the layer's DigestMismatchError when they fail verification (even when decoding
+ * failed first), else with BAD_LAYER naming the layer when they cannot be decoded.
+ */
+function openLayerTar(layer) {
+    const src = layer.open();
+    const decoder = decoderFor(layer.compression);
+    const out = new external_node_stream_.PassThrough();
+    let failed = false;
+    const fail = (err) => {
+        if (failed)
+            return;
+        failed = true;
+        decoder.destroy();
+        out.destroy(err);
+    };
+    src.on('error', (err) => {
+        // The stored bytes are wrong or unreadable: that outranks whatever the decoder said about them.
+        fail((0,errors/* isInitramfsError */._e)(err) ? err : new errors/* InitramfsError */.sp('IO', `layer ${layer.digest}: ${err.message}`, { cause: err }));
+    });
+    decoder.on('error', (err) => {
+        if (failed)
+            return;
+        const bad = new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: ${layer.compression} stream is corrupt or truncated (${err.message})`, { cause: err });
+        if (src.readableEnded) {
+            fail(bad);
+            return;
+        }
+        // Keep reading the stored bytes to their end: if they fail their digest, that is the error to report.
+        src.unpipe(decoder);
+        src.on('end', () => fail(bad));
+        src.resume();
+    });
+    // A consumer that gives up early must not leave the blob's file open.
+    out.once('close', () => {
+        if (!src.readableEnded)
+            src.destroy();
+    });
+    src.pipe(decoder);
+    decoder.pipe(out);
+    return out;
+}
+
+// EXTERNAL MODULE: ./build/image/tar-index.js
+var tar_index = __nccwpck_require__(236);
+;// CONCATENATED MODULE: ./build/image/read-layer.js
+// Reads one layer into LayerEntry records, in tar order, spooling regular files' bytes. Names and link
+// targets stay byte strings. Entry types a rootfs cannot hold (GNU sparse files, volume labels, …) fail
+// with UNSUPPORTED rather than being dropped: a silently missing file makes a broken initramfs.
+
+
+
+
+
+const TYPES = {
+    file: 'file',
+    'contiguous-file': 'file',
+    link: 'hardlink',
+    symlink: 'symlink',
+    directory: 'dir',
+    'character-device': 'char',
+    'block-device': 'block',
+    fifo: 'fifo',
+};
+/**
+ * tar-stream decodes pax records as UTF-8, which turns a non-UTF-8 `path` (Go's archive/tar and GNU tar
+ * with hdrcharset=BINARY write raw bytes there) into U+FFFD. Its extractor decodes long headers in one
+ * overridable method; replacing it on our instance keeps every pax value as its bytes (a byte string).
+ */
+function keepPaxBytes(extract) {
+    const ex = extract;
+    const original = ex._decodeLongHeader;
+    if (typeof original !== 'function')
+        throw new Error('tar-stream internals changed: _decodeLongHeader is gone');
+    ex._decodeLongHeader = function (buf) {
+        const type = this._header?.type;
+        if (type === 'pax-header') {
+            this._pax = { ...(this._paxGlobal ?? {}), ...Object.fromEntries((0,tar_index/* decodePaxRecords */.cO)(buf)) };
+        }
+        else if (type === 'pax-global-header') {
+            this._paxGlobal = { ...(this._paxGlobal ?? {}), ...Object.fromEntries((0,tar_index/* decodePaxRecords */.cO)(buf)) };
+        }
+        else {
+            original.call(this, buf);
+        }
+    };
+}
+const PAX_NUMBER = /^-?\d+(\.\d*)?$/;
+/** A pax numeric record (uid, gid, mtime) as an integer, fractions truncated toward zero. */
+function paxInteger(value, key, name, layer) {
+    if (!PAX_NUMBER.test(value)) {
+        throw new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry "${name}" has pax ${key}=${JSON.stringify(value)}, not a number`);
+    }
+    const n = Number.parseInt(value, 10);
+    return Object.is(n, -0) ? 0 : n;
+}
+function toEntry(h, layer) {
+    const pax = h.pax ?? {};
+    const name = pax.path ?? h.name;
+    const type = h.type ? TYPES[h.type] : undefined;
+    if (type === undefined) {
+        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry "${Buffer.from(name, 'latin1').toString('utf8')}" has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`);
+    }
+    const entry = {
+        name,
+        type,
+        mode: (h.mode ?? 0) & 0o7777,
+        uid: pax.uid !== undefined ? paxInteger(pax.uid, 'uid', name, layer) : (h.uid ?? 0),
+        gid: pax.gid !== undefined ? paxInteger(pax.gid, 'gid', name, layer) : (h.gid ?? 0),
+        mtime: pax.mtime !== undefined
+            ? paxInteger(pax.mtime, 'mtime', name, layer)
+            : Math.trunc((h.mtime?.getTime() ?? 0) / 1000),
+        size: type === 'file' ? (h.size ?? 0) : 0,
+    };
+    if (type === 'symlink' || type === 'hardlink') {
+        entry.linkname = pax.linkpath ?? h.linkname ?? '';
+    }
+    if (type === 'char' || type === 'block') {
+        entry.devMajor = h.devmajor ?? 0;
+        entry.devMinor = h.devminor ?? 0;
+    }
+    return entry;
+}
+const badLayer = (layer, err) => (0,errors/* isInitramfsError */._e)(err)
+    ? err
+    : new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: tar is corrupt or truncated (${err.message})`, { cause: err });
+/**
+ * All entries of `layer`'s tar, in tar order (whiteouts included as ordinary entries), with regular files'
+ * bytes appended to `spool`. Rejects with the layer's DigestMismatchError when its bytes fail verification
+ * (that wins over any tar error, since the stream is always read to its end first), BAD_LAYER for a corrupt
+ * or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType.
+ */
+async function readLayer(layer, spool) {
+    const stream = openLayerTar(layer);
+    // latin1 keeps ustar and GNU long names as their bytes; allowUnknownFormat accepts pre-POSIX (v7) tars,
+    // whose headers are still checksummed.
+    // (tar-stream's own typings omit these two options, which its extractor reads.)
+    const extract = tar_stream.extract({ filenameEncoding: 'latin1', allowUnknownFormat: true });
+    keepPaxBytes(extract);
+    const entries = [];
+    let tarError;
+    extract.on('entry', (header, body, next) => {
+        // The body is destroyed along with the extractor on any error; that error is reported via the extractor.
+        body.on('error', () => { });
+        let entry;
+        try {
+            entry = toEntry(header, layer);
+        }
+        catch (e) {
+            next(e);
+            return;
+        }
+        entries.push(entry);
+        let remaining = entry.type === 'file' ? entry.size : 0;
+        body.on('data', (data) => {
+            const chunk = data;
+            // Only a regular file's bytes are content; anything else a header claims is skipped.
+            if (remaining <= 0)
+                return;
+            const part = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
+            const at = spool.append(part);
+            if (entry.data === undefined)
+                entry.data = { kind: 'spool', spool, offset: at };
+            remaining -= part.length;
+        });
+        body.on('end', () => next());
+    });
+    extract.on('error', (e) => {
+        tarError ??= e;
+    });
+    const closed = new Promise((resolve) => {
+        extract.on('finish', () => resolve());
+        extract.on('close', () => resolve());
+    });
+    for await (const chunk of stream) {
+        // After a tar error, keep draining: the digest check at the end of the stream may have more to say.
+        if (tarError !== undefined || extract.destroyed)
+            continue;
+        if (!extract.write(chunk)) {
+            await new Promise((resolve) => {
+                const done = () => {
+                    extract.off('drain', done);
+                    extract.off('close', done);
+                    resolve();
+                };
+                // (streamx emits 'drain' and 'close' without arguments.)
+                extract.on('drain', done);
+                extract.on('close', done);
+            });
+        }
+    }
+    if (tarError === undefined && !extract.destroyed)
+        extract.end(undefined);
+    await closed;
+    if (tarError !== undefined)
+        throw badLayer(layer, tarError);
+    return entries;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: ./build/image/spool.js
+// A spool file holds the bytes of one layer's regular files, appended in tar order, so the archive writer
+// can read them back in any order without decompressing the layer twice. It lives in the tool's cache
+// (a private temporary directory) and is deleted when the build ends.
+
+const FLUSH_AT = 4 << 20;
+class SpoolFile {
+    path;
+    #fd;
+    #size = 0;
+    #pending = [];
+    #pendingBytes = 0;
+    #closed = false;
+    constructor(path) {
+        this.path = path;
+        // 0o600: the spool holds image content; nobody else on the machine needs to read it.
+        this.#fd = (0,external_node_fs_.openSync)(path, 'wx+', 0o600);
+    }
+    /** Total bytes appended so far; the offset the next append starts at. */
+    get size() {
+        return this.#size;
+    }
+    /** Appends bytes and returns the offset they start at. */
+    append(chunk) {
+        const at = this.#size;
+        this.#pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        this.#pendingBytes += chunk.byteLength;
+        this.#size += chunk.byteLength;
+        if (this.#pendingBytes >= FLUSH_AT)
+            this.flush();
+        return at;
+    }
+    flush() {
+        if (this.#pendingBytes === 0)
+            return;
+        const buf = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingBytes);
+        let off = 0;
+        while (off < buf.length)
+            off += (0,external_node_fs_.writeSync)(this.#fd, buf, off, buf.length - off);
+        this.#pending = [];
+        this.#pendingBytes = 0;
+    }
+    /** Reads exactly `length` bytes at `offset` into `target` (at `targetOffset`). */
+    readInto(target, targetOffset, offset, length) {
+        this.flush();
+        let done = 0;
+        while (done < length) {
+            const n = (0,external_node_fs_.readSync)(this.#fd, target, targetOffset + done, length - done, offset + done);
+            if (n === 0)
+                throw new Error(`spool ${this.path}: short read at ${offset + done}`);
+            done += n;
+        }
+    }
+    /** Closes and deletes the spool. Safe to call twice. */
+    dispose() {
+        if (this.#closed)
+            return;
+        this.#closed = true;
+        (0,external_node_fs_.closeSync)(this.#fd);
+        try {
+            (0,external_node_fs_.unlinkSync)(this.path);
+        }
+        catch {
+            // already gone with its directory
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./build/rootfs/node.js
+var node = __nccwpck_require__(984);
+// EXTERNAL MODULE: ./build/rootfs/path.js
+var path = __nccwpck_require__(195);
+// EXTERNAL MODULE: ./build/rootfs/tree.js
+var tree = __nccwpck_require__(244);
+;// CONCATENATED MODULE: ./build/rootfs/whiteout.js
+// OCI whiteouts (image-spec layer.md): what a layer entry's base name says about lower layers. Pure.
+// `.wh..wh..opq` makes its directory opaque; `.wh.NAME` deletes NAME; any other `.wh..wh.*` name is
+// reserved by the spec and ignored. None of them is ever a file in the rootfs.
+const WHITEOUT_PREFIX = '.wh.';
+const RESERVED_PREFIX = '.wh..wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** Classify an entry's base name (byte string). */
+function classifyWhiteout(base) {
+    // The opaque marker also starts with the generic prefix, so it must be recognised first: testing the
+    // prefix first turns `.wh..wh..opq` into "delete `.wh..opq`" and the directory is never made opaque.
+    if (base === OPAQUE_MARKER)
+        return { kind: 'opaque' };
+    if (base.startsWith(RESERVED_PREFIX))
+        return { kind: 'ignored' };
+    if (!base.startsWith(WHITEOUT_PREFIX))
+        return { kind: 'none' };
+    const name = base.slice(WHITEOUT_PREFIX.length);
+    // `.wh.` and `.wh..` would name the directory itself: no layer tool writes them.
+    if (name === '' || name === '.')
+        return { kind: 'ignored' };
+    return { kind: 'delete', name };
+}
+
+;// CONCATENATED MODULE: ./build/rootfs/apply-layer.js
+
+
+
+
+/**
+ * Apply one layer (its entries in tar order) to `root`, mutating it.
+ *
+ * Whiteouts hide only LOWER layers, wherever they stand in the tar (layer.md: "files that are present in
+ * the same layer as a whiteout file can only be hidden by whiteout files in subsequent layers"), so all of
+ * the layer's whiteouts are applied first, to the tree as it was before the layer, then every other entry
+ * in tar order.
+ */
+function applyLayer(root, entries, ctx) {
+    const named = [];
+    for (const entry of entries) {
+        const p = (0,path/* normalisePath */.q)(entry.name);
+        if (p.ok)
+            named.push({ entry, components: p.components });
+        else
+            drop(ctx, entry, p.reason);
+    }
+    const others = [];
+    for (const n of named) {
+        if (!applyWhiteout(root, n, ctx))
+            others.push(n);
+    }
+    for (const n of others)
+        applyEntry(root, n, ctx);
+}
+/** Apply `n` if it is a whiteout (of any kind); false when it is an ordinary entry. */
+function applyWhiteout(root, { entry, components }, ctx) {
+    const base = components[components.length - 1];
+    if (base === undefined)
+        return false;
+    const w = classifyWhiteout(base);
+    if (w.kind === 'none')
+        return false;
+    if (w.kind === 'ignored')
+        return true;
+    if (w.kind === 'delete' && w.name === '..') {
+        drop(ctx, entry, 'whiteout of ".."');
+        return true;
+    }
+    const dir = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), false);
+    if (!dir.ok) {
+        // Whiting out something no lower layer has is normal; a path that cannot be a directory is not.
+        if (!dir.missing)
+            drop(ctx, entry, dir.reason);
+        return true;
+    }
+    if (w.kind === 'opaque')
+        dir.node.children.clear();
+    else
+        dir.node.children.delete(w.name);
+    return true;
+}
+function applyEntry(root, { entry, components }, ctx) {
+    const name = components[components.length - 1];
+    if (name === undefined) {
+        if (entry.type !== 'dir')
+            drop(ctx, entry, `the root can only be a directory, not a ${entry.type}`);
+        else
+            root.inode = inodeOf(entry);
+        return;
+    }
+    // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
+    let linked;
+    if (entry.type === 'hardlink') {
+        linked = resolveHardlinkTarget(root, entry, ctx);
+        if (linked === undefined)
+            return;
+    }
+    const parent = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), true);
+    if (!parent.ok) {
+        drop(ctx, entry, parent.reason);
+        return;
+    }
+    const children = parent.node.children;
+    const existing = children.get(name);
+    if (linked !== undefined) {
+        // The same Inode object: a true hardlink. Overwriting either name later puts a new Node there and
+        // never touches this inode, so the other name keeps its content.
+        children.set(name, { inode: linked.inode });
+    }
+    else if (entry.type === 'dir') {
+        // Directory over directory merges: new metadata, lower children kept (dir inodes are never shared).
+        if (existing?.inode.type === 'dir')
+            existing.inode = inodeOf(entry);
+        else
+            children.set(name, { inode: inodeOf(entry), children: new Map() });
+    }
+    else {
+        // Any other type replaces whatever was there, subtree included.
+        children.set(name, { inode: inodeOf(entry) });
+    }
+}
+function resolveHardlinkTarget(root, entry, ctx) {
+    const target = (0,path/* normalisePath */.q)(entry.linkname ?? '');
+    if (!target.ok) {
+        drop(ctx, entry, `hardlink target ${quote(entry.linkname ?? '')}: ${target.reason}`);
+        return undefined;
+    }
+    // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
+    const r = (0,tree/* walk */.GG)(root, target.components, { followLast: false, create: false });
+    if (!r.ok) {
+        drop(ctx, entry, `hardlink target ${quote((0,path/* joinPath */.u)(target.components))}: ${r.reason}`);
+        return undefined;
+    }
+    if (r.node.inode.type === 'dir') {
+        drop(ctx, entry, `hardlink target ${quote((0,path/* joinPath */.u)(r.path))} is a directory`);
+        return undefined;
+    }
+    return r.node;
+}
+function inodeOf(e) {
+    const inode = {
+        type: e.type === 'hardlink' ? 'file' : e.type,
+        mode: e.mode & 0o7777,
+        uid: e.uid,
+        gid: e.gid,
+        mtime: e.mtime,
+        size: e.type === 'file' ? e.size : 0,
+    };
+    if (e.type === 'file' && e.data !== undefined)
+        inode.data = e.data;
+    if (e.type === 'symlink')
+        inode.target = e.linkname ?? '';
+    if (e.type === 'char' || e.type === 'block') {
+        inode.devMajor = e.devMajor ?? 0;
+        inode.devMinor = e.devMinor ?? 0;
+    }
+    return inode;
+}
+const quote = (bytePath) => JSON.stringify((0,node/* fromBytePath */.cj)(bytePath));
+function drop(ctx, entry, reason) {
+    ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${quote(entry.name)}: ${reason}`);
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(6);
+;// CONCATENATED MODULE: ./build/rootfs/exclude.js
+// Excludes: rootfs-absolute globs whose matches are removed from the model, subtree included.
+// `/x/**` removes everything UNDER /x and keeps /x itself (as gitignore and rsync read `dir/**`), so
+// programs that expect the directory (e.g. /var/cache/apt/archives) still find it; exclude `/x` to remove
+// the directory too. Matching is picomatch with dot: true against "/" + the UTF-8 form of the path.
+
+
+
+/** Parse and check globs; USAGE error for one that is not rootfs-absolute or is negated. */
+function compileExcludes(globs) {
+    const matchers = globs.map(compileOne);
+    return (path) => matchers.some((m) => m(path));
+}
+function compileOne(glob) {
+    if (glob.startsWith('!')) {
+        throw new errors/* InitramfsError */.sp('USAGE', `Invalid exclude '${glob}'. Negated excludes are not supported; list what to remove, e.g. /usr/share/doc/**`);
+    }
+    if (!glob.startsWith('/') && !glob.startsWith('**/')) {
+        throw new errors/* InitramfsError */.sp('USAGE', `Invalid exclude '${glob}'. Excludes are absolute paths in the image (they start with "/", or "**/" to match at any depth), e.g. /${glob} or **/${glob}`);
+    }
+    const options = { dot: true };
+    const matches = picomatch(glob, options);
+    if (!glob.endsWith('/**'))
+        return matches;
+    // picomatch lets `/x/**` match `/x` as well; the contract above keeps /x, so the directory itself (what
+    // the glob minus its `/**` matches) is taken out again.
+    const base = glob.slice(0, -3);
+    const isBase = base === '' ? (p) => p === '/' : picomatch(base, options);
+    return (p) => matches(p) && !isBase(p);
+}
+/**
+ * Remove every entry matching one of `globs` (with its subtree) from `root`. Symlinks are matched by
+ * their own path, never followed. The root itself is never removed. Returns how many names matched.
+ */
+function applyExcludes(root, globs) {
+    if (globs.length === 0)
+        return 0;
+    const matches = compileExcludes(globs);
+    let removed = 0;
+    const visit = (dir, prefix) => {
+        for (const [name, child] of [...dir.children]) {
+            const path = prefix + '/' + name;
+            if (matches((0,node/* fromBytePath */.cj)(path))) {
+                dir.children.delete(name);
+                removed++;
+            }
+            else if (child.children !== undefined) {
+                visit(child, path);
+            }
+        }
+    };
+    visit(root, '');
+    return removed;
+}
+
+// EXTERNAL MODULE: ./build/rootfs/overlay.js
+var overlay = __nccwpck_require__(682);
+;// CONCATENATED MODULE: ./build/initramfs/init-script.js
+// The /init generated from an image config when the image has none and the user gave none: a POSIX sh
+// script that mounts /proc, /sys and /dev, runs Entrypoint + Cmd as Docker would (Env, WorkingDir, every
+// argument exact), reports the exit status on the console, then powers the machine off. Pure.
+
+/** Docker's PATH for containers whose image sets none. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The line the script prints (to /dev/console) when the command ends, followed by the status. */
+const STATUS_PREFIX = 'initramfs-action: command exited with status ';
+const DEFAULT_HOOKS = {
+    mount: 'mount',
+    console: '/dev/console',
+    // `poweroff -f` (busybox, sysvinit, systemctl without a manager may refuse: then we go on), else the
+    // kernel's sysrq "o". If PID 1 exits the kernel panics, so the last resort is to wait for the power.
+    poweroff: [
+        'sync 2>/dev/null',
+        'if command -v poweroff >/dev/null 2>&1; then poweroff -f; fi',
+        'echo o 2>/dev/null > /proc/sysrq-trigger',
+        'while :; do sleep 60 2>/dev/null || read -r _; done',
+    ].join('\n'),
+};
+/** Quote one word for POSIX sh: single quotes keep every byte literal; a `'` becomes `'\''`. */
+const shellQuote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
+/** Names sh can export; others (e.g. `a.b`, `a-b`) cannot be set by a POSIX shell at all. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * The /init script for `config`. Env entries whose name sh cannot export (not `[A-Za-z_][A-Za-z0-9_]*`)
+ * or that have no "=" are skipped. The command is not exec'd: the script outlives it to report its status
+ * and power off. Throws NO_INIT when the config has no Entrypoint and no Cmd, BAD_IMAGE for a NUL in
+ * an argument or Env entry (exec cannot pass one). The text is meant to be written as UTF-8.
+ */
+function generateInit(config, hooks = {}) {
+    const h = { ...DEFAULT_HOOKS, ...hooks };
+    const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+    if (argv.length === 0)
+        throw new errors/* InitramfsError */.sp('NO_INIT', 'image config has no Entrypoint or Cmd; pass --init');
+    for (const s of [...argv, ...(config.Env ?? []), config.WorkingDir ?? '']) {
+        if (s.includes('\0'))
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `image config has a NUL character in ${JSON.stringify(s)}`);
+    }
+    const lines = [
+        '#!/bin/sh',
+        '# /init generated by initramfs-action from the image config: mounts /proc, /sys and /dev, runs',
+        '# Entrypoint + Cmd with the image Env and WorkingDir, reports the exit status, powers off.',
+        // The kernel starts init with no PATH; this is also the command's PATH unless Env sets one.
+        `PATH=${shellQuote(DEFAULT_PATH)}`,
+        'export PATH',
+        ...mountLine(h.mount, 'proc', 'proc', '/proc'),
+        ...mountLine(h.mount, 'sysfs', 'sysfs', '/sys'),
+        ...mountLine(h.mount, 'devtmpfs', 'devtmpfs', '/dev'),
+        // A subshell, so Env and WorkingDir apply to the command only, not to the power-off below.
+        '(',
+        ...envLines(config.Env ?? []),
+        ...cdLines(config.WorkingDir),
+        `  set -- ${argv.map(shellQuote).join(' ')}`,
+        '  "$@"',
+        ')',
+        'status=$?',
+        `msg=${shellQuote(STATUS_PREFIX)}"$status"`,
+        `printf '%s\\n' "$msg" 2>/dev/null > ${h.console} || printf '%s\\n' "$msg"`,
+        h.poweroff,
+    ];
+    return lines.join('\n') + '\n';
+}
+function mountLine(mount, type, source, target) {
+    return [`${mount} -t ${type} ${source} ${target} || echo 'initramfs-action: could not mount ${target} (${type}); going on' >&2`];
+}
+function envLines(env) {
+    const lines = [];
+    for (const entry of env) {
+        const eq = entry.indexOf('=');
+        if (eq <= 0 || !SHELL_NAME.test(entry.slice(0, eq)))
+            continue;
+        // Quoting the whole KEY=VALUE keeps the value byte-exact (spaces, quotes, $, backticks, newlines).
+        lines.push(`  export ${shellQuote(entry)}`);
+    }
+    return lines;
+}
+function cdLines(dir) {
+    if (dir === undefined || dir === '')
+        return [];
+    const msg = `initramfs-action: cannot change to WorkingDir ${dir}`;
+    return [`  cd -- ${shellQuote(dir)} || { printf '%s\\n' ${shellQuote(msg)} >&2; exit 1; }`];
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+// EXTERNAL MODULE: ./build/fs-atomic.js
+var fs_atomic = __nccwpck_require__(579);
+// EXTERNAL MODULE: ./build/initramfs/compress.js
+var compress = __nccwpck_require__(304);
+;// CONCATENATED MODULE: ./build/initramfs/newc.js
+// CPIO "newc" (magic 070701), the only format the Linux initramfs loader reads: pure encode/decode of one
+// record's header and name, the padding rules, the TRAILER!!! record, and the guards for what newc (or the
+// kernel's loader) cannot represent. No I/O: the writer streams data between the pieces these return.
+
+
+const NEWC_MAGIC = '070701';
+const HEADER_SIZE = 110;
+const TRAILER_NAME = 'TRAILER!!!';
+/** Byte offsets of the header fields: magic (6 chars) then thirteen 8-char uppercase-hex fields. */
+const OFFSET = {
+    magic: 0,
+    ino: 6,
+    mode: 14,
+    uid: 22,
+    gid: 30,
+    nlink: 38,
+    mtime: 46,
+    filesize: 54,
+    devmajor: 62,
+    devminor: 70,
+    rdevmajor: 78,
+    rdevminor: 86,
+    namesize: 94,
+    check: 102,
+};
+/** The kernel's PATH_MAX: a name's namesize (NUL included) and a symlink's target may not exceed it. */
+const PATH_MAX = 4096;
+const U32_MAX = 0xffff_ffff;
+/** st_mode type bits (S_IFMT) for each inode type. */
+const TYPE_BITS = {
+    fifo: 0o010000,
+    char: 0o020000,
+    dir: 0o040000,
+    block: 0o060000,
+    file: 0o100000,
+    symlink: 0o120000,
+};
+const S_IFMT = 0o170000;
+/** Bytes needed to bring `n` up to a multiple of 4 (newc aligns the name+header and the data). */
+const pad4 = (n) => (4 - (n % 4)) % 4;
+/** Size of a record's header + name + NUL + padding, i.e. the offset its data starts at. */
+const headerAndNameSize = (nameBytes) => {
+    const n = HEADER_SIZE + nameBytes + 1;
+    return n + pad4(n);
+};
+/** Total encoded size of a record whose name has `nameBytes` bytes and whose data has `dataBytes` bytes. */
+const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
+/** Size of the TRAILER!!! record. */
+const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
+const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,node/* fromBytePath */.cj)(name) || '.'}: ${what}`);
+const checkU32 = (entry, field, value) => {
+    if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
+        throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);
+    }
+};
+/**
+ * Throws InitramfsError('ARCHIVE_LIMIT') naming the path when the entry cannot be represented: a file of
+ * 4 GiB or more, an mtime before 1970 or after 2106, a name the kernel would skip (namesize incl. NUL over
+ * PATH_MAX), a uid/gid (or any other field) outside 32 bits.
+ */
+const checkEntry = (entry) => {
+    const nameBytes = Buffer.byteLength(entry.name, 'latin1');
+    if (nameBytes + 1 > PATH_MAX) {
+        throw limit(entry.name, `name is ${nameBytes} bytes; the kernel skips names over ${PATH_MAX - 1} bytes`);
+    }
+    if (entry.filesize > U32_MAX) {
+        throw limit(entry.name, `size ${entry.filesize} bytes is 4 GiB or more, which newc cannot store`);
+    }
+    if (!Number.isInteger(entry.mtime) || entry.mtime < 0 || entry.mtime > U32_MAX) {
+        throw limit(entry.name, `mtime ${entry.mtime} is outside 1970..2106, which newc cannot store`);
+    }
+    if ((entry.mode & S_IFMT) === TYPE_BITS.symlink && entry.filesize > PATH_MAX) {
+        throw limit(entry.name, `symlink target is ${entry.filesize} bytes; the kernel limit is ${PATH_MAX}`);
+    }
+    for (const field of ['uid', 'gid', 'ino', 'mode', 'nlink', 'filesize', 'devmajor', 'devminor', 'rdevmajor', 'rdevminor']) {
+        checkU32(entry, field, entry[field]);
+    }
+};
+const writeHex = (buf, at, value) => {
+    buf.write(value.toString(16).toUpperCase().padStart(8, '0'), at, 8, 'latin1');
+};
+/**
+ * Encodes a record's header, name, NUL and padding (everything before its data). The data (`filesize`
+ * bytes) follows, then `pad4(filesize)` zero bytes. Validates with `checkEntry` first.
+ */
+const encodeHeader = (entry) => {
+    checkEntry(entry);
+    const nameBytes = Buffer.byteLength(entry.name, 'latin1');
+    const buf = Buffer.alloc(headerAndNameSize(nameBytes)); // zero-filled: NUL and padding come free
+    buf.write(NEWC_MAGIC, OFFSET.magic, 6, 'latin1');
+    writeHex(buf, OFFSET.ino, entry.ino);
+    writeHex(buf, OFFSET.mode, entry.mode);
+    writeHex(buf, OFFSET.uid, entry.uid);
+    writeHex(buf, OFFSET.gid, entry.gid);
+    writeHex(buf, OFFSET.nlink, entry.nlink);
+    writeHex(buf, OFFSET.mtime, entry.mtime);
+    writeHex(buf, OFFSET.filesize, entry.filesize);
+    writeHex(buf, OFFSET.devmajor, entry.devmajor);
+    writeHex(buf, OFFSET.devminor, entry.devminor);
+    writeHex(buf, OFFSET.rdevmajor, entry.rdevmajor);
+    writeHex(buf, OFFSET.rdevminor, entry.rdevminor);
+    writeHex(buf, OFFSET.namesize, nameBytes + 1);
+    writeHex(buf, OFFSET.check, 0);
+    buf.write(entry.name, HEADER_SIZE, nameBytes, 'latin1');
+    return buf;
+};
+/** Encodes a whole record: header, name, data and both paddings. `data.length` must equal `filesize`. */
+const encodeRecord = (entry, data = new Uint8Array(0)) => {
+    if (data.length !== entry.filesize) {
+        throw new Error(`newc: ${entry.name}: data is ${data.length} bytes, header says ${entry.filesize}`);
+    }
+    return Buffer.concat([encodeHeader(entry), data, Buffer.alloc(pad4(data.length))]);
+};
+/** The TRAILER!!! record that closes an archive (and resets the kernel's hardlink table). */
+const encodeTrailer = () => encodeHeader({
+    name: TRAILER_NAME,
+    ino: 0,
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    nlink: 1,
+    mtime: 0,
+    filesize: 0,
+    devmajor: 0,
+    devminor: 0,
+    rdevmajor: 0,
+    rdevminor: 0,
+});
+const readHex = (buf, at, field) => {
+    const text = buf.toString('latin1', at, at + 8);
+    if (!/^[0-9A-Fa-f]{8}$/.test(text))
+        throw new Error(`newc: bad ${field} field ${JSON.stringify(text)} at ${at}`);
+    return parseInt(text, 16);
+};
+/**
+ * Parses newc bytes back into records, trailers included (name TRAILER!!!). Accepts several archives
+ * concatenated, with zero padding between them, as the kernel does. Throws on anything malformed.
+ */
+const decodeNewc = (input) => {
+    const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const records = [];
+    let pos = 0;
+    while (pos < buf.length) {
+        if (buf[pos] === 0) {
+            // Zero padding between archives (the kernel skips it the same way).
+            pos++;
+            continue;
+        }
+        if (pos % 4 !== 0)
+            throw new Error(`newc: record at unaligned offset ${pos}`);
+        if (pos + HEADER_SIZE > buf.length)
+            throw new Error(`newc: truncated header at ${pos}`);
+        const magic = buf.toString('latin1', pos, pos + 6);
+        if (magic !== NEWC_MAGIC)
+            throw new Error(`newc: bad magic ${JSON.stringify(magic)} at ${pos}`);
+        const h = (field) => readHex(buf, pos + OFFSET[field], field);
+        const namesize = h('namesize');
+        const filesize = h('filesize');
+        if (namesize < 1)
+            throw new Error(`newc: namesize 0 at ${pos}`);
+        const nameEnd = pos + HEADER_SIZE + namesize;
+        if (nameEnd > buf.length)
+            throw new Error(`newc: truncated name at ${pos}`);
+        if (buf[nameEnd - 1] !== 0)
+            throw new Error(`newc: name not NUL-terminated at ${pos}`);
+        const dataStart = pos + headerAndNameSize(namesize - 1);
+        const dataEnd = dataStart + filesize;
+        if (dataEnd > buf.length)
+            throw new Error(`newc: truncated data at ${pos}`);
+        records.push({
+            name: buf.toString('latin1', pos + HEADER_SIZE, nameEnd - 1),
+            ino: h('ino'),
+            mode: h('mode'),
+            uid: h('uid'),
+            gid: h('gid'),
+            nlink: h('nlink'),
+            mtime: h('mtime'),
+            filesize,
+            devmajor: h('devmajor'),
+            devminor: h('devminor'),
+            rdevmajor: h('rdevmajor'),
+            rdevminor: h('rdevminor'),
+            data: buf.subarray(dataStart, dataEnd),
+        });
+        pos = dataEnd + pad4(filesize);
+    }
+    return records;
+};
+
+;// CONCATENATED MODULE: ./build/initramfs/plan.js
+// The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records, cut into
+// self-contained segments (each its own cpio archive with its own TRAILER!!!). Everything that decides
+// the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped mtimes,
+// which record of a hardlink group carries the data, and where segments end.
+
+
+/**
+ * Uncompressed size at which a segment is closed. Fixed (never derived from the machine) so the segment
+ * boundaries, and therefore the compressed bytes, are the same everywhere.
+ */
+const SEGMENT_TARGET = 16 << 20;
+/**
+ * Hardlink groups are only formed for types the kernel links (regular files, devices, fifos): the kernel
+ * never links symlinks, so symlinks sharing an Inode are written as independent symlinks.
+ */
+const linkable = (inode) => inode.type !== 'dir' && inode.type !== 'symlink';
+const byteOrder = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/** Depth-first, parents before children, children in byte order of their names. The root is ".". */
+const walk = (root) => {
+    const out = [];
+    const visit = (path, node) => {
+        out.push({ path, node });
+        if (!node.children)
+            return;
+        const names = [...node.children.keys()].sort(byteOrder);
+        for (const name of names)
+            visit(path === '.' ? name : `${path}/${name}`, node.children.get(name));
+    };
+    visit('.', root);
+    return out;
+};
+const checkPositiveInt = (what, value) => {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+        throw new errors/* InitramfsError */.sp('USAGE', `${what} must be a positive integer, got ${value}`);
+    }
+};
+/**
+ * Plans the archive for `root` (a directory). Throws InitramfsError('ARCHIVE_LIMIT') for an entry newc
+ * cannot hold, before anything is written.
+ */
+const planArchive = (root, options = {}) => {
+    if (root.inode.type !== 'dir' || !root.children)
+        throw new Error('planArchive: the root must be a directory');
+    const epoch = options.sourceDateEpoch;
+    if (epoch !== undefined && (!Number.isSafeInteger(epoch) || epoch < 0)) {
+        throw new errors/* InitramfsError */.sp('USAGE', `SOURCE_DATE_EPOCH must be a non-negative integer, got ${epoch}`);
+    }
+    const target = options.segmentTarget ?? SEGMENT_TARGET;
+    checkPositiveInt('segment target', target);
+    const visits = walk(root);
+    // Number of names per linkable inode, and the index of its last name: the group is emitted there.
+    const names = new Map();
+    const lastIndex = new Map();
+    visits.forEach(({ node }, i) => {
+        if (!linkable(node.inode))
+            return;
+        names.set(node.inode, (names.get(node.inode) ?? 0) + 1);
+        lastIndex.set(node.inode, i);
+    });
+    const mtimeOf = (inode) => (epoch === undefined ? inode.mtime : Math.min(inode.mtime, epoch));
+    const makeRecord = (visit, ino, nlink, withData) => {
+        const { inode } = visit.node;
+        let filesize = 0;
+        let data = { kind: 'none' };
+        if (inode.type === 'symlink') {
+            if (inode.target === undefined)
+                throw new Error(`planArchive: symlink ${visit.path} has no target`);
+            const bytes = Buffer.from(inode.target, 'latin1');
+            filesize = bytes.length;
+            data = { kind: 'target', bytes };
+        }
+        else if (inode.type === 'file' && withData && inode.size > 0) {
+            if (!inode.data)
+                throw new Error(`planArchive: file ${visit.path} has ${inode.size} bytes but no data`);
+            if (inode.data.kind === 'bytes' && inode.data.bytes.length !== inode.size) {
+                throw new Error(`planArchive: file ${visit.path} has ${inode.data.bytes.length} bytes, inode says ${inode.size}`);
+            }
+            filesize = inode.size;
+            data = { kind: 'file', ref: inode.data };
+        }
+        const isDev = inode.type === 'char' || inode.type === 'block';
+        const entry = {
+            name: visit.path,
+            ino,
+            mode: TYPE_BITS[inode.type] | (inode.mode & 0o7777),
+            uid: inode.uid,
+            gid: inode.gid,
+            nlink,
+            mtime: mtimeOf(inode),
+            filesize,
+            devmajor: 0,
+            devminor: 0,
+            rdevmajor: isDev ? (inode.devMajor ?? 0) : 0,
+            rdevminor: isDev ? (inode.devMinor ?? 0) : 0,
+        };
+        checkEntry(entry);
+        return { entry, data };
+    };
+    // Emission units: a single record, or a whole hardlink group that must stay in one segment.
+    const units = [];
+    const pendingGroups = new Map();
+    let nextIno = 1;
+    visits.forEach((visit, i) => {
+        const { inode } = visit.node;
+        const count = names.get(inode) ?? 1;
+        if (count === 1) {
+            const nlink = inode.type === 'dir'
+                ? 2 + [...(visit.node.children?.values() ?? [])].filter((c) => c.inode.type === 'dir').length
+                : 1;
+            units.push([makeRecord(visit, nextIno++, nlink, true)]);
+            return;
+        }
+        const group = pendingGroups.get(inode) ?? [];
+        group.push(visit);
+        if (lastIndex.get(inode) !== i) {
+            pendingGroups.set(inode, group);
+            return;
+        }
+        pendingGroups.delete(inode);
+        const ino = nextIno++;
+        // GNU cpio convention: the data rides on the last name; the kernel links the earlier ones to it.
+        units.push(group.map((v, k) => makeRecord(v, ino, count, k === group.length - 1)));
+    });
+    const segments = [];
+    let current = [];
+    let currentSize = 0;
+    const close = () => {
+        segments.push({ records: current, size: currentSize + TRAILER_SIZE });
+        current = [];
+        currentSize = 0;
+    };
+    let entries = 0;
+    for (const unit of units) {
+        for (const record of unit) {
+            current.push(record);
+            currentSize += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
+            entries++;
+        }
+        if (currentSize >= target)
+            close();
+    }
+    if (current.length > 0 || segments.length === 0)
+        close();
+    return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
+};
+
+;// CONCATENATED MODULE: ./build/initramfs/write.js
+// Writes the initramfs: plan → newc records with their file data → one cpio archive per segment →
+// compressed concurrently → appended in order to a temporary file beside the output, hashed as written,
+// fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
+// either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
+
+
+
+
+
+
+
+
+
+
+/** Read and write size for streamed segments (memory per streamed segment; the bytes do not depend on it). */
+const STREAM_CHUNK = 1 << 20;
+/**
+ * A segment bigger than this many segment targets (it holds a huge file) is streamed through the
+ * compressor instead of being assembled in memory, so memory stays at a few segments. Both paths give
+ * the same bytes (see compressStream); this only bounds memory.
+ */
+const IN_MEMORY_FACTOR = 2;
+const ZERO_PAD = Buffer.alloc(4);
+const ioError = (what, e) => (0,errors/* isInitramfsError */._e)(e) ? e : new errors/* InitramfsError */.sp('IO', `${what}: ${e.message}`, { cause: e });
+const openHost = async (path, hostPath, size) => {
+    const fail = (why, cause) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `${(0,node/* fromBytePath */.cj)(path)}: cannot read ${hostPath}: ${why}`, { cause });
+    let fh;
+    try {
+        fh = await (0,promises_.open)(hostPath, 'r');
+    }
+    catch (e) {
+        throw fail(e.message, e);
+    }
+    const checkSize = async () => {
+        const now = (await fh.stat()).size;
+        if (now !== size)
+            throw fail(`its size changed from ${size} to ${now} bytes since it was planned`);
+    };
+    try {
+        await checkSize();
+    }
+    catch (e) {
+        await fh.close();
+        throw e;
+    }
+    return {
+        async read(target, targetOffset, position, length) {
+            let done = 0;
+            while (done < length) {
+                let bytesRead;
+                try {
+                    ({ bytesRead } = await fh.read(target, targetOffset + done, length - done, position + done));
+                }
+                catch (e) {
+                    throw fail(e.message, e);
+                }
+                if (bytesRead === 0)
+                    throw fail(`it ended at ${position + done} bytes, expected ${size}`);
+                done += bytesRead;
+            }
+        },
+        async close() {
+            try {
+                // A file that grew while being read would otherwise be silently cut.
+                await checkSize();
+            }
+            finally {
+                await fh.close();
+            }
+        },
+    };
+};
+const openData = async (path, ref, size) => {
+    switch (ref.kind) {
+        case 'host':
+            return openHost(path, ref.path, size);
+        case 'spool':
+            return {
+                read: async (target, targetOffset, position, length) => ref.spool.readInto(target, targetOffset, ref.offset + position, length),
+                close: async () => { },
+            };
+        case 'bytes':
+            return {
+                read: async (target, targetOffset, position, length) => {
+                    target.set(ref.bytes.subarray(position, position + length), targetOffset);
+                },
+                close: async () => { },
+            };
+    }
+};
+/**
+ * Assembles a whole segment (its records with their data, then the trailer) in one buffer: the
+ * uncompressed cpio archive the segment stands for.
+ */
+const assembleSegment = async (segment) => {
+    // Zero-filled: every padding byte must be 0 for the bytes to be reproducible.
+    const buf = Buffer.alloc(segment.size);
+    let at = 0;
+    for (const record of segment.records) {
+        const header = encodeHeader(record.entry);
+        header.copy(buf, at);
+        at += header.length;
+        const { data, entry } = record;
+        if (data.kind === 'target')
+            data.bytes.copy(buf, at);
+        if (data.kind === 'file') {
+            const reader = await openData(entry.name, data.ref, entry.filesize);
+            try {
+                await reader.read(buf, at, 0, entry.filesize);
+            }
+            finally {
+                await reader.close();
+            }
+        }
+        at += entry.filesize + pad4(entry.filesize);
+    }
+    const trailer = encodeTrailer();
+    trailer.copy(buf, at);
+    at += trailer.length;
+    if (at !== segment.size)
+        throw new Error(`archive: segment assembled to ${at} bytes, planned ${segment.size}`);
+    return buf;
+};
+/** The bytes of one record in fixed-size pieces, for streamed segments. */
+async function* recordChunks(record) {
+    const { entry, data } = record;
+    yield encodeHeader(entry);
+    if (data.kind === 'target')
+        yield data.bytes;
+    if (data.kind === 'file') {
+        const reader = await openData(entry.name, data.ref, entry.filesize);
+        try {
+            for (let pos = 0; pos < entry.filesize; pos += STREAM_CHUNK) {
+                const chunk = Buffer.alloc(Math.min(STREAM_CHUNK, entry.filesize - pos));
+                await reader.read(chunk, 0, pos, chunk.length);
+                yield chunk;
+            }
+        }
+        finally {
+            await reader.close();
+        }
+    }
+    const pad = pad4(entry.filesize);
+    if (pad > 0)
+        yield ZERO_PAD.subarray(0, pad);
+}
+async function* segmentChunks(segment) {
+    for (const record of segment.records)
+        yield* recordChunks(record);
+    yield encodeTrailer();
+}
+/** The temporary output: appends in order, hashing and counting what it writes. */
+class Sink {
+    #fh;
+    #hash = (0,external_node_crypto_.createHash)('sha256');
+    size = 0;
+    constructor(fh) {
+        this.#fh = fh;
+    }
+    async write(buf) {
+        this.#hash.update(buf);
+        let done = 0;
+        try {
+            while (done < buf.length)
+                done += (await this.#fh.write(buf, done, buf.length - done)).bytesWritten;
+        }
+        catch (e) {
+            throw ioError('cannot write the archive', e);
+        }
+        this.size += buf.length;
+    }
+    digest() {
+        return `sha256:${this.#hash.digest('hex')}`;
+    }
+}
+/**
+ * Joins small pieces (headers, padding, small files) into writes of about `size` bytes: fewer round trips
+ * to the threadpool. The compressed bytes do not depend on how the input is split, so this is free.
+ */
+async function* coalesce(chunks, size) {
+    let parts = [];
+    let held = 0;
+    for await (const chunk of chunks) {
+        parts.push(chunk);
+        held += chunk.length;
+        if (held >= size) {
+            yield parts.length === 1 ? parts[0] : Buffer.concat(parts, held);
+            parts = [];
+            held = 0;
+        }
+    }
+    if (held > 0)
+        yield Buffer.concat(parts, held);
+}
+/** Streams one oversized segment through its compressor straight into the sink, reporting input fed. */
+const streamSegment = async (segment, compression, level, sink, onInput) => {
+    async function* input() {
+        for await (const chunk of coalesce(segmentChunks(segment), STREAM_CHUNK)) {
+            yield chunk;
+            onInput(chunk.length);
+        }
+    }
+    if (compression === 'none') {
+        for await (const chunk of input())
+            await sink.write(chunk);
+        return;
+    }
+    await (0,compress/* compressStream */.fR)(input(), compression, level, segment.size, (chunk) => sink.write(chunk));
+};
+/**
+ * Writes the initramfs for `root` to `options.output` and returns its digest and sizes. The bytes depend
+ * only on the tree and the options that shape them (compression, level, sourceDateEpoch, segmentTarget).
+ */
+const writeArchive = async (root, options) => {
+    const { compression, reporter } = options;
+    const level = (0,compress/* resolveLevel */.XC)(compression, options.level);
+    const segmentTarget = options.segmentTarget ?? SEGMENT_TARGET;
+    const concurrency = options.concurrency ?? (0,external_node_os_.availableParallelism)() + 1;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+        throw new errors/* InitramfsError */.sp('USAGE', `concurrency must be a positive integer, got ${concurrency}`);
+    }
+    const plan = planArchive(root, { sourceDateEpoch: options.sourceDateEpoch, segmentTarget });
+    const inMemoryLimit = IN_MEMORY_FACTOR * segmentTarget;
+    const output = (0,external_node_path_.resolve)(options.output);
+    const temp = (0,fs_atomic/* tempNameFor */.D)(output);
+    reporter?.stage('archive', `writing ${plan.entries} entries in ${plan.segments.length} segment(s), ${compression}${compression === 'none' ? '' : ` level ${level}`}`, plan.uncompressedSize);
+    let fh;
+    try {
+        try {
+            fh = await (0,promises_.open)(temp, 'wx', 0o644);
+        }
+        catch (e) {
+            throw ioError(`cannot create ${temp}`, e);
+        }
+        const sink = new Sink(fh);
+        let doneBytes = 0;
+        const inflight = [];
+        const writeOldest = async () => {
+            const next = inflight.shift();
+            await sink.write(await next.compressed);
+            doneBytes += next.rawSize;
+            reporter?.progress('archive', doneBytes);
+        };
+        for (const segment of plan.segments) {
+            if (segment.size > inMemoryLimit) {
+                while (inflight.length > 0)
+                    await writeOldest();
+                await streamSegment(segment, compression, level, sink, (bytes) => {
+                    doneBytes += bytes;
+                    reporter?.progress('archive', doneBytes);
+                });
+                continue;
+            }
+            const raw = await assembleSegment(segment);
+            const compressed = (0,compress/* compressSegment */.qx)(raw, compression, level);
+            // Handled here so a failure is not "unhandled" while we wait on an older segment; awaited in order.
+            compressed.catch(() => { });
+            inflight.push({ compressed, rawSize: segment.size });
+            while (inflight.length >= concurrency)
+                await writeOldest();
+        }
+        while (inflight.length > 0)
+            await writeOldest();
+        try {
+            await fh.sync();
+            await fh.close();
+            fh = undefined;
+            await (0,promises_.rename)(temp, output);
+        }
+        catch (e) {
+            throw ioError(`cannot write ${output}`, e);
+        }
+        const result = {
+            digest: sink.digest(),
+            size: sink.size,
+            level: compression === 'none' ? null : level,
+            entries: plan.entries,
+            uncompressedSize: plan.uncompressedSize,
+        };
+        reporter?.done('archive', `${options.output}: ${result.size} bytes (${plan.uncompressedSize} uncompressed), ${result.digest}`);
+        return result;
+    }
+    catch (e) {
+        await fh?.close().catch(() => { });
+        await (0,promises_.rm)(temp, { force: true }).catch(() => { });
+        throw e;
+    }
+};
+
+;// CONCATENATED MODULE: ./build/build.js
+// The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
+// (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
+// atomically → report. The shells (CLI, action) only turn their inputs into BuildOptions and render the
+// Reporter's events.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Layers are read two at a time: decompression runs on the threadpool while the tar parses here. */
+const LAYER_CONCURRENCY = 2;
+async function build(opts) {
+    const { reporter } = opts;
+    reporter.stage('resolve', `resolving ${opts.image}`);
+    const source = await (0,image_source/* openSource */.o)(opts.image);
+    const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
+    const image = await source.resolve(platform);
+    reporter.done('resolve', `${image.reference} ${(0,types/* formatPlatform */.B)(image.platform)}${image.digest ? ' ' + image.digest : ''}, ${image.layers.length} layers`);
+    const tmpRoot = (0,external_node_path_.join)(opts.cacheDir, 'tmp');
+    await (0,promises_.mkdir)(tmpRoot, { recursive: true, mode: 0o700 });
+    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tmpRoot, 'build-'));
+    const spools = [];
+    try {
+        const layerEntries = await readLayers(image, work, spools, reporter);
+        reporter.stage('rootfs', 'applying layers');
+        const root = (0,node/* newDir */.s9)();
+        image.layers.forEach((layer, i) => applyLayer(root, layerEntries[i], { layer: layer.digest, reporter }));
+        applyExcludes(root, opts.exclude);
+        for (const spec of opts.inject)
+            await (0,overlay/* injectPath */.bm)(root, spec);
+        await installInit(root, image, opts);
+        (0,overlay/* ensureBootEntries */.tm)(root);
+        reporter.done('rootfs', 'rootfs assembled');
+        const written = await writeArchive(root, {
+            output: opts.output,
+            compression: opts.compression,
+            level: opts.level,
+            sourceDateEpoch: opts.sourceDateEpoch,
+            reporter,
+        });
+        return {
+            digest: written.digest,
+            size: written.size,
+            output: opts.output,
+            compression: opts.compression,
+            level: written.level,
+            image: { reference: image.reference, digest: image.digest ?? null, platform: (0,types/* formatPlatform */.B)(image.platform) },
+            layers: image.layers.map((l) => ({ digest: l.digest, size: l.size })),
+            entries: written.entries,
+            uncompressedSize: written.uncompressedSize,
+        };
+    }
+    finally {
+        for (const s of spools)
+            s.dispose();
+        await (0,promises_.rm)(work, { recursive: true, force: true });
+    }
+}
+async function readLayers(image, work, spools, reporter) {
+    const total = image.layers.reduce((n, l) => n + l.size, 0);
+    reporter.stage('layers', `reading ${image.layers.length} layers`, total);
+    let done = 0;
+    const results = new Array(image.layers.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < image.layers.length) {
+            const i = next++;
+            const layer = image.layers[i];
+            const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`));
+            spools.push(spool);
+            results[i] = await readLayer(layer, spool);
+            spool.flush();
+            done += layer.size;
+            reporter.progress('layers', done);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
+    reporter.done('layers', `read ${image.layers.length} layers`);
+    return results;
+}
+/** `/init`: the user's file, else the image's own, else one generated from the image config. */
+async function installInit(root, image, opts) {
+    if (opts.init !== undefined) {
+        await (0,overlay/* setInit */.Zg)(root, opts.init);
+        return;
+    }
+    if ((0,tree/* lookup */.$I)(root, '/init', { follow: true })?.inode.type === 'file') {
+        opts.reporter.info('using the image\'s own /init');
+        return;
+    }
+    const script = generateInit(image.config);
+    if ((0,tree/* lookup */.$I)(root, '/bin/sh', { follow: true })?.inode.type !== 'file') {
+        throw new errors/* InitramfsError */.sp('NO_INIT', `image ${image.reference} has no /bin/sh to run a generated /init; pass --init FILE with an init for this image`);
+    }
+    (0,overlay/* setGeneratedFile */.Qi)(root, '/init', Buffer.from(script, 'utf8'), 0o755);
+    opts.reporter.info('generated /init from the image config');
+}
+
+
+/***/ }),
+
+/***/ 376:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RM: () => (/* binding */ parseCommand),
+/* harmony export */   u_: () => (/* binding */ USAGE)
+/* harmony export */ });
+/* unused harmony exports defaultCacheDir, parseSourceDateEpoch */
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(473);
+/* harmony import */ var _rootfs_overlay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(682);
+/* harmony import */ var _initramfs_compress_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(304);
+// argv → a typed command. Parsing is Node's own util.parseArgs; this file adds the meaning: defaults,
+// the compression inferred from the output name, and messages that name the option and the form it takes.
+
+
+
+
+
+
+const USAGE = `Usage:
+  initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
+  initramfs-action inspect IMAGE [--platform P]     show platforms, config and layers
+  initramfs-action --help | --version
+
+IMAGE:
+  oci:DIR[:REF]              an OCI image layout (skopeo copy ... oci:DIR:REF, buildx --output type=oci)
+  docker-archive:FILE[:REF]  a tar written by docker save
+
+Build options:
+  -o, --output FILE          the archive to write (written atomically)
+  -c, --compression C        gzip (default), zstd or none; inferred from FILE's .gz/.zst/.cpio suffix
+  -l, --level N              compression level (gzip 1-9, default 6; zstd 1-19, default 3)
+  -p, --platform OS/ARCH     platform to pick from a multi-platform image (default linux/amd64)
+  -i, --inject SRC:DEST[:MODE]
+                             copy a host file or directory into the image (MODE octal, default 0755)
+      --init FILE            use FILE as /init (0755); default: the image's /init, else one generated
+                             from the image's Entrypoint, Cmd, Env and WorkingDir
+  -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
+      --report FILE          write a JSON report (digest, size, image, layers, entries)
+      --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+
+Environment:
+  SOURCE_DATE_EPOCH          clamp every mtime in the archive to this time (seconds)
+`;
+const usage = (message) => new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InitramfsError */ .sp('USAGE', `${message} (see --help)`);
+/** The default cache: XDG's cache home, else ~/.cache. */
+const defaultCacheDir = (env) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.XDG_CACHE_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.cache'), 'initramfs-action');
+const compressionFromName = (file) => {
+    if (/\.(gz|tgz)$/.test(file))
+        return 'gzip';
+    if (/\.(zst|zstd)$/.test(file))
+        return 'zstd';
+    if (/\.cpio$/.test(file))
+        return 'none';
+    return undefined;
+};
+function parseSourceDateEpoch(value) {
+    if (value === undefined || value === '')
+        return undefined;
+    if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) {
+        throw usage(`SOURCE_DATE_EPOCH '${value}': expected whole seconds since 1970 (0 to 4294967295)`);
+    }
+    return Number(value);
+}
+function parseCommand(argv, env) {
+    let parsed;
+    try {
+        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({
+            args: argv,
+            allowPositionals: true,
+            strict: true,
+            options: {
+                help: { type: 'boolean', short: 'h' },
+                version: { type: 'boolean', short: 'V' },
+                output: { type: 'string', short: 'o' },
+                compression: { type: 'string', short: 'c' },
+                level: { type: 'string', short: 'l' },
+                platform: { type: 'string', short: 'p' },
+                inject: { type: 'string', short: 'i', multiple: true },
+                init: { type: 'string' },
+                exclude: { type: 'string', short: 'x', multiple: true },
+                report: { type: 'string' },
+                'cache-dir': { type: 'string' },
+            },
+        });
+    }
+    catch (e) {
+        throw usage(e.message);
+    }
+    const { values: v, positionals } = parsed;
+    if (v.help)
+        return { kind: 'help' };
+    if (v.version)
+        return { kind: 'version' };
+    const [verb, image, ...extra] = positionals;
+    if (verb === undefined)
+        throw usage('missing command: expected build or inspect');
+    if (verb !== 'build' && verb !== 'inspect')
+        throw usage(`unknown command '${verb}': expected build or inspect`);
+    if (image === undefined)
+        throw usage(`${verb}: missing IMAGE (oci:DIR[:REF] or docker-archive:FILE)`);
+    if (extra.length > 0)
+        throw usage(`${verb}: unexpected argument '${extra[0]}'`);
+    if (verb === 'inspect')
+        return { kind: 'inspect', image, platform: v.platform };
+    if (v.output === undefined || v.output === '')
+        throw usage('build: missing -o/--output FILE');
+    const output = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(v.output);
+    const compression = v.compression !== undefined ? (0,_initramfs_compress_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCompression */ .Gd)(v.compression) : (compressionFromName(output) ?? 'gzip');
+    let level;
+    if (v.level !== undefined) {
+        if (!/^\d+$/.test(v.level))
+            throw usage(`--level '${v.level}': expected a whole number`);
+        level = Number(v.level);
+    }
+    return {
+        kind: 'build',
+        image,
+        output,
+        compression,
+        level,
+        platform: v.platform,
+        inject: (v.inject ?? []).map((s) => (0,_rootfs_overlay_js__WEBPACK_IMPORTED_MODULE_4__/* .parseInjectSpec */ .Iq)(s)),
+        init: v.init,
+        exclude: v.exclude ?? [],
+        report: v.report === undefined ? undefined : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(v.report),
+        cacheDir: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(v['cache-dir'] ?? defaultCacheDir(env)),
+        sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
+    };
+}
+
+
+/***/ }),
+
+/***/ 472:
+/***/ ((__webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ main)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(376);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(902);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(340);
+/* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(836);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(200);
+/* harmony import */ var _fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(579);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(473);
+// The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
+// failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
+// that prints a stack).
+
+
+
+
+
+
+
+
+async function main(argv, env) {
+    try {
+        const cmd = (0,_args_js__WEBPACK_IMPORTED_MODULE_1__/* .parseCommand */ .RM)(argv, env);
+        switch (cmd.kind) {
+            case 'help':
+                process.stdout.write(_args_js__WEBPACK_IMPORTED_MODULE_1__/* .USAGE */ .u_);
+                return 0;
+            case 'version':
+                process.stdout.write(`${version()}\n`);
+                return 0;
+            case 'inspect': {
+                const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .inspect */ .N)(cmd.image, cmd.platform);
+                process.stdout.write((0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .formatInspection */ .a)(info));
+                return 0;
+            }
+            case 'build': {
+                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .TtyReporter */ .T(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .PlainReporter */ .W(process.stderr);
+                const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, reporter });
+                if (cmd.report !== undefined)
+                    await (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__/* .writeFileAtomic */ .Z)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_7__/* .formatReport */ .C)(report));
+                process.stdout.write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+                return 0;
+            }
+        }
+    }
+    catch (e) {
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .isInitramfsError */ ._e)(e)) {
+            process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+            return e.code === 'USAGE' ? 2 : 1;
+        }
+        process.stderr.write(`internal error (please report): ${e?.stack ?? String(e)}\n`);
+        return 70;
+    }
+}
+function version() {
+    try {
+        const pkg = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(new URL(/* asset import */ __nccwpck_require__(565), __nccwpck_require__.b), 'utf8'));
+        if (pkg.version)
+            return pkg.version;
+    }
+    catch {
+        // run from src/: no package.json one level up
+    }
+    return 'unknown';
+}
+process.exitCode = await main(process.argv.slice(2), process.env);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 902:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ TtyReporter),
+/* harmony export */   W: () => (/* binding */ PlainReporter)
+/* harmony export */ });
+const mib = (n) => `${(n / (1 << 20)).toFixed(1)} MiB`;
+class PlainReporter {
+    #out;
+    constructor(out) {
+        this.#out = out;
+    }
+    stage(stage, message) {
+        this.#out.write(`[${stage}] ${message}\n`);
+    }
+    progress() { }
+    done(stage, message) {
+        this.#out.write(`[${stage}] ${message}\n`);
+    }
+    warn(message) {
+        this.#out.write(`warning: ${message}\n`);
+    }
+    info(message) {
+        this.#out.write(`${message}\n`);
+    }
+}
+class TtyReporter {
+    #out;
+    #stage;
+    #message = '';
+    #total;
+    #started = 0;
+    #lastDraw = 0;
+    #now;
+    constructor(out, now = () => performance.now()) {
+        this.#out = out;
+        this.#now = now;
+    }
+    stage(stage, message, total) {
+        this.#stage = stage;
+        this.#message = message;
+        this.#total = total;
+        this.#started = this.#now();
+        this.#draw(`${message}…`);
+    }
+    progress(stage, done) {
+        if (stage !== this.#stage)
+            return;
+        const t = this.#now();
+        if (t - this.#lastDraw < 100)
+            return;
+        this.#lastDraw = t;
+        const pct = this.#total ? ` ${Math.min(100, Math.floor((done / this.#total) * 100))}%` : '';
+        this.#draw(`${this.#message} ${mib(done)}${this.#total ? ' / ' + mib(this.#total) : ''}${pct}`);
+    }
+    done(stage, message) {
+        const secs = ((this.#now() - this.#started) / 1000).toFixed(1);
+        this.#draw(`✓ ${message} (${secs}s)`);
+        this.#out.write('\n');
+        if (stage === this.#stage)
+            this.#stage = undefined;
+    }
+    warn(message) {
+        this.#clear();
+        this.#out.write(`warning: ${message}\n`);
+    }
+    info(message) {
+        this.#clear();
+        this.#out.write(`${message}\n`);
+    }
+    #draw(text) {
+        this.#out.write(`\r\x1b[2K[${this.#stage ?? 'done'}] ${text}`);
+    }
+    #clear() {
+        if (this.#stage !== undefined)
+            this.#out.write('\r\x1b[2K');
+    }
+}
+
+
+/***/ }),
+
+/***/ 473:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _e: () => (/* binding */ isInitramfsError),
+/* harmony export */   h: () => (/* binding */ DigestMismatchError),
+/* harmony export */   sp: () => (/* binding */ InitramfsError)
+/* harmony export */ });
+// Typed errors with stable codes: the one thing every entry point (CLI, action, tests) relies on to tell
+// a user mistake or a bad image apart from a bug in this tool.
+/** An error the user can act on: printed as one line, no stack. */
+class InitramfsError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.name = 'InitramfsError';
+        this.code = code;
+    }
+}
+/** A blob's content did not match what its descriptor promised. */
+class DigestMismatchError extends InitramfsError {
+    blob;
+    constructor(blob, message) {
+        super('DIGEST_MISMATCH', message);
+        this.blob = blob;
+    }
+}
+const isInitramfsError = (e) => e instanceof InitramfsError;
+
+
+/***/ }),
+
+/***/ 579:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ tempNameFor),
+/* harmony export */   Z: () => (/* binding */ writeFileAtomic)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(598);
+// Atomic file output: write to a temporary name in the target's directory, fsync, rename. A reader (or a
+// crashed build) never sees a half-written file under the final name.
+
+
+
+/** A temporary name beside `target`, hidden, unique per call. */
+const tempNameFor = (target) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(target), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(target)}.tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_2__.randomBytes)(6).toString('hex')}`);
+/** Writes `data` to `target` atomically. */
+async function writeFileAtomic(target, data) {
+    const tmp = tempNameFor(target);
+    try {
+        const fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(tmp, 'wx', 0o644);
+        try {
+            await fh.writeFile(data);
+            await fh.sync();
+        }
+        finally {
+            await fh.close();
+        }
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(tmp, target);
+    }
+    catch (e) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(tmp, { force: true });
+        throw e;
+    }
+}
+
+
+/***/ }),
+
+/***/ 436:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bc: () => (/* binding */ isDigest),
+/* harmony export */   H2: () => (/* binding */ checkDigest),
+/* harmony export */   VK: () => (/* binding */ shortDigest),
+/* harmony export */   sI: () => (/* binding */ sha256Digest),
+/* harmony export */   sU: () => (/* binding */ digestHex)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(473);
+// Digest strings (`sha256:<64 lowercase hex>`): the only form this tool accepts, checked before a digest
+// ever becomes part of a file path, so a hostile index.json cannot name a file outside the layout.
+
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** True when `s` is `sha256:` followed by exactly 64 lowercase hex digits. */
+const isDigest = (s) => typeof s === 'string' && DIGEST.test(s);
+/**
+ * Returns `value` when it is a valid digest; otherwise throws BAD_IMAGE naming `where` (e.g. "index.json
+ * manifests[0]"), because a malformed digest means the image metadata is not what the spec allows.
+ */
+function checkDigest(value, where) {
+    if (isDigest(value))
+        return value;
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 100)) : String(value);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InitramfsError */ .sp('BAD_IMAGE', `${where}: digest ${shown} is not sha256:<64 lowercase hex>`);
+}
+/** The hex part of a valid digest. */
+const digestHex = (digest) => digest.slice('sha256:'.length);
+/** `sha256:<hex>` of some bytes. */
+const sha256Digest = (bytes) => `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
+/** A digest shortened for messages where the full value is given elsewhere (`sha256:0123456789ab…`). */
+const shortDigest = (digest) => digest.length > 'sha256:'.length + 12 ? `${digest.slice(0, 'sha256:'.length + 12)}…` : digest;
+
+
+/***/ }),
+
+/***/ 847:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J5: () => (/* binding */ platformMatches),
+/* harmony export */   Rd: () => (/* binding */ listPlatforms),
+/* harmony export */   Y8: () => (/* binding */ parsePlatform)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_PLATFORM, normalizePlatform */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(473);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(107);
+// Platforms as users write them (`os/arch[/variant]`) and as images declare them, normalised the way
+// containerd does so that `linux/arm64` matches an image that says `arm64/v8` and `linux/arm` means v7.
+
+
+/** What a build targets when the user names no platform. */
+const DEFAULT_PLATFORM = { os: 'linux', architecture: 'amd64' };
+// Names other tools print for the same architecture (uname -m, Debian) → the OCI name.
+const ARCH_ALIASES = {
+    x86_64: 'amd64',
+    'x86-64': 'amd64',
+    aarch64: 'arm64',
+    armhf: 'arm',
+    armel: 'arm',
+    i686: '386',
+    i386: '386',
+};
+const PART = /^[a-z0-9_.-]+$/;
+/**
+ * Parses `os/arch[/variant]` (e.g. `linux/arm64`, `linux/arm/v6`); throws USAGE naming the input when it is
+ * malformed. The result is normalised (see normalizePlatform). No text (undefined) → DEFAULT_PLATFORM.
+ */
+function parsePlatform(text) {
+    if (text === undefined)
+        return { ...DEFAULT_PLATFORM };
+    const parts = text.trim().toLowerCase().split('/');
+    if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('USAGE', `platform "${text}": expected os/arch[/variant], e.g. linux/amd64`);
+    }
+    const [os, architecture, variant] = parts;
+    return normalizePlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
+}
+/**
+ * The canonical form: architecture aliases resolved, `arm64` without variant → `v8`, `arm` without variant
+ * → `v7` (armel → v6), and an empty variant dropped.
+ */
+function normalizePlatform(p) {
+    const os = p.os.toLowerCase();
+    const raw = p.architecture.toLowerCase();
+    const architecture = ARCH_ALIASES[raw] ?? raw;
+    let variant = p.variant ? p.variant.toLowerCase() : undefined;
+    if (variant === undefined) {
+        if (architecture === 'arm64')
+            variant = 'v8';
+        else if (architecture === 'arm')
+            variant = raw === 'armel' ? 'v6' : 'v7';
+    }
+    // arm64's "8" and arm's "7" are sometimes written without the v.
+    if (variant !== undefined && /^\d+$/.test(variant) && (architecture === 'arm' || architecture === 'arm64')) {
+        variant = `v${variant}`;
+    }
+    return variant === undefined ? { os, architecture } : { os, architecture, variant };
+}
+/** True when an image declaring `have` satisfies a request for `want` (both normalised first). */
+function platformMatches(want, have) {
+    const w = normalizePlatform(want);
+    const h = normalizePlatform(have);
+    return w.os === h.os && w.architecture === h.architecture && w.variant === h.variant;
+}
+/** Platforms as a sorted, de-duplicated list for messages (`linux/amd64, linux/arm64/v8`). */
+function listPlatforms(platforms) {
+    const names = [...new Set(platforms.map(_types_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPlatform */ .B))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return names.length > 0 ? names.join(', ') : '(none)';
+}
+
+
+/***/ }),
+
+/***/ 54:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o: () => (/* binding */ openSource)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __nccwpck_require__(473);
+// EXTERNAL MODULE: ./build/image/digest.js
+var image_digest = __nccwpck_require__(436);
+;// CONCATENATED MODULE: ./build/image/image-config.js
+// The image config blob (OCI image-spec config.md; Docker's is the same shape for what we read): its
+// platform, its `config` object, and its rootfs diff_ids, checked for the types the rest of the tool relies on.
+
+
+const isStringArray = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+/** Reads a config blob's parsed JSON; throws BAD_IMAGE naming `what` for anything off-spec. */
+function parseImageConfig(json, what) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: not a JSON object`);
+    }
+    const doc = json;
+    const result = { config: {} };
+    if (typeof doc.os === 'string' && typeof doc.architecture === 'string') {
+        result.platform = { os: doc.os, architecture: doc.architecture };
+        if (typeof doc.variant === 'string' && doc.variant !== '')
+            result.platform.variant = doc.variant;
+    }
+    const c = doc.config;
+    if (c !== undefined && c !== null) {
+        if (typeof c !== 'object' || Array.isArray(c))
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: "config" is not an object`);
+        const cfg = c;
+        for (const key of ['Entrypoint', 'Cmd', 'Env']) {
+            const v = cfg[key];
+            if (v === undefined)
+                continue;
+            if (v !== null && !isStringArray(v)) {
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: config.${key} is not a list of strings`);
+            }
+            result.config[key] = v;
+        }
+        for (const key of ['WorkingDir', 'User']) {
+            const v = cfg[key];
+            if (v === undefined || v === null)
+                continue;
+            if (typeof v !== 'string')
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: config.${key} is not a string`);
+            result.config[key] = v;
+        }
+    }
+    const rootfs = doc.rootfs;
+    if (rootfs !== undefined && rootfs !== null && typeof rootfs === 'object') {
+        const ids = rootfs.diff_ids;
+        if (ids !== undefined && ids !== null) {
+            if (!Array.isArray(ids))
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: rootfs.diff_ids is not a list`);
+            result.diffIds = ids.map((d, i) => (0,image_digest/* checkDigest */.H2)(d, `${what} rootfs.diff_ids[${i}]`));
+        }
+    }
+    return result;
+}
+/** JSON.parse with BAD_IMAGE naming the blob instead of a SyntaxError. */
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (e) {
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: not valid JSON (${e.message})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/image/media-types.js
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
+const INDEX_TYPES = new Set([OCI_INDEX, DOCKER_MANIFEST_LIST]);
+const MANIFEST_TYPES = new Set([OCI_MANIFEST, DOCKER_MANIFEST]);
+const CONFIG_TYPES = new Set([OCI_CONFIG, DOCKER_CONFIG]);
+const LAYER_COMPRESSION = new Map([
+    ['application/vnd.oci.image.layer.v1.tar', 'none'],
+    ['application/vnd.oci.image.layer.v1.tar+gzip', 'gzip'],
+    ['application/vnd.oci.image.layer.v1.tar+zstd', 'zstd'],
+    ['application/vnd.oci.image.layer.nondistributable.v1.tar', 'none'],
+    ['application/vnd.oci.image.layer.nondistributable.v1.tar+gzip', 'gzip'],
+    ['application/vnd.oci.image.layer.nondistributable.v1.tar+zstd', 'zstd'],
+    ['application/vnd.docker.image.rootfs.diff.tar', 'none'],
+    ['application/vnd.docker.image.rootfs.diff.tar.gzip', 'gzip'],
+    ['application/vnd.docker.image.rootfs.diff.tar.zstd', 'zstd'],
+    ['application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'gzip'],
+]);
+/** The media type a source without media types (docker-archive) reports for a sniffed compression. */
+const layerMediaType = (c) => c === 'none' ? 'application/vnd.oci.image.layer.v1.tar' : `application/vnd.oci.image.layer.v1.tar+${c}`;
+
+// EXTERNAL MODULE: ./build/image/platform.js
+var image_platform = __nccwpck_require__(847);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(75);
+;// CONCATENATED MODULE: ./build/image/verify.js
+// Verification of a blob as its bytes stream past: a Transform that counts and hashes, failing with
+// DigestMismatchError as soon as more bytes than promised arrive, or at the end when size or digest differ.
+
+
+
+
+
+const prefix = (what, digest) => `${what} ${digest}: expected`;
+/**
+ * A pass-through that checks the bytes against `digest` (sha256) and `size`. `what` names the blob kind for
+ * the message ("layer", "config"). Bytes beyond `size` are never passed on.
+ */
+function verifyStream(digest, size, what) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let count = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            count += chunk.length;
+            if (count > size) {
+                // Fail before passing anything beyond the promised size: an oversized blob is not to be trusted and
+                // could be endless.
+                callback(new errors/* DigestMismatchError */.h(digest, `${prefix(what, digest)} ${size} bytes, got more (blob too large)`));
+                return;
+            }
+            hash.update(chunk);
+            callback(null, chunk);
+        },
+        flush(callback) {
+            if (count < size) {
+                callback(new errors/* DigestMismatchError */.h(digest, `${prefix(what, digest)} ${size} bytes with digest ${digest}, got ${count} bytes (truncated)`));
+                return;
+            }
+            const actual = `sha256:${hash.digest('hex')}`;
+            if (actual !== digest) {
+                callback(new errors/* DigestMismatchError */.h(digest, `${prefix(what, digest)} ${size} bytes with digest ${digest}, got ${count} bytes with digest ${actual}`));
+                return;
+            }
+            callback();
+        },
+    });
+}
+/** The same check for a blob already in memory (manifests, configs); throws DigestMismatchError. */
+function verifyBytes(bytes, digest, size, what) {
+    if (bytes.length !== size) {
+        const how = bytes.length < size ? 'truncated' : 'blob too large';
+        throw new errors/* DigestMismatchError */.h(digest, `${prefix(what, digest)} ${size} bytes with digest ${digest}, got ${bytes.length} bytes (${how})`);
+    }
+    const actual = (0,image_digest/* sha256Digest */.sI)(bytes);
+    if (actual !== digest) {
+        throw new errors/* DigestMismatchError */.h(digest, `${prefix(what, digest)} ${size} bytes with digest ${digest}, got ${bytes.length} bytes with digest ${actual}`);
+    }
+}
+/**
+ * A verified stream of a file's bytes, or of the byte range [start, start + size) of it (a blob inside an
+ * archive). Read errors surface on the returned stream.
+ */
+function openVerifiedFile(path, check, start) {
+    const verify = verifyStream(check.digest, check.size, check.what);
+    if (start !== undefined && check.size === 0)
+        return external_node_stream_.Readable.from([]).pipe(verify);
+    // fs ranges are inclusive. A range can hold no more than `size`, so within an archive only the digest
+    // (and a file cut short) can fail.
+    const file = start === undefined ? (0,external_node_fs_.createReadStream)(path) : (0,external_node_fs_.createReadStream)(path, { start, end: start + check.size - 1 });
+    file.on('error', (err) => verify.destroy(err));
+    return file.pipe(verify);
+}
+
+;// CONCATENATED MODULE: ./build/image/oci-layout.js
+// Images from an OCI image layout directory (`oci:DIR[:REF]`, image-spec image-layout.md): index.json →
+// (nested) index → platform manifest → config + layers. Every JSON blob is verified against its descriptor
+// before it is parsed; layer blobs are verified as they are streamed.
+
+
+
+
+
+
+
+
+const REF_NAME = 'org.opencontainers.image.ref.name';
+/** Manifests and configs are small; refusing huge ones keeps a hostile descriptor from exhausting memory. */
+const MAX_JSON_BLOB = 16 << 20;
+/** Indexes may nest; content addressing rules out cycles, this rules out absurd depth. */
+const MAX_INDEX_DEPTH = 8;
+/**
+ * Splits `oci:DIR[:REF]`. When everything after `oci:` is an existing directory it is the DIR (so a
+ * directory whose name contains ':' works); otherwise the REF is what follows the last ':'.
+ */
+function parseOciReference(reference) {
+    if (!reference.startsWith('oci:')) {
+        throw new errors/* InitramfsError */.sp('USAGE', `image reference "${reference}": expected oci:DIR[:REF]`);
+    }
+    const rest = reference.slice('oci:'.length);
+    if (rest === '')
+        throw new errors/* InitramfsError */.sp('USAGE', `image reference "${reference}": no directory after oci:`);
+    if (isDirectory(rest))
+        return { dir: rest };
+    const colon = rest.lastIndexOf(':');
+    if (colon <= 0 || colon === rest.length - 1)
+        return { dir: rest };
+    return { dir: rest.slice(0, colon), ref: rest.slice(colon + 1) };
+}
+function isDirectory(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function parseDescriptor(value, where) {
+    if (typeof value !== 'object' || value === null)
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: not a descriptor object`);
+    const d = value;
+    const digest = (0,image_digest/* checkDigest */.H2)(d.digest, where);
+    if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: size ${JSON.stringify(d.size)} is not a byte count`);
+    }
+    if (typeof d.mediaType !== 'string')
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: no mediaType`);
+    const desc = { mediaType: d.mediaType, digest, size: d.size };
+    const p = d.platform;
+    if (p && typeof p === 'object' && typeof p.os === 'string' && typeof p.architecture === 'string') {
+        desc.platform = { os: p.os, architecture: p.architecture };
+        if (typeof p.variant === 'string' && p.variant !== '')
+            desc.platform.variant = p.variant;
+    }
+    if (d.annotations && typeof d.annotations === 'object') {
+        const ann = {};
+        for (const [k, v] of Object.entries(d.annotations))
+            if (typeof v === 'string')
+                ann[k] = v;
+        desc.annotations = ann;
+    }
+    return desc;
+}
+function descriptorList(doc, key, where) {
+    const list = doc[key];
+    if (!Array.isArray(list))
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: "${key}" is not a list`);
+    return list.map((d, i) => parseDescriptor(d, `${where} ${key}[${i}]`));
+}
+const sortedNames = (names) => {
+    const list = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return list.length > 0 ? list.join(', ') : '(none)';
+};
+class OciLayoutSource {
+    reference;
+    dir;
+    ref;
+    #candidates;
+    /** `reference` is `oci:DIR[:REF]` as the user wrote it. Nothing is read until platforms()/resolve(). */
+    constructor(reference) {
+        this.reference = reference;
+        const parsed = parseOciReference(reference);
+        this.dir = parsed.dir;
+        this.ref = parsed.ref;
+    }
+    /** Opens `oci:DIR[:REF]` and reads its index, so a missing directory or unknown REF fails here. */
+    static async open(reference) {
+        const source = new OciLayoutSource(reference);
+        await source.platforms();
+        return source;
+    }
+    async platforms() {
+        return (await this.#resolveCandidates()).map((c) => c.platform);
+    }
+    async resolve(platform) {
+        const candidates = await this.#resolveCandidates();
+        // Index order decides between equal matches, so the choice does not depend on anything but the layout.
+        const chosen = candidates.find((c) => (0,image_platform/* platformMatches */.J5)(platform, c.platform));
+        if (!chosen) {
+            const want = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+            throw new errors/* InitramfsError */.sp('PLATFORM_NOT_FOUND', `${this.reference}: no image for platform ${want}; available: ${(0,image_platform/* listPlatforms */.Rd)(candidates.map((c) => c.platform))}`);
+        }
+        return this.#resolveManifest(chosen);
+    }
+    #resolveCandidates() {
+        this.#candidates ??= Promise.resolve().then(() => {
+            const top = this.#topDescriptors();
+            const out = [];
+            for (const d of top)
+                this.#collect(d, 0, out);
+            return out;
+        });
+        return this.#candidates;
+    }
+    /** The index.json descriptors the reference selects: all with the REF, or the single one there is. */
+    #topDescriptors() {
+        if (!isDirectory(this.dir)) {
+            throw new errors/* InitramfsError */.sp('IMAGE_NOT_FOUND', `${this.reference}: directory ${this.dir} does not exist`);
+        }
+        let layoutText;
+        try {
+            layoutText = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(this.dir, 'oci-layout'), 'utf8');
+        }
+        catch {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${this.dir} is not an OCI image layout (no oci-layout file)`);
+        }
+        const layout = parseJson(layoutText, `${this.dir}/oci-layout`);
+        if (typeof layout?.imageLayoutVersion !== 'string') {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.dir}/oci-layout: no imageLayoutVersion`);
+        }
+        let indexText;
+        try {
+            indexText = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(this.dir, 'index.json'), 'utf8');
+        }
+        catch {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${this.dir} has no index.json`);
+        }
+        const index = parseJson(indexText, `${this.dir}/index.json`);
+        if (typeof index !== 'object' || index === null)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.dir}/index.json: not an object`);
+        const all = descriptorList(index, 'manifests', `${this.dir}/index.json`);
+        const refs = all.map((d) => d.annotations?.[REF_NAME]).filter((r) => r !== undefined);
+        if (this.ref === undefined) {
+            if (all.length !== 1) {
+                throw new errors/* InitramfsError */.sp('IMAGE_NOT_FOUND', `${this.reference}: the layout holds ${all.length} images; name one as oci:${this.dir}:REF (refs: ${sortedNames(refs)})`);
+            }
+            return all;
+        }
+        const selected = all.filter((d) => d.annotations?.[REF_NAME] === this.ref);
+        if (selected.length === 0) {
+            throw new errors/* InitramfsError */.sp('IMAGE_NOT_FOUND', `${this.reference}: no image tagged "${this.ref}"; refs: ${sortedNames(refs)}`);
+        }
+        return selected;
+    }
+    #blobPath(digest) {
+        return (0,external_node_path_.join)(this.dir, 'blobs', 'sha256', (0,image_digest/* digestHex */.sU)(digest));
+    }
+    /** Reads, verifies and parses a JSON blob. */
+    #readJson(desc, what) {
+        if (desc.size > MAX_JSON_BLOB) {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what} ${desc.digest}: ${desc.size} bytes is too large for a ${what}`);
+        }
+        let bytes;
+        try {
+            bytes = (0,external_node_fs_.readFileSync)(this.#blobPath(desc.digest));
+        }
+        catch {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} blob ${desc.digest} is missing from the layout`);
+        }
+        verifyBytes(bytes, desc.digest, desc.size, what);
+        const json = parseJson(bytes.toString('utf8'), `${what} ${desc.digest}`);
+        if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what} ${desc.digest}: not a JSON object`);
+        }
+        return json;
+    }
+    /** What a descriptor points at: its media type, or the document's own when the descriptor's is generic. */
+    #kind(desc) {
+        if (INDEX_TYPES.has(desc.mediaType))
+            return 'index';
+        if (MANIFEST_TYPES.has(desc.mediaType))
+            return 'manifest';
+        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${this.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`);
+    }
+    #collect(desc, depth, out) {
+        if (this.#kind(desc) === 'manifest') {
+            out.push({ platform: desc.platform ?? this.#manifestPlatform(desc), manifest: desc });
+            return;
+        }
+        if (depth >= MAX_INDEX_DEPTH)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${desc.digest}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
+        const index = this.#readJson(desc, 'index');
+        for (const child of descriptorList(index, 'manifests', `index ${desc.digest}`)) {
+            // Indexes may also list non-image artifacts (attestations, signatures): not candidates.
+            if (!INDEX_TYPES.has(child.mediaType) && !MANIFEST_TYPES.has(child.mediaType))
+                continue;
+            if (child.platform && child.platform.os === 'unknown')
+                continue;
+            this.#collect(child, depth + 1, out);
+        }
+    }
+    /** A manifest listed without a platform serves the one its config declares. */
+    #manifestPlatform(desc) {
+        const { config } = this.#readManifest(desc);
+        const parsed = parseImageConfig(this.#readJson(config, 'config'), `config ${config.digest}`);
+        return parsed.platform ?? { os: 'unknown', architecture: 'unknown' };
+    }
+    #readManifest(desc) {
+        const m = this.#readJson(desc, 'manifest');
+        if (m.schemaVersion !== 2) {
+            throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${JSON.stringify(m.schemaVersion)} (only 2 is read)`);
+        }
+        const config = parseDescriptor(m.config, `manifest ${desc.digest} config`);
+        if (!CONFIG_TYPES.has(config.mediaType)) {
+            throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: config media type ${config.mediaType} is not a container image config`);
+        }
+        return { config, layers: descriptorList(m, 'layers', `manifest ${desc.digest}`) };
+    }
+    #resolveManifest(chosen) {
+        const { config, layers } = this.#readManifest(chosen.manifest);
+        const parsed = parseImageConfig(this.#readJson(config, 'config'), `config ${config.digest}`);
+        if (parsed.diffIds !== undefined && parsed.diffIds.length !== layers.length) {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `manifest ${chosen.manifest.digest}: ${layers.length} layers but the config lists ${parsed.diffIds.length} diff_ids`);
+        }
+        return {
+            reference: this.reference,
+            digest: chosen.manifest.digest,
+            platform: parsed.platform ?? chosen.platform,
+            config: parsed.config,
+            layers: layers.map((d, i) => this.#layer(d, parsed.diffIds?.[i])),
+        };
+    }
+    #layer(desc, diffId) {
+        const compression = LAYER_COMPRESSION.get(desc.mediaType);
+        if (compression === undefined) {
+            throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${desc.digest}: media type ${desc.mediaType} is not a layer type this tool reads`);
+        }
+        const path = this.#blobPath(desc.digest);
+        try {
+            (0,external_node_fs_.statSync)(path);
+        }
+        catch {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: layer blob ${desc.digest} is missing from the layout`);
+        }
+        const layer = {
+            digest: desc.digest,
+            size: desc.size,
+            mediaType: desc.mediaType,
+            compression,
+            open: () => openVerifiedFile(path, { digest: desc.digest, size: desc.size, what: 'layer' }),
+        };
+        if (diffId !== undefined)
+            layer.diffId = diffId;
+        return layer;
+    }
+}
+
+// EXTERNAL MODULE: ./build/image/tar-index.js
+var tar_index = __nccwpck_require__(236);
+;// CONCATENATED MODULE: ./build/image/docker-archive.js
+// Images from a `docker save` tar (`docker-archive:FILE[:REF]`): manifest.json names each image's config
+// and layer tars inside the archive, either `<id>/layer.tar` (Docker < 25) or `blobs/sha256/<hex>` (Docker
+// ≥ 25, OCI layout inside). Layers are streamed straight out of the archive by byte range, never copied.
+
+
+
+
+
+
+
+
+
+
+const MAX_JSON = 16 << 20;
+/** Symlink hops followed when a layer.tar is a link to an identical layer (docker save dedups that way). */
+const MAX_LINK_HOPS = 16;
+const BLOB_NAME = /^blobs\/sha256\/([0-9a-f]{64})$/;
+const CONFIG_NAME = /^([0-9a-f]{64})\.json$/;
+function isFile(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Splits `docker-archive:FILE[:REF]`. A RepoTag REF contains ':' itself (`busybox:latest`), so the FILE is
+ * the shortest prefix ending before a ':' that is an existing file; with none, the whole rest is the FILE.
+ */
+function parseDockerArchiveReference(reference) {
+    if (!reference.startsWith('docker-archive:')) {
+        throw new errors/* InitramfsError */.sp('USAGE', `image reference "${reference}": expected docker-archive:FILE[:REF]`);
+    }
+    const rest = reference.slice('docker-archive:'.length);
+    if (rest === '')
+        throw new errors/* InitramfsError */.sp('USAGE', `image reference "${reference}": no file after docker-archive:`);
+    if (isFile(rest))
+        return { file: rest };
+    for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
+        if (isFile(rest.slice(0, i)) && i < rest.length - 1)
+            return { file: rest.slice(0, i), ref: rest.slice(i + 1) };
+    }
+    return { file: rest };
+}
+/**
+ * A RepoTag in Docker's fully qualified form, so `box`, `box:latest` and `docker.io/library/box:latest`
+ * (as skopeo writes it) are one name: a first component without '.' or ':' (and not localhost) is a Docker
+ * Hub path, a one-component Hub path is under library/, and a missing tag is latest.
+ */
+function normalizeRepoTag(tag) {
+    const slash = tag.indexOf('/');
+    const first = slash === -1 ? '' : tag.slice(0, slash);
+    let name = tag;
+    if (slash === -1)
+        name = `docker.io/library/${tag}`;
+    else if (!first.includes('.') && !first.includes(':') && first !== 'localhost')
+        name = `docker.io/${tag}`;
+    if (name.startsWith('docker.io/') && name.split('/').length === 2)
+        name = name.replace('docker.io/', 'docker.io/library/');
+    const last = name.slice(name.lastIndexOf('/') + 1);
+    return last.includes(':') || last.includes('@') ? name : `${name}:latest`;
+}
+const matchesTag = (tags, ref) => {
+    const want = normalizeRepoTag(ref);
+    return tags.some((t) => normalizeRepoTag(t) === want);
+};
+/** Sniffs a layer's compression from its first bytes (docker-archive has no media types). */
+function sniffCompression(head) {
+    if (head[0] === 0x1f && head[1] === 0x8b)
+        return 'gzip';
+    if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
+        return 'zstd';
+    return 'none';
+}
+class DockerArchiveSource {
+    reference;
+    file;
+    ref;
+    #members;
+    #item;
+    #config;
+    /** `reference` is `docker-archive:FILE[:REF]` as the user wrote it. Nothing is read until used. */
+    constructor(reference) {
+        this.reference = reference;
+        const parsed = parseDockerArchiveReference(reference);
+        this.file = parsed.file;
+        this.ref = parsed.ref;
+    }
+    /** Opens the archive and reads its manifest and config, so a missing file or unknown REF fails here. */
+    static async open(reference) {
+        const source = new DockerArchiveSource(reference);
+        await source.platforms();
+        return source;
+    }
+    async platforms() {
+        const { platform } = this.#imageConfig();
+        return platform ? [platform] : [];
+    }
+    async resolve(platform) {
+        const item = this.#chosenItem();
+        const config = this.#imageConfig();
+        // An archive's image serves one platform; one that does not say which is taken as asked for.
+        if (config.platform && !(0,image_platform/* platformMatches */.J5)(platform, config.platform)) {
+            const want = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+            throw new errors/* InitramfsError */.sp('PLATFORM_NOT_FOUND', `${this.reference}: no image for platform ${want}; available: ${(0,image_platform/* listPlatforms */.Rd)([config.platform])}`);
+        }
+        if (config.diffIds !== undefined && config.diffIds.length !== item.Layers.length) {
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: manifest.json lists ${item.Layers.length} layers but the config lists ${config.diffIds.length} diff_ids`);
+        }
+        return {
+            reference: this.reference,
+            platform: config.platform ?? platform,
+            config: config.config,
+            layers: item.Layers.map((name, i) => this.#layer(name, config.diffIds?.[i])),
+        };
+    }
+    #index() {
+        if (this.#members)
+            return this.#members;
+        if (!isFile(this.file)) {
+            throw new errors/* InitramfsError */.sp('IMAGE_NOT_FOUND', `${this.reference}: file ${this.file} does not exist`);
+        }
+        let list;
+        try {
+            list = (0,tar_index/* indexTar */.O1)(this.file);
+        }
+        catch (e) {
+            if (e instanceof tar_index/* TarFormatError */.ZV) {
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${this.file} is not a docker save tar (${e.message})`);
+            }
+            throw e;
+        }
+        // Later members replace earlier ones of the same name, as when the tar is extracted.
+        this.#members = new Map(list.map((m) => [m.name.replace(/\/+$/, ''), m]));
+        return this.#members;
+    }
+    /** The member `name` refers to, links followed (relative to the archive root, never outside it). */
+    #member(name, what) {
+        const members = this.#index();
+        let current = external_node_path_.posix.normalize(name).replace(/^(\.\/)+/, '');
+        for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+            const m = members.get(current);
+            if (!m)
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} ${JSON.stringify(name)} is not in the archive`);
+            if (m.type === '0' || m.type === '7')
+                return m;
+            if (m.type !== '1' && m.type !== '2') {
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} ${JSON.stringify(name)} is not a regular file`);
+            }
+            // Symlink targets are relative to the link's directory; hardlink targets name a member.
+            const target = m.type === '2' ? external_node_path_.posix.join(external_node_path_.posix.dirname(current), m.linkname) : m.linkname;
+            current = external_node_path_.posix.normalize(target).replace(/^(\.\/)+/, '');
+            if (current.startsWith('../') || current.startsWith('/')) {
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} ${JSON.stringify(name)} links outside the archive`);
+            }
+        }
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} ${JSON.stringify(name)}: too many links`);
+    }
+    #read(m, what) {
+        if (m.size > MAX_JSON)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} is ${m.size} bytes, too large`);
+        return readRange(this.file, m.offset, m.size);
+    }
+    /** The manifest.json item the reference selects. */
+    #chosenItem() {
+        if (this.#item)
+            return this.#item;
+        const doc = parseJson(this.#read(this.#member('manifest.json', 'manifest.json'), 'manifest.json').toString('utf8'), `${this.reference} manifest.json`);
+        if (!Array.isArray(doc))
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: manifest.json is not a list`);
+        const items = doc.map((raw, i) => {
+            const r = raw;
+            const where = `${this.reference}: manifest.json[${i}]`;
+            if (typeof r?.Config !== 'string')
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: no Config`);
+            if (!Array.isArray(r.Layers) || !r.Layers.every((l) => typeof l === 'string')) {
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: Layers is not a list of names`);
+            }
+            const tags = Array.isArray(r.RepoTags) ? r.RepoTags.filter((t) => typeof t === 'string') : [];
+            return { Config: r.Config, RepoTags: tags, Layers: r.Layers };
+        });
+        const allTags = [...new Set(items.flatMap((it) => it.RepoTags))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const tagList = allTags.length > 0 ? allTags.join(', ') : '(none)';
+        let chosen;
+        if (this.ref === undefined) {
+            if (items.length !== 1) {
+                throw new errors/* InitramfsError */.sp('IMAGE_NOT_FOUND', `${this.reference}: the archive holds ${items.length} images; name one as docker-archive:${this.file}:TAG (tags: ${tagList})`);
+            }
+            chosen = items[0];
+        }
+        else {
+            const ref = this.ref;
+            chosen = items.find((it) => matchesTag(it.RepoTags, ref));
+            if (!chosen)
+                throw new errors/* InitramfsError */.sp('IMAGE_NOT_FOUND', `${this.reference}: no image tagged "${ref}"; tags: ${tagList}`);
+        }
+        this.#item = chosen;
+        return this.#item;
+    }
+    /** The chosen image's config, verified against the digest its name carries. */
+    #imageConfig() {
+        if (this.#config)
+            return this.#config;
+        const item = this.#chosenItem();
+        const bytes = this.#read(this.#member(item.Config, 'config'), 'config');
+        const base = external_node_path_.posix.normalize(item.Config);
+        const named = BLOB_NAME.exec(base)?.[1] ?? CONFIG_NAME.exec(base)?.[1];
+        // A hand-made archive may name its config freely; then there is no digest to check it against.
+        if (named !== undefined)
+            verifyBytes(bytes, `sha256:${named}`, bytes.length, 'config');
+        this.#config = parseImageConfig(parseJson(bytes.toString('utf8'), `${this.reference} config`), `${this.reference} config`);
+        return this.#config;
+    }
+    #layer(name, diffId) {
+        const m = this.#member(name, 'layer');
+        const compression = sniffCompression(readRange(this.file, m.offset, Math.min(4, m.size)));
+        // The blob's digest: its blobs/sha256 name; else, for a plain tar, its DiffID (the digest of the
+        // uncompressed tar is the digest of the stored bytes); else hashed here, which verifies nothing but
+        // keeps Layer.digest honest.
+        const blobHex = BLOB_NAME.exec(external_node_path_.posix.normalize(name))?.[1] ?? BLOB_NAME.exec(m.name)?.[1];
+        let digest;
+        if (blobHex !== undefined)
+            digest = `sha256:${blobHex}`;
+        else if (compression === 'none' && diffId !== undefined && (0,image_digest/* isDigest */.Bc)(diffId))
+            digest = diffId;
+        else
+            digest = hashRange(this.file, m.offset, m.size);
+        const file = this.file;
+        const layer = {
+            digest,
+            size: m.size,
+            mediaType: layerMediaType(compression),
+            compression,
+            open: () => openVerifiedFile(file, { digest, size: m.size, what: `layer ${name}` }, m.offset),
+        };
+        if (diffId !== undefined)
+            layer.diffId = diffId;
+        return layer;
+    }
+}
+function readRange(file, offset, length) {
+    const fd = (0,external_node_fs_.openSync)(file, 'r');
+    try {
+        const buf = Buffer.alloc(length);
+        let done = 0;
+        while (done < length) {
+            const n = (0,external_node_fs_.readSync)(fd, buf, done, length - done, offset + done);
+            if (n === 0)
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${file}: truncated (member at ${offset} ends early)`);
+            done += n;
+        }
+        return buf;
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function hashRange(file, offset, length) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const fd = (0,external_node_fs_.openSync)(file, 'r');
+    try {
+        const buf = Buffer.alloc(1 << 20);
+        let done = 0;
+        while (done < length) {
+            const n = (0,external_node_fs_.readSync)(fd, buf, 0, Math.min(buf.length, length - done), offset + done);
+            if (n === 0)
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${file}: truncated (member at ${offset} ends early)`);
+            hash.update(buf.subarray(0, n));
+            done += n;
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    return `sha256:${hash.digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./build/image/source.js
+// Chooses the ImageSource for a reference by its transport prefix, the way skopeo names them. A
+// registry reference (no prefix) is a third implementation of the same interface (issue 3).
+
+
+
+async function openSource(reference) {
+    if (reference.startsWith('oci:'))
+        return OciLayoutSource.open(reference);
+    if (reference.startsWith('docker-archive:'))
+        return DockerArchiveSource.open(reference);
+    throw new errors/* InitramfsError */.sp('USAGE', `image '${reference}': expected oci:DIR[:REF] (an OCI image layout) or docker-archive:FILE (a docker save tar); pulling from a registry is not supported yet`);
+}
+
+
+/***/ }),
+
+/***/ 236:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O1: () => (/* binding */ indexTar),
+/* harmony export */   ZV: () => (/* binding */ TarFormatError),
+/* harmony export */   cO: () => (/* binding */ decodePaxRecords)
+/* harmony export */ });
+/* unused harmony export decodeNumber */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+// An index of an uncompressed tar file's members (name → data offset and size), built by reading only the
+// 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
+// Understands ustar name+prefix, GNU long names ('L'/'K') and pax 'x' path/linkpath/size records.
+
+const BLOCK = 512;
+// ustar header field offsets (POSIX.1-1988 + pax).
+const NAME = 0;
+const NAME_LEN = 100;
+const SIZE = 124;
+const SIZE_LEN = 12;
+const CHKSUM = 148;
+const CHKSUM_LEN = 8;
+const TYPEFLAG = 156;
+const LINKNAME = 157;
+const LINKNAME_LEN = 100;
+const MAGIC = 257;
+const PREFIX = 345;
+const PREFIX_LEN = 155;
+/** Meta entries bigger than this are not names: refuse rather than read them into memory. */
+const MAX_META = 1 << 20;
+/** Raised for bytes that are not a tar; the caller turns it into its own error code. */
+class TarFormatError extends Error {
+    name = 'TarFormatError';
+}
+const cstring = (b, at, len) => {
+    const field = b.subarray(at, at + len);
+    const nul = field.indexOf(0);
+    return Buffer.from(nul === -1 ? field : field.subarray(0, nul)).toString('latin1');
+};
+/** A numeric header field: octal text, or GNU base-256 when the high bit of the first byte is set. */
+function decodeNumber(b, at, len) {
+    const field = b.subarray(at, at + len);
+    if ((field[0] & 0x80) !== 0) {
+        if (field[0] === 0xff)
+            throw new TarFormatError('negative base-256 number in tar header');
+        let n = field[0] & 0x7f;
+        for (let i = 1; i < field.length; i++)
+            n = n * 256 + field[i];
+        if (!Number.isSafeInteger(n))
+            throw new TarFormatError('tar header number too large');
+        return n;
+    }
+    const text = Buffer.from(field).toString('latin1').replace(/[\0 ]+$/g, '').replace(/^[ \0]+/, '');
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new TarFormatError(`bad octal number ${JSON.stringify(text)} in tar header`);
+    return Number.parseInt(text, 8);
+}
+/** True for an all-zero block (end-of-archive marker). */
+const isZero = (b) => b.every((x) => x === 0);
+function checksumOk(h) {
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const v = i >= CHKSUM && i < CHKSUM + CHKSUM_LEN ? 0x20 : h[i];
+        unsigned += v;
+        signed += v > 127 ? v - 256 : v;
+    }
+    const want = decodeNumber(h, CHKSUM, CHKSUM_LEN);
+    // Some historic tars summed signed bytes; both are accepted, as GNU tar does.
+    return want === unsigned || want === signed;
+}
+/** The pax records of an 'x'/'g' header's data ("<len> key=value\n" …), values as byte strings. */
+function decodePaxRecords(data) {
+    const out = new Map();
+    let i = 0;
+    while (i < data.length) {
+        let sp = i;
+        while (sp < data.length && data[sp] !== 0x20)
+            sp++;
+        const len = Number.parseInt(Buffer.from(data.subarray(i, sp)).toString('latin1'), 10);
+        if (!Number.isSafeInteger(len) || len <= 0 || i + len > data.length)
+            break;
+        const record = Buffer.from(data.subarray(sp + 1, i + len - 1)).toString('latin1');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out.set(record.slice(0, eq), record.slice(eq + 1));
+        i += len;
+    }
+    return out;
+}
+/** Reads the headers of the tar at `path` and returns its members in order (later duplicates included). */
+function indexTar(path) {
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, 'r');
+    try {
+        return indexTarFd(fd);
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+}
+function readAt(fd, length, position) {
+    const buf = Buffer.alloc(length);
+    let done = 0;
+    while (done < length) {
+        const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, done, length - done, position + done);
+        if (n === 0)
+            throw new TarFormatError(`tar truncated at byte ${position + done}`);
+        done += n;
+    }
+    return buf;
+}
+const padded = (size) => Math.ceil(size / BLOCK) * BLOCK;
+function indexTarFd(fd) {
+    const members = [];
+    let pos = 0;
+    let longName;
+    let longLink;
+    let pax = new Map();
+    let globalPax = new Map();
+    for (;;) {
+        let header;
+        try {
+            header = readAt(fd, BLOCK, pos);
+        }
+        catch (e) {
+            // A tar without its end-of-archive marker is common enough (some writers omit it) to accept at a
+            // header boundary.
+            if (pos > 0 && e instanceof TarFormatError)
+                return members;
+            throw e;
+        }
+        if (isZero(header))
+            return members;
+        if (!checksumOk(header))
+            throw new TarFormatError(`bad tar header checksum at byte ${pos}`);
+        const type = header[TYPEFLAG] === 0 ? '0' : String.fromCharCode(header[TYPEFLAG]);
+        let size = decodeNumber(header, SIZE, SIZE_LEN);
+        const dataAt = pos + BLOCK;
+        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
+            if (size > MAX_META)
+                throw new TarFormatError(`tar meta entry of ${size} bytes at byte ${pos}`);
+            const data = readAt(fd, size, dataAt);
+            if (type === 'L')
+                longName = cstring(data, 0, data.length);
+            else if (type === 'K')
+                longLink = cstring(data, 0, data.length);
+            else if (type === 'x')
+                pax = decodePaxRecords(data);
+            else
+                globalPax = new Map([...globalPax, ...decodePaxRecords(data)]);
+            pos = dataAt + padded(size);
+            continue;
+        }
+        const records = new Map([...globalPax, ...pax]);
+        let name = cstring(header, NAME, NAME_LEN);
+        const isUstar = header.subarray(MAGIC, MAGIC + 6).toString('latin1') === 'ustar\0';
+        if (isUstar && header[PREFIX] !== 0)
+            name = `${cstring(header, PREFIX, PREFIX_LEN)}/${name}`;
+        if (longName !== undefined)
+            name = longName;
+        // pax values are UTF-8 by spec; kept as their bytes, the same form as the ustar fields.
+        const paxPath = records.get('path');
+        if (paxPath !== undefined)
+            name = paxPath;
+        let linkname = longLink ?? cstring(header, LINKNAME, LINKNAME_LEN);
+        const paxLink = records.get('linkpath');
+        if (paxLink !== undefined)
+            linkname = paxLink;
+        const paxSize = records.get('size');
+        if (paxSize !== undefined && /^\d+$/.test(paxSize))
+            size = Number.parseInt(paxSize, 10);
+        longName = undefined;
+        longLink = undefined;
+        pax = new Map();
+        while (name.startsWith('./'))
+            name = name.slice(2);
+        // Links, devices, directories and FIFOs carry no data whatever their size field says (as in Go's archive/tar).
+        const dataSize = '123456'.includes(type) ? 0 : size;
+        members.push({ name, type, offset: dataAt, size: dataSize, linkname });
+        pos = dataAt + padded(dataSize);
+    }
+}
+
+
+/***/ }),
+
+/***/ 107:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ formatPlatform)
+/* harmony export */ });
+const formatPlatform = (p) => p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+
+
+/***/ }),
+
+/***/ 304:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gd: () => (/* binding */ parseCompression),
+/* harmony export */   XC: () => (/* binding */ resolveLevel),
+/* harmony export */   fR: () => (/* binding */ compressStream),
+/* harmony export */   qx: () => (/* binding */ compressSegment)
+/* harmony export */ });
+/* unused harmony exports COMPRESSIONS, DEFAULT_LEVEL, LEVEL_RANGE, normalizeGzipHeader */
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(522);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(975);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(473);
+// Compression of one archive segment into one self-contained gzip member or zstd frame (the kernel
+// decompresses concatenated members/frames one after the other). Node's zlib work runs on the libuv
+// threadpool, so segments compressed concurrently use every core with no worker threads. A segment held
+// in memory and one streamed in pieces (too big for memory) compress to the same bytes: the bytes depend
+// only on the input, the method and the level.
+
+
+
+const COMPRESSIONS = ['gzip', 'zstd', 'none'];
+/** Default level per method. */
+const DEFAULT_LEVEL = { gzip: 6, zstd: 3, none: 0 };
+/** Accepted levels per method, inclusive. */
+const LEVEL_RANGE = {
+    gzip: [1, 9],
+    zstd: [1, 19],
+    none: [0, 0],
+};
+/** Offset of the OS byte in a gzip member header (RFC 1952). */
+const GZIP_OS_OFFSET = 9;
+/** RFC 1952 OS code for Unix, forced so the bytes do not depend on the platform zlib was built for. */
+const GZIP_OS_UNIX = 3;
+const gzipAsync = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.promisify)(node_zlib__WEBPACK_IMPORTED_MODULE_0__.gzip);
+/** Parses a user-supplied compression name; InitramfsError('USAGE') for anything else. */
+const parseCompression = (value) => {
+    if (COMPRESSIONS.includes(value))
+        return value;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `compression ${JSON.stringify(value)}: expected one of ${COMPRESSIONS.join(', ')}`);
+};
+/**
+ * The level to use: `level` when given and in range, the method's default when undefined. For 'none'
+ * any given level is ignored. InitramfsError('USAGE') for an out-of-range or non-integer level.
+ */
+const resolveLevel = (compression, level) => {
+    if (!COMPRESSIONS.includes(compression))
+        parseCompression(compression);
+    if (compression === 'none')
+        return 0;
+    if (level === undefined)
+        return DEFAULT_LEVEL[compression];
+    const [min, max] = LEVEL_RANGE[compression];
+    if (!Number.isInteger(level) || level < min || level > max) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `${compression} level must be an integer from ${min} to ${max}, got ${level}`);
+    }
+    return level;
+};
+const zlibOptions = (level) => ({ level });
+const zstdOptions = (level, pledgedSrcSize) => ({
+    // The one-shot call knows the input size; telling the streaming compressor the same size makes it pick
+    // the same parameters and write the same frame header, so both paths give the same bytes.
+    ...(pledgedSrcSize === undefined ? {} : { pledgedSrcSize }),
+    // ZSTD_c_nbWorkers is deliberately not set: it crashes Node 24, and concurrency comes from segments.
+    params: {
+        [node_zlib__WEBPACK_IMPORTED_MODULE_0__.constants.ZSTD_c_compressionLevel]: level,
+        [node_zlib__WEBPACK_IMPORTED_MODULE_0__.constants.ZSTD_c_checksumFlag]: 1,
+    },
+});
+/** Makes a gzip member's header platform-independent (Node already writes mtime 0 and no name). */
+const normalizeGzipHeader = (member) => {
+    if (member.length > GZIP_OS_OFFSET)
+        member[GZIP_OS_OFFSET] = GZIP_OS_UNIX;
+    return member;
+};
+/** Compresses one whole segment into one gzip member / zstd frame ('none' returns the input). */
+const compressSegment = async (raw, compression, level) => {
+    switch (compression) {
+        case 'none':
+            return raw;
+        case 'gzip':
+            // Deflate's output does not depend on how its input was fed, so one-shot equals the streamed path.
+            return normalizeGzipHeader(await gzipAsync(raw, zlibOptions(level)));
+        case 'zstd': {
+            // Not zlib.zstdCompress: zstd's frame depends on whether the input arrives with the end-of-frame flag,
+            // and oversized segments must stream; going through compressStream keeps both paths identical.
+            const out = [];
+            await compressStream([raw], compression, level, raw.length, async (chunk) => {
+                out.push(chunk);
+            });
+            return Buffer.concat(out);
+        }
+    }
+};
+const writeChunk = (compressor, chunk) => new Promise((resolve, reject) => compressor.write(chunk, (err) => (err ? reject(err) : resolve())));
+/**
+ * Compresses `inputSize` bytes arriving in pieces into one gzip member / zstd frame, handing each output
+ * chunk to `output` in order (awaited, so a slow consumer holds the input back). Every piece is fully
+ * processed before the stream is ended, so the end-of-frame flag always comes with no input: Node would
+ * otherwise set it on whichever piece happens to be pending at end(), and zstd's bytes would depend on
+ * that timing. Fed this way, the output does not depend on how the input is split.
+ */
+const compressStream = async (input, compression, level, inputSize, output) => {
+    const compressor = compression === 'gzip' ? (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.createGzip)(zlibOptions(level)) : (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.createZstdCompress)(zstdOptions(level, inputSize));
+    let at = 0;
+    const consumed = (async () => {
+        for await (const chunk of compressor) {
+            if (compression === 'gzip' && at <= GZIP_OS_OFFSET && GZIP_OS_OFFSET < at + chunk.length) {
+                chunk[GZIP_OS_OFFSET - at] = GZIP_OS_UNIX;
+            }
+            at += chunk.length;
+            await output(chunk);
+        }
+    })();
+    // Awaited below; handled here so a failure while input is still being fed is not reported as unhandled.
+    consumed.catch(() => { });
+    try {
+        for await (const chunk of input)
+            if (chunk.length > 0)
+                await writeChunk(compressor, chunk);
+        compressor.end();
+    }
+    catch (e) {
+        compressor.destroy(e);
+        throw e;
+    }
+    await consumed;
+};
+
+
+/***/ }),
+
+/***/ 836:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ inspect),
+/* harmony export */   a: () => (/* binding */ formatInspection)
+/* harmony export */ });
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54);
+/* harmony import */ var _image_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(847);
+/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(107);
+// `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the
+// config the generated /init will run and the layers that will be applied.
+
+
+
+async function inspect(reference, platform) {
+    const source = await (0,_image_source_js__WEBPACK_IMPORTED_MODULE_0__/* .openSource */ .o)(reference);
+    const platforms = await source.platforms();
+    const image = await source.resolve((0,_image_platform_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatform */ .Y8)(platform));
+    return {
+        reference: image.reference,
+        platforms,
+        platform: image.platform,
+        digest: image.digest ?? null,
+        config: image.config,
+        layers: image.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType })),
+    };
+}
+const list = (v) => (v && v.length ? JSON.stringify(v) : '(none)');
+function formatInspection(i) {
+    const lines = [
+        `Reference:  ${i.reference}`,
+        `Platforms:  ${i.platforms.map(_image_types_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPlatform */ .B).join(', ') || '(none)'}`,
+        `Platform:   ${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPlatform */ .B)(i.platform)}${i.digest ? `  ${i.digest}` : ''}`,
+        `Entrypoint: ${list(i.config.Entrypoint)}`,
+        `Cmd:        ${list(i.config.Cmd)}`,
+        `WorkingDir: ${i.config.WorkingDir || '(none)'}`,
+        `Env:`,
+        ...(i.config.Env ?? []).map((e) => `  ${e}`),
+        `Layers (oldest first):`,
+        ...i.layers.map((l, n) => `  ${String(n + 1).padStart(2)}. ${l.digest}  ${l.size} bytes  ${l.mediaType}`),
+    ];
+    return lines.join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 200:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ formatReport)
+/* harmony export */ });
+/** The report as JSON text, with a stable key order (the object literal order above). */
+const formatReport = (r) => JSON.stringify(r, null, 2) + '\n';
+
+
+/***/ }),
+
+/***/ 984:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cj: () => (/* binding */ fromBytePath),
+/* harmony export */   s9: () => (/* binding */ newDir),
+/* harmony export */   xe: () => (/* binding */ toBytePath)
+/* harmony export */ });
+const newDir = (mode = 0o755, mtime = 0) => ({
+    inode: { type: 'dir', mode, uid: 0, gid: 0, mtime, size: 0 },
+    children: new Map(),
+});
+/** User-facing (UTF-8) path → the byte-string form the model uses. */
+const toBytePath = (p) => Buffer.from(p, 'utf8').toString('latin1');
+/** Model byte string → UTF-8 for messages (invalid sequences shown as U+FFFD). */
+const fromBytePath = (p) => Buffer.from(p, 'latin1').toString('utf8');
+
+
+/***/ }),
+
+/***/ 682:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iq: () => (/* binding */ parseInjectSpec),
+/* harmony export */   Qi: () => (/* binding */ setGeneratedFile),
+/* harmony export */   Zg: () => (/* binding */ setInit),
+/* harmony export */   bm: () => (/* binding */ injectPath),
+/* harmony export */   tm: () => (/* binding */ ensureBootEntries)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(473);
+/* harmony import */ var _node_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(984);
+/* harmony import */ var _path_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(195);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(244);
+// What goes on top of the image's layers, in the model: injected host files and directories, /init, and
+// the device nodes and mount points a kernel and init need. Host files are only stat'ed and listed here;
+// their bytes are read when the archive is written. Owners are 0:0 and mtimes 0: host metadata would make
+// the archive depend on the machine it was built on.
+//
+// Replacement rule: a destination is resolved like a layer entry (parent symlinks followed inside the root,
+// missing parents created 0755), and whatever is AT the destination is replaced, never followed: a
+// destination that is a symlink to a directory becomes the injected file (or directory). A host directory
+// injected onto an existing directory merges into it, as Dockerfile COPY does (existing directories keep
+// their metadata, files with the same name are replaced).
+
+
+
+
+
+
+const DEFAULT_FILE_MODE = 0o755;
+const SPEC_FORM = 'SRC:DEST[:MODE] with DEST absolute and MODE octal, e.g. ./agent:/usr/bin/agent:0755';
+/**
+ * Parse `SRC:DEST[:MODE]`. The spec is split at its LAST ":/" (DEST is absolute, so it starts there), so
+ * SRC may contain ":" freely; DEST then cannot contain ":/", and a DEST ending in ":" plus octal digits is
+ * read as DEST:MODE (append an explicit mode to keep such a name).
+ */
+function parseInjectSpec(spec) {
+    const split = spec.lastIndexOf(':/');
+    if (split <= 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject '${spec}'. Expected ${SPEC_FORM}.`);
+    }
+    const source = spec.slice(0, split);
+    let dest = spec.slice(split + 1);
+    let mode;
+    const modeMatch = /:([0-7]+)$/.exec(dest);
+    if (modeMatch !== null) {
+        mode = parseInt(modeMatch[1], 8);
+        if (mode > 0o7777) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject '${spec}': mode ${modeMatch[1]} is not a permission mode (at most 7777). Expected ${SPEC_FORM}.`);
+        }
+        dest = dest.slice(0, modeMatch.index);
+    }
+    else if (/:\d+$/.test(dest)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject '${spec}': the mode must be octal. Expected ${SPEC_FORM}.`);
+    }
+    checkDest(dest, `inject '${spec}'`);
+    return mode === undefined ? { source, dest } : { source, dest, mode };
+}
+/** Inject a host file or directory (recursively, in sorted order) at `spec.dest`. */
+async function injectPath(root, spec) {
+    const what = `--inject ${spec.source}:${spec.dest}`;
+    checkDest(spec.dest, what);
+    const fileMode = (spec.mode ?? DEFAULT_FILE_MODE) & 0o7777;
+    const st = await statSource(spec.source, what);
+    if (st.isDirectory()) {
+        const { parent, name } = destParent(root, spec.dest, what);
+        const existing = parent.children.get(name);
+        const dir = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .newDir */ .s9)();
+        parent.children.set(name, dir);
+        await copyDir(spec.source, dir, fileMode, what);
+    }
+    else if (st.isFile()) {
+        await checkReadable(spec.source, what);
+        const { parent, name } = destParent(root, spec.dest, what);
+        parent.children.set(name, hostFile(spec.source, st.size, fileMode));
+    }
+    else {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${spec.source} is not a regular file or a directory`);
+    }
+}
+/** Make the host file `hostPath` the image's /init (mode 0755), replacing whatever /init was. */
+async function setInit(root, hostPath) {
+    const what = `--init ${hostPath}`;
+    const st = await statSource(hostPath, what);
+    // The kernel execs /init; a directory or device there cannot boot.
+    if (!st.isFile())
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${hostPath} is not a regular file`);
+    await checkReadable(hostPath, what);
+    const { parent, name } = destParent(root, '/init', what);
+    parent.children.set(name, hostFile(hostPath, st.size, 0o755));
+}
+/** Put a file with in-memory content (e.g. the generated /init) at `dest`, replacing whatever was there. */
+function setGeneratedFile(root, dest, bytes, mode) {
+    const { parent, name } = destParent(root, dest, dest);
+    parent.children.set(name, {
+        inode: { type: 'file', mode: mode & 0o7777, uid: 0, gid: 0, mtime: 0, size: bytes.length, data: { kind: 'bytes', bytes } },
+    });
+}
+/**
+ * Make sure the kernel and init find what they need: /dev/console (the kernel opens it for init's stdio
+ * before anything is mounted), /dev/null, and the /dev, /proc and /sys mount points. An existing entry of
+ * the right type (and device numbers) keeps its metadata; anything else at those names is replaced.
+ */
+function ensureBootEntries(root) {
+    const dev = ensureDir(root, 'dev', 0o755);
+    ensureCharDevice(dev, 'console', 5, 1, 0o600);
+    ensureCharDevice(dev, 'null', 1, 3, 0o666);
+    ensureDir(root, 'proc', 0o555);
+    ensureDir(root, 'sys', 0o555);
+}
+function ensureDir(parent, name, mode) {
+    const existing = parent.children.get(name);
+    if (existing?.inode.type === 'dir')
+        return existing;
+    const dir = (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .newDir */ .s9)(mode);
+    parent.children.set(name, dir);
+    return dir;
+}
+function ensureCharDevice(dir, name, major, minor, mode) {
+    const i = dir.children.get(name)?.inode;
+    if (i?.type === 'char' && i.devMajor === major && i.devMinor === minor)
+        return;
+    dir.children.set(name, {
+        inode: { type: 'char', mode, uid: 0, gid: 0, mtime: 0, size: 0, devMajor: major, devMinor: minor },
+    });
+}
+function hostFile(path, size, mode) {
+    return { inode: { type: 'file', mode, uid: 0, gid: 0, mtime: 0, size, data: { kind: 'host', path } } };
+}
+/** Copy a host directory's entries into `dir`, sorted by byte order so the walk never depends on the host. */
+async function copyDir(hostDir, dir, fileMode, what) {
+    let names;
+    try {
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(hostDir);
+    }
+    catch (e) {
+        throw sourceError(what, hostDir, e);
+    }
+    // Byte strings compare by byte under `<`, unlike UTF-16 strings (astral characters).
+    const sorted = names.map((n) => ({ host: n, bytes: (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .toBytePath */ .xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+    for (const { host, bytes } of sorted) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(hostDir, host);
+        let st;
+        try {
+            st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(path);
+        }
+        catch (e) {
+            throw sourceError(what, path, e);
+        }
+        if (st.isDirectory()) {
+            const existing = dir.children.get(bytes);
+            const sub = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .newDir */ .s9)();
+            dir.children.set(bytes, sub);
+            await copyDir(path, sub, fileMode, what);
+        }
+        else if (st.isFile()) {
+            await checkReadable(path, what);
+            dir.children.set(bytes, hostFile(path, st.size, fileMode));
+        }
+        else if (st.isSymbolicLink()) {
+            let target;
+            try {
+                target = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readlink)(path, { encoding: 'buffer' });
+            }
+            catch (e) {
+                throw sourceError(what, path, e);
+            }
+            dir.children.set(bytes, {
+                inode: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: target.toString('latin1') },
+            });
+        }
+        else {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${path} is not a regular file, directory or symlink`);
+        }
+    }
+}
+function checkDest(dest, what) {
+    if (!dest.startsWith('/')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}' must be an absolute path in the image. Expected ${SPEC_FORM}.`);
+    }
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_4__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .toBytePath */ .xe)(dest));
+    if (!p.ok)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}': ${p.reason}.`);
+    if (p.components.length === 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}' is the root; name a path under it.`);
+    }
+}
+/** The directory that will hold `dest` (parents created, symlinks followed inside the root) and the name. */
+function destParent(root, dest, what) {
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_4__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .toBytePath */ .xe)(dest));
+    const name = p.ok ? p.components[p.components.length - 1] : undefined;
+    if (!p.ok || name === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}' is not a path under the root.`);
+    }
+    const parent = (0,_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveDir */ .m$)(root, p.components.slice(0, -1), true);
+    if (!parent.ok)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}': ${parent.reason} in the image.`);
+    return { parent: parent.node, name };
+}
+async function statSource(path, what) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(path);
+    }
+    catch (e) {
+        throw sourceError(what, path, e);
+    }
+}
+async function checkReadable(path, what) {
+    try {
+        await (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r')).close();
+    }
+    catch (e) {
+        throw sourceError(what, path, e);
+    }
+}
+function sourceError(what, path, cause) {
+    const code = cause.code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(cause)})`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${path} ${why}`, { cause });
+}
+
+
+/***/ }),
+
+/***/ 195:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ normalisePath),
+/* harmony export */   u: () => (/* binding */ joinPath)
+/* harmony export */ });
+// Path policy for names that come from layers, link targets and options: a raw byte-string path becomes a
+// list of components relative to the rootfs root, or is refused. Metadata only: nothing here (or anywhere
+// in rootfs/) touches the host filesystem because of what an image says.
+//
+// The policy, as a user sees it:
+// - Names are normalised: leading "/" and "./" are stripped (absolute names are CONFINED to the root, as
+//   tar does), repeated slashes and "." components are removed, a trailing "/" is removed. An empty name or
+//   "." is the root itself (a root directory entry updates the root's metadata).
+// - A name with a ".." component is DROPPED with a warning naming the layer and the entry: such names are
+//   hostile, are never emitted and never resolved. The same holds for hardlink targets and whiteouts.
+// - When a PARENT component of an entry's path is a symlink in the tree, it is resolved INSIDE the root,
+//   like a chroot (umoci's securejoin, Docker's chrooted extraction): absolute targets start at the root,
+//   ".." stops at the root, at most 40 symlinks are followed (more: the entry is dropped with a warning,
+//   "too many levels of symbolic links"). So `evil -> /etc` + `evil/passwd` writes the model's
+//   /etc/passwd and `up -> ../../../..` + `up/x` writes /x. The final component is never followed: an
+//   entry replaces a symlink at its own name. A parent component that is a non-directory (file, device)
+//   drops the entry with a warning, where tar would fail with ENOTDIR.
+// - Hardlink targets are normalised and resolved the same way (a target that is missing or a directory
+//   drops the link with a warning).
+/**
+ * Normalise a raw (byte-string) name from a tar entry, link target or option into components under the
+ * root. Refuses names with a ".." component and names containing NUL.
+ */
+function normalisePath(raw) {
+    // A NUL cannot be in a real path; a name carrying one was crafted to mean two things to two readers.
+    if (raw.includes('\0'))
+        return { ok: false, reason: 'name contains a NUL byte' };
+    const components = [];
+    for (const part of raw.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            return { ok: false, reason: 'name has a ".." component' };
+        components.push(part);
+    }
+    return { ok: true, components };
+}
+/** Components → the rootfs-absolute form used in messages and globs ("/" for the root). */
+const joinPath = (components) => '/' + components.join('/');
+
+
+/***/ }),
+
+/***/ 244:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $I: () => (/* binding */ lookup),
+/* harmony export */   GG: () => (/* binding */ walk),
+/* harmony export */   m$: () => (/* binding */ resolveDir)
+/* harmony export */ });
+/* unused harmony exports MAX_SYMLINK_HOPS, hasFile */
+/* harmony import */ var _node_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(984);
+/* harmony import */ var _path_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(195);
+// Finding names in the rootfs model the way a chrooted process would: symlinks are followed INSIDE the
+// root (absolute targets start at the root, ".." stops at it, at most 40 hops), never on the host.
+// See path.ts for the policy this implements.
+
+
+/** Linux's limit (MAXSYMLINKS): past it, resolution fails with "too many levels of symbolic links". */
+const MAX_SYMLINK_HOPS = 40;
+/**
+ * Walk `components` from the root. Every component but the last must end up a directory (symlinks are
+ * expanded in place, chroot-style); the last is returned whatever its type.
+ */
+function walk(root, components, opts) {
+    const created = [];
+    let r = walkInner(root, components, opts, created);
+    if (r.ok && opts.dir === true && r.node.inode.type !== 'dir') {
+        r = { ok: false, reason: `${(0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .joinPath */ .u)(r.path)} is not a directory`, missing: false };
+    }
+    // A failed walk leaves the tree as it found it: a dropped entry must not leave directories behind.
+    if (!r.ok)
+        for (const [dir, name] of created.reverse())
+            dir.children.delete(name);
+    return r;
+}
+function walkInner(root, components, opts, created) {
+    const dirs = [root];
+    const names = [];
+    // Components still to visit; a symlink's target is spliced in at the front, so "last" always means
+    // "nothing left", also when the last component was a symlink that got expanded.
+    const queue = [...components];
+    let hops = 0;
+    while (queue.length > 0) {
+        const name = queue.shift();
+        if (name === '' || name === '.')
+            continue;
+        if (name === '..') {
+            // Stops at the root, like ".." of "/" on Linux: a link cannot climb out of the image.
+            if (dirs.length > 1) {
+                dirs.pop();
+                names.pop();
+            }
+            continue;
+        }
+        const last = queue.length === 0;
+        const dir = dirs[dirs.length - 1];
+        let child = dir.children.get(name);
+        if (child === undefined) {
+            if (!opts.create)
+                return { ok: false, reason: `${(0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .joinPath */ .u)([...names, name])} does not exist`, missing: true };
+            child = (0,_node_js__WEBPACK_IMPORTED_MODULE_1__/* .newDir */ .s9)();
+            dir.children.set(name, child);
+            created.push([dir, name]);
+        }
+        if (child.inode.type === 'symlink' && (!last || opts.followLast)) {
+            if (++hops > MAX_SYMLINK_HOPS) {
+                return { ok: false, reason: `${(0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .joinPath */ .u)([...names, name])}: too many levels of symbolic links`, missing: false };
+            }
+            const target = child.inode.target ?? '';
+            // An empty target names nothing (ENOENT on Linux); treating it as "." would invent a meaning.
+            if (target === '')
+                return { ok: false, reason: `${(0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .joinPath */ .u)([...names, name])} is a symlink with an empty target`, missing: true };
+            if (target.startsWith('/')) {
+                dirs.length = 1;
+                names.length = 0;
+            }
+            queue.unshift(...target.split('/'));
+            continue;
+        }
+        if (last)
+            return { ok: true, node: child, path: [...names, name] };
+        if (child.inode.type !== 'dir') {
+            return { ok: false, reason: `${(0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .joinPath */ .u)([...names, name])} is not a directory`, missing: false };
+        }
+        dirs.push(child);
+        names.push(name);
+    }
+    return { ok: true, node: dirs[dirs.length - 1], path: names };
+}
+/**
+ * The directory `components` names, following every symlink inside the root; with `create`, missing
+ * directories are made on the way. Fails when something on the way (or the result) is not a directory.
+ */
+function resolveDir(root, components, create) {
+    return walk(root, components, { followLast: true, create, dir: true });
+}
+/**
+ * The node at a rootfs path (byte string, e.g. "/bin/sh"; leading "/" optional), resolving symlinks
+ * inside the root; `follow` also follows a symlink in the last component. Undefined when the path does not
+ * resolve, or has a ".." component (never resolved, see path.ts).
+ */
+function lookup(root, path, opts) {
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .normalisePath */ .q)(path);
+    if (!p.ok)
+        return undefined;
+    const r = walk(root, p.components, { followLast: opts.follow, create: false });
+    return r.ok ? r.node : undefined;
+}
+/** Whether `path` resolves (symlinks followed inside the root) to a regular file: `/bin -> usr/bin` counts. */
+const hasFile = (root, path) => lookup(root, path, { follow: true })?.inode.type === 'file';
+
 
 /***/ })
 
@@ -5602,23 +9330,141 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/publicPath */
+/******/ (() => {
+/******/ 	var scriptUrl;
+/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
+/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
+/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
+/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
+/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
+/******/ 	__nccwpck_require__.p = scriptUrl;
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	// no install chunk
+/******/ 	
+/******/ 	// no chunk on demand loading
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
-var __webpack_exports__ = {};
-
-;// CONCATENATED MODULE: ./build/x.js
-const hello = (n) => `hi ${n}`;
-
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(118);
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(6);
-;// CONCATENATED MODULE: ./build/cli/main.js
-
-
-
-console.log(hello('a'), typeof tar_stream.extract, picomatch('/usr/**')('/usr/x'));
-
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(472);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ var __webpack_exports__main = __webpack_exports__.i;
+/******/ export { __webpack_exports__main as main };
+/******/ 

@@ -1,4 +1,56 @@
-import { hello } from '../x.ts';
-import tar from 'tar-stream';
-import picomatch from 'picomatch';
-console.log(hello('a'), typeof tar.extract, picomatch('/usr/**')('/usr/x'));
+// The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
+// failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
+// that prints a stack).
+import { readFileSync } from 'node:fs';
+import { parseCommand, USAGE } from './args.ts';
+import { PlainReporter, TtyReporter } from './progress.ts';
+import { build } from '../build.ts';
+import { inspect, formatInspection } from '../inspect.ts';
+import { formatReport } from '../report.ts';
+import { writeFileAtomic } from '../fs-atomic.ts';
+import { isInitramfsError } from '../errors.ts';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  try {
+    const cmd = parseCommand(argv, env);
+    switch (cmd.kind) {
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      case 'version':
+        process.stdout.write(`${version()}\n`);
+        return 0;
+      case 'inspect': {
+        const info = await inspect(cmd.image, cmd.platform);
+        process.stdout.write(formatInspection(info));
+        return 0;
+      }
+      case 'build': {
+        const reporter = process.stderr.isTTY ? new TtyReporter(process.stderr) : new PlainReporter(process.stderr);
+        const report = await build({ ...cmd, reporter });
+        if (cmd.report !== undefined) await writeFileAtomic(cmd.report, formatReport(report));
+        process.stdout.write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+        return 0;
+      }
+    }
+  } catch (e) {
+    if (isInitramfsError(e)) {
+      process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+      return e.code === 'USAGE' ? 2 : 1;
+    }
+    process.stderr.write(`internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    if (pkg.version) return pkg.version;
+  } catch {
+    // run from src/: no package.json one level up
+  }
+  return 'unknown';
+}
+
+process.exitCode = await main(process.argv.slice(2), process.env);

@@ -32,7 +32,7 @@ const gzipAsync = promisify(gzip);
 /** Parses a user-supplied compression name; InitramfsError('USAGE') for anything else. */
 export const parseCompression = (value: string): Compression => {
   if ((COMPRESSIONS as readonly string[]).includes(value)) return value as Compression;
-  throw new InitramfsError('USAGE', `compression must be one of ${COMPRESSIONS.join(', ')}, got ${JSON.stringify(value)}`);
+  throw new InitramfsError('USAGE', `compression ${JSON.stringify(value)}: expected one of ${COMPRESSIONS.join(', ')}`);
 };
 
 /**

@@ -1,0 +1,140 @@
+// The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
+// (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
+// atomically → report. The shells (CLI, action) only turn their inputs into BuildOptions and render the
+// Reporter's events.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openSource } from './image/source.ts';
+import { parsePlatform } from './image/platform.ts';
+import { formatPlatform, type Layer, type ResolvedImage } from './image/types.ts';
+import type { LayerEntry } from './image/layer-entry.ts';
+import { readLayer } from './image/read-layer.ts';
+import { SpoolFile } from './image/spool.ts';
+import { newDir, type Node } from './rootfs/node.ts';
+import { applyLayer } from './rootfs/apply-layer.ts';
+import { applyExcludes } from './rootfs/exclude.ts';
+import { injectPath, setInit, ensureBootEntries, setGeneratedFile, type InjectSpec } from './rootfs/overlay.ts';
+import { lookup } from './rootfs/tree.ts';
+import { generateInit } from './initramfs/init-script.ts';
+import { writeArchive } from './initramfs/write.ts';
+import type { Compression } from './initramfs/compress.ts';
+import { InitramfsError } from './errors.ts';
+import type { Reporter } from './log.ts';
+import type { BuildReport } from './report.ts';
+
+export interface BuildOptions {
+  /** `oci:DIR[:REF]`, `docker-archive:FILE[:REF]` (registry references: issue 3). */
+  image: string;
+  /** Final path of the archive. */
+  output: string;
+  /** `os/arch[/variant]`; default linux/amd64. */
+  platform?: string;
+  compression: Compression;
+  /** Compression level; undefined = the compression's default. */
+  level?: number;
+  inject: InjectSpec[];
+  /** Host file that becomes /init. */
+  init?: string;
+  /** Rootfs-absolute globs removed from the image before injecting. */
+  exclude: string[];
+  /** Clamp for every mtime (SOURCE_DATE_EPOCH). */
+  sourceDateEpoch?: number;
+  /** The tool's own cache; the only place besides the output it writes to. */
+  cacheDir: string;
+  reporter: Reporter;
+}
+
+/** Layers are read two at a time: decompression runs on the threadpool while the tar parses here. */
+const LAYER_CONCURRENCY = 2;
+
+export async function build(opts: BuildOptions): Promise<BuildReport> {
+  const { reporter } = opts;
+  reporter.stage('resolve', `resolving ${opts.image}`);
+  const source = await openSource(opts.image);
+  const platform = parsePlatform(opts.platform);
+  const image = await source.resolve(platform);
+  reporter.done('resolve', `${image.reference} ${formatPlatform(image.platform)}${image.digest ? ' ' + image.digest : ''}, ${image.layers.length} layers`);
+
+  const tmpRoot = join(opts.cacheDir, 'tmp');
+  await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
+  const work = await mkdtemp(join(tmpRoot, 'build-'));
+  const spools: SpoolFile[] = [];
+  try {
+    const layerEntries = await readLayers(image, work, spools, reporter);
+
+    reporter.stage('rootfs', 'applying layers');
+    const root = newDir();
+    image.layers.forEach((layer, i) => applyLayer(root, layerEntries[i]!, { layer: layer.digest, reporter }));
+    applyExcludes(root, opts.exclude);
+    for (const spec of opts.inject) await injectPath(root, spec);
+    await installInit(root, image, opts);
+    ensureBootEntries(root);
+    reporter.done('rootfs', 'rootfs assembled');
+
+    const written = await writeArchive(root, {
+      output: opts.output,
+      compression: opts.compression,
+      level: opts.level,
+      sourceDateEpoch: opts.sourceDateEpoch,
+      reporter,
+    });
+    return {
+      digest: written.digest,
+      size: written.size,
+      output: opts.output,
+      compression: opts.compression,
+      level: written.level,
+      image: { reference: image.reference, digest: image.digest ?? null, platform: formatPlatform(image.platform) },
+      layers: image.layers.map((l) => ({ digest: l.digest, size: l.size })),
+      entries: written.entries,
+      uncompressedSize: written.uncompressedSize,
+    };
+  } finally {
+    for (const s of spools) s.dispose();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function readLayers(image: ResolvedImage, work: string, spools: SpoolFile[], reporter: Reporter): Promise<LayerEntry[][]> {
+  const total = image.layers.reduce((n, l) => n + l.size, 0);
+  reporter.stage('layers', `reading ${image.layers.length} layers`, total);
+  let done = 0;
+  const results: LayerEntry[][] = new Array(image.layers.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < image.layers.length) {
+      const i = next++;
+      const layer: Layer = image.layers[i]!;
+      const spool = new SpoolFile(join(work, `layer-${i}.spool`));
+      spools.push(spool);
+      results[i] = await readLayer(layer, spool);
+      spool.flush();
+      done += layer.size;
+      reporter.progress('layers', done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
+  reporter.done('layers', `read ${image.layers.length} layers`);
+  return results;
+}
+
+/** `/init`: the user's file, else the image's own, else one generated from the image config. */
+async function installInit(root: Node, image: ResolvedImage, opts: BuildOptions): Promise<void> {
+  if (opts.init !== undefined) {
+    await setInit(root, opts.init);
+    return;
+  }
+  if (lookup(root, '/init', { follow: true })?.inode.type === 'file') {
+    opts.reporter.info('using the image\'s own /init');
+    return;
+  }
+  const script = generateInit(image.config);
+  if (lookup(root, '/bin/sh', { follow: true })?.inode.type !== 'file') {
+    throw new InitramfsError(
+      'NO_INIT',
+      `image ${image.reference} has no /bin/sh to run a generated /init; pass --init FILE with an init for this image`,
+    );
+  }
+  setGeneratedFile(root, '/init', Buffer.from(script, 'utf8'), 0o755);
+  opts.reporter.info('generated /init from the image config');
+}

@@ -1,0 +1,132 @@
+// argv → a typed command. Parsing is Node's own util.parseArgs; this file adds the meaning: defaults,
+// the compression inferred from the output name, and messages that name the option and the form it takes.
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InitramfsError } from '../errors.ts';
+import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
+import { parseCompression, type Compression } from '../initramfs/compress.ts';
+
+export const USAGE = `Usage:
+  initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
+  initramfs-action inspect IMAGE [--platform P]     show platforms, config and layers
+  initramfs-action --help | --version
+
+IMAGE:
+  oci:DIR[:REF]              an OCI image layout (skopeo copy ... oci:DIR:REF, buildx --output type=oci)
+  docker-archive:FILE[:REF]  a tar written by docker save
+
+Build options:
+  -o, --output FILE          the archive to write (written atomically)
+  -c, --compression C        gzip (default), zstd or none; inferred from FILE's .gz/.zst/.cpio suffix
+  -l, --level N              compression level (gzip 1-9, default 6; zstd 1-19, default 3)
+  -p, --platform OS/ARCH     platform to pick from a multi-platform image (default linux/amd64)
+  -i, --inject SRC:DEST[:MODE]
+                             copy a host file or directory into the image (MODE octal, default 0755)
+      --init FILE            use FILE as /init (0755); default: the image's /init, else one generated
+                             from the image's Entrypoint, Cmd, Env and WorkingDir
+  -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
+      --report FILE          write a JSON report (digest, size, image, layers, entries)
+      --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+
+Environment:
+  SOURCE_DATE_EPOCH          clamp every mtime in the archive to this time (seconds)
+`;
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | {
+      kind: 'build';
+      image: string;
+      output: string;
+      compression: Compression;
+      level?: number;
+      platform?: string;
+      inject: InjectSpec[];
+      init?: string;
+      exclude: string[];
+      report?: string;
+      cacheDir: string;
+      sourceDateEpoch?: number;
+    }
+  | { kind: 'inspect'; image: string; platform?: string };
+
+const usage = (message: string): InitramfsError => new InitramfsError('USAGE', `${message} (see --help)`);
+
+/** The default cache: XDG's cache home, else ~/.cache. */
+export const defaultCacheDir = (env: NodeJS.ProcessEnv): string =>
+  join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'initramfs-action');
+
+const compressionFromName = (file: string): Compression | undefined => {
+  if (/\.(gz|tgz)$/.test(file)) return 'gzip';
+  if (/\.(zst|zstd)$/.test(file)) return 'zstd';
+  if (/\.cpio$/.test(file)) return 'none';
+  return undefined;
+};
+
+export function parseSourceDateEpoch(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) {
+    throw usage(`SOURCE_DATE_EPOCH '${value}': expected whole seconds since 1970 (0 to 4294967295)`);
+  }
+  return Number(value);
+}
+
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+        output: { type: 'string', short: 'o' },
+        compression: { type: 'string', short: 'c' },
+        level: { type: 'string', short: 'l' },
+        platform: { type: 'string', short: 'p' },
+        inject: { type: 'string', short: 'i', multiple: true },
+        init: { type: 'string' },
+        exclude: { type: 'string', short: 'x', multiple: true },
+        report: { type: 'string' },
+        'cache-dir': { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw usage((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+  const [verb, image, ...extra] = positionals;
+  if (verb === undefined) throw usage('missing command: expected build or inspect');
+  if (verb !== 'build' && verb !== 'inspect') throw usage(`unknown command '${verb}': expected build or inspect`);
+  if (image === undefined) throw usage(`${verb}: missing IMAGE (oci:DIR[:REF] or docker-archive:FILE)`);
+  if (extra.length > 0) throw usage(`${verb}: unexpected argument '${extra[0]}'`);
+  if (verb === 'inspect') return { kind: 'inspect', image, platform: v.platform };
+
+  if (v.output === undefined || v.output === '') throw usage('build: missing -o/--output FILE');
+  const output = resolve(v.output);
+  const compression = v.compression !== undefined ? parseCompression(v.compression) : (compressionFromName(output) ?? 'gzip');
+  let level: number | undefined;
+  if (v.level !== undefined) {
+    if (!/^\d+$/.test(v.level)) throw usage(`--level '${v.level}': expected a whole number`);
+    level = Number(v.level);
+  }
+  return {
+    kind: 'build',
+    image,
+    output,
+    compression,
+    level,
+    platform: v.platform,
+    inject: (v.inject ?? []).map((s) => parseInjectSpec(s)),
+    init: v.init,
+    exclude: v.exclude ?? [],
+    report: v.report === undefined ? undefined : resolve(v.report),
+    cacheDir: resolve(v['cache-dir'] ?? defaultCacheDir(env)),
+    sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
+  };
+}

@@ -1,0 +1,33 @@
+// The build report: what `--report FILE` writes and the action turns into outputs. Everything in it is
+// derived from the inputs and the output bytes, so it is as reproducible as the archive (no times, no
+// host paths other than the output the user named).
+import type { Platform } from './image/types.ts';
+import type { Compression } from './initramfs/compress.ts';
+
+export interface BuildReport {
+  /** `sha256:<hex>` of the output file's bytes. */
+  digest: string;
+  /** Bytes of the output file. */
+  size: number;
+  /** The output path as given. */
+  output: string;
+  compression: Compression;
+  level: number | null;
+  image: {
+    reference: string;
+    /** Digest of the platform manifest used, or null when the source has none. */
+    digest: string | null;
+    platform: string;
+  };
+  /** Oldest first, as stored (compressed digest and size). */
+  layers: { digest: string; size: number }[];
+  /** Records in the archive (trailers excluded). */
+  entries: number;
+  /** Bytes of the cpio stream before compression. */
+  uncompressedSize: number;
+}
+
+/** The report as JSON text, with a stable key order (the object literal order above). */
+export const formatReport = (r: BuildReport): string => JSON.stringify(r, null, 2) + '\n';
+
+export type { Platform };
