@@ -7179,6 +7179,7 @@ const writeArchive = async (root, options) => {
 
 
 
+
 /** Layers are read two at a time: decompression runs on the threadpool while the tar parses here. */
 const LAYER_CONCURRENCY = 2;
 async function build(opts) {
@@ -7265,6 +7266,12 @@ async function installInit(root, image, opts) {
         throw new errors/* InitramfsError */.sp('NO_INIT', `image ${image.reference} has no /bin/sh to run a generated /init; pass --init FILE with an init for this image`);
     }
     (0,overlay/* setGeneratedFile */.Qi)(root, '/init', Buffer.from(script, 'utf8'), 0o755);
+    // Docker creates a missing WorkingDir before it starts the command; so does the archive.
+    if (image.config.WorkingDir) {
+        const wd = (0,path/* normalisePath */.q)((0,node/* toBytePath */.xe)(image.config.WorkingDir));
+        if (wd.ok)
+            (0,tree/* resolveDir */.m$)(root, wd.components, true);
+    }
     opts.reporter.info('generated /init from the image config');
 }
 

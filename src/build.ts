@@ -10,11 +10,12 @@ import { formatPlatform, type Layer, type ResolvedImage } from './image/types.ts
 import type { LayerEntry } from './image/layer-entry.ts';
 import { readLayer } from './image/read-layer.ts';
 import { SpoolFile } from './image/spool.ts';
-import { newDir, type Node } from './rootfs/node.ts';
+import { newDir, toBytePath, type Node } from './rootfs/node.ts';
+import { normalisePath } from './rootfs/path.ts';
 import { applyLayer } from './rootfs/apply-layer.ts';
 import { applyExcludes } from './rootfs/exclude.ts';
 import { injectPath, setInit, ensureBootEntries, setGeneratedFile, type InjectSpec } from './rootfs/overlay.ts';
-import { lookup } from './rootfs/tree.ts';
+import { lookup, resolveDir } from './rootfs/tree.ts';
 import { generateInit } from './initramfs/init-script.ts';
 import { writeArchive } from './initramfs/write.ts';
 import type { Compression } from './initramfs/compress.ts';
@@ -136,5 +137,10 @@ async function installInit(root: Node, image: ResolvedImage, opts: BuildOptions)
     );
   }
   setGeneratedFile(root, '/init', Buffer.from(script, 'utf8'), 0o755);
+  // Docker creates a missing WorkingDir before it starts the command; so does the archive.
+  if (image.config.WorkingDir) {
+    const wd = normalisePath(toBytePath(image.config.WorkingDir));
+    if (wd.ok) resolveDir(root, wd.components, true);
+  }
   opts.reporter.info('generated /init from the image config');
 }

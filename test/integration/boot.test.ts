@@ -70,7 +70,8 @@ describe('the generated /init', () => {
           Env: ['GREETING=hello "world" $USER', 'PATH=/usr/bin:/bin'],
           WorkingDir: '/srv/app',
         },
-        layers: [{ entries: busyboxLayer() }, { entries: [{ name: 'srv', type: 'dir' }, { name: 'srv/app', type: 'dir' }] }],
+        // /srv/app is not in any layer: Docker creates a missing WorkingDir, and so does the tool.
+        layers: [{ entries: busyboxLayer() }],
       },
       [],
     );

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, truncateSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { writeOciLayout, blobPath, type TestEntry, type WrittenImage } from '../helpers/image.ts';
+import { writeOciLayout, writeDockerArchive, blobPath, type TestEntry, type WrittenImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { runCli, CLI_DIST } from '../helpers/cli.ts';
 import { decodeNewc } from '../../src/initramfs/newc.ts';
@@ -107,6 +107,68 @@ describe('report and output', () => {
     const r = await runCli(['build', `oci:${layout}:v1`, '-o', out, '--cache-dir', join(work, 'c')], { script: CLI_DIST });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^digest: sha256:[0-9a-f]{64}\nsize: \d+\n$/);
+  });
+});
+
+describe('sources and options', () => {
+  it('a docker-archive and an OCI layout of the same image give the same bytes', async () => {
+    const image = { config: { Cmd: ['/bin/sh'] }, layers: [{ entries, compression: 'none' as const }, { entries: [{ name: 'etc/extra', content: 'x' }], compression: 'none' as const }] };
+    const dir = join(work, 'same-image');
+    writeOciLayout(join(dir, 'layout'), [{ ref: 'v1', image }]);
+    writeDockerArchive(join(dir, 'saved.tar'), [{ tags: ['demo:v1'], image }]);
+    const a = join(dir, 'a.cpio.gz');
+    const b = join(dir, 'b.cpio.gz');
+    const ra = await runCli(['build', `oci:${join(dir, 'layout')}:v1`, '-o', a, '--cache-dir', join(work, 'c')]);
+    const rb = await runCli(['build', `docker-archive:${join(dir, 'saved.tar')}:demo:v1`, '-o', b, '--cache-dir', join(work, 'c')]);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
+  });
+
+  it('--platform picks one image of a multi-platform index, and a missing platform lists those there are', async () => {
+    const dir = join(work, 'multi');
+    const only = (name: string): TestEntry[] => [{ name, content: name }];
+    writeOciLayout(dir, [
+      {
+        ref: 'v1',
+        image: [
+          { platform: { os: 'linux', architecture: 'amd64' }, layers: [{ entries: only('amd64-file') }] },
+          { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }, layers: [{ entries: only('arm64-file') }] },
+        ],
+      },
+    ]);
+    const out = join(dir, 'arm.cpio');
+    const report = join(dir, 'arm.json');
+    const init = join(dir, 'init');
+    writeFileSync(init, '#!/bin/sh\n');
+    const r = await runCli(['build', `oci:${dir}:v1`, '-o', out, '--platform', 'linux/arm64', '--init', init, '--report', report, '--cache-dir', join(work, 'c')]);
+    expect(r.code, r.stderr).toBe(0);
+    const names = decodeNewc(readFileSync(out)).map((rec) => rec.name);
+    expect(names).toContain('arm64-file');
+    expect(names).not.toContain('amd64-file');
+    expect(JSON.parse(readFileSync(report, 'utf8')).image.platform).toBe('linux/arm64/v8');
+    const miss = await runCli(['build', `oci:${dir}:v1`, '-o', out + '2', '--platform', 'linux/s390x', '--init', init, '--cache-dir', join(work, 'c')]);
+    expect(miss.code).toBe(1);
+    expect(miss.stderr).toMatch(/error \[PLATFORM_NOT_FOUND\]: .*linux\/s390x.*linux\/amd64.*linux\/arm64/);
+  });
+
+  it('--exclude drops image paths and --inject adds host files and directories with their modes', async () => {
+    const dir = join(work, 'overlay');
+    mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'tree', 'sub', 'conf'), 'conf');
+    writeFileSync(join(dir, 'tool'), 'tool');
+    const out = join(dir, 'out.cpio');
+    const r = await runCli([
+      'build', `oci:${layout}:v1`, '-o', out, '--cache-dir', join(work, 'c'),
+      '--exclude', '/etc/**', '--inject', `${join(dir, 'tool')}:/usr/bin/tool`, '--inject', `${join(dir, 'tree')}:/opt/tree:0600`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const recs = new Map(decodeNewc(readFileSync(out)).map((rec) => [rec.name, rec]));
+    expect([...recs.keys()].filter((n) => n.startsWith('etc/'))).toEqual([]);
+    expect(recs.get('etc')?.mode! & 0o170000).toBe(0o040000);
+    expect(recs.get('usr/bin/tool')).toMatchObject({ mode: 0o100755, uid: 0, gid: 0, mtime: 0 });
+    expect(recs.get('opt/tree/sub/conf')).toMatchObject({ mode: 0o100600 });
+    expect(recs.get('opt/tree/sub')?.mode).toBe(0o040755);
   });
 });
 
