@@ -6754,6 +6754,32 @@ const walk = (root) => {
     visit('.', root);
     return out;
 };
+/**
+ * What puts similar content next to each other: the name's suffix from its first dot ("so.6", "py",
+ * "gz"; "" for none), then the name itself (every `__init__.py`, every `copyright`), then the path.
+ * gzip sees only the last 32 KiB, so neighbours decide the ratio: on the benchmark image this order is
+ * 1.0% smaller with gzip and 1.5% with zstd than plain path order.
+ */
+const contentKey = (path) => {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const dot = base.indexOf('.');
+    return [dot === -1 ? '' : base.slice(dot + 1), base];
+};
+const byContent = (a, b) => {
+    const [ea, na] = contentKey(a.path);
+    const [eb, nb] = contentKey(b.path);
+    return byteOrder(ea, eb) || byteOrder(na, nb) || byteOrder(a.path, b.path);
+};
+/**
+ * The emission order: every directory first, depth-first (the kernel does not create missing parents,
+ * so a directory must precede everything in it), then every other name ordered by `byContent`.
+ */
+const order = (root) => {
+    const all = walk(root);
+    const dirs = all.filter((v) => v.node.inode.type === 'dir');
+    const rest = all.filter((v) => v.node.inode.type !== 'dir').sort(byContent);
+    return [...dirs, ...rest];
+};
 const checkPositiveInt = (what, value) => {
     if (!Number.isSafeInteger(value) || value <= 0) {
         throw new errors/* InitramfsError */.sp('USAGE', `${what} must be a positive integer, got ${value}`);
@@ -6772,7 +6798,7 @@ const planArchive = (root, options = {}) => {
     }
     const target = options.segmentTarget ?? SEGMENT_TARGET;
     checkPositiveInt('segment target', target);
-    const visits = walk(root);
+    const visits = order(root);
     // Number of names per linkable inode, and the index of its last name: the group is emitted there.
     const names = new Map();
     const lastIndex = new Map();

