@@ -4,18 +4,24 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
-import { checkDigest, digestHex } from './digest.ts';
-import { parseImageConfig, parseJson } from './image-config.ts';
-import { CONFIG_TYPES, INDEX_TYPES, LAYER_COMPRESSION, MANIFEST_TYPES } from './media-types.ts';
-import { listPlatforms, platformMatches } from './platform.ts';
-import type { ImageSource, Layer, Platform, ResolvedImage } from './types.ts';
+import { digestHex } from './digest.ts';
+import { parseJson } from './image-config.ts';
+import { INDEX_TYPES } from './media-types.ts';
+import {
+  choosePlatform,
+  collectCandidates,
+  descriptorList,
+  resolveCandidate,
+  type Candidate,
+  type Descriptor,
+  type DocumentStore,
+} from './manifest-walk.ts';
+import type { ImageSource, Layer, LayerCompression, Platform, ResolvedImage } from './types.ts';
 import { openVerifiedFile, verifyBytes } from './verify.ts';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 /** Manifests and configs are small; refusing huge ones keeps a hostile descriptor from exhausting memory. */
 const MAX_JSON_BLOB = 16 << 20;
-/** Indexes may nest; content addressing rules out cycles, this rules out absurd depth. */
-const MAX_INDEX_DEPTH = 8;
 
 export interface OciReference {
   dir: string;
@@ -46,54 +52,12 @@ function isDirectory(path: string): boolean {
   }
 }
 
-interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: Platform;
-  annotations?: Record<string, string>;
-}
-
-/** A platform manifest reachable from the chosen top-level descriptor, with the platform it serves. */
-interface Candidate {
-  platform: Platform;
-  manifest: Descriptor;
-}
-
-function parseDescriptor(value: unknown, where: string): Descriptor {
-  if (typeof value !== 'object' || value === null) throw new InitramfsError('BAD_IMAGE', `${where}: not a descriptor object`);
-  const d = value as Record<string, unknown>;
-  const digest = checkDigest(d.digest, where);
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw new InitramfsError('BAD_IMAGE', `${where}: size ${JSON.stringify(d.size)} is not a byte count`);
-  }
-  if (typeof d.mediaType !== 'string') throw new InitramfsError('BAD_IMAGE', `${where}: no mediaType`);
-  const desc: Descriptor = { mediaType: d.mediaType, digest, size: d.size };
-  const p = d.platform as Record<string, unknown> | undefined;
-  if (p && typeof p === 'object' && typeof p.os === 'string' && typeof p.architecture === 'string') {
-    desc.platform = { os: p.os, architecture: p.architecture };
-    if (typeof p.variant === 'string' && p.variant !== '') desc.platform.variant = p.variant;
-  }
-  if (d.annotations && typeof d.annotations === 'object') {
-    const ann: Record<string, string> = {};
-    for (const [k, v] of Object.entries(d.annotations as Record<string, unknown>)) if (typeof v === 'string') ann[k] = v;
-    desc.annotations = ann;
-  }
-  return desc;
-}
-
-function descriptorList(doc: Record<string, unknown>, key: string, where: string): Descriptor[] {
-  const list = doc[key];
-  if (!Array.isArray(list)) throw new InitramfsError('BAD_IMAGE', `${where}: "${key}" is not a list`);
-  return list.map((d, i) => parseDescriptor(d, `${where} ${key}[${i}]`));
-}
-
 const sortedNames = (names: Iterable<string>): string => {
   const list = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return list.length > 0 ? list.join(', ') : '(none)';
 };
 
-export class OciLayoutSource implements ImageSource {
+export class OciLayoutSource implements ImageSource, DocumentStore {
   readonly reference: string;
   readonly dir: string;
   readonly ref: string | undefined;
@@ -119,26 +83,12 @@ export class OciLayoutSource implements ImageSource {
   }
 
   async resolve(platform: Platform): Promise<ResolvedImage> {
-    const candidates = await this.#resolveCandidates();
-    // Index order decides between equal matches, so the choice does not depend on anything but the layout.
-    const chosen = candidates.find((c) => platformMatches(platform, c.platform));
-    if (!chosen) {
-      const want = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-      throw new InitramfsError(
-        'PLATFORM_NOT_FOUND',
-        `${this.reference}: no image for platform ${want}; available: ${listPlatforms(candidates.map((c) => c.platform))}`,
-      );
-    }
-    return this.#resolveManifest(chosen);
+    // Index order decides between equal matches, so the choice depends on nothing but the layout.
+    return resolveCandidate(this, choosePlatform(this, await this.#resolveCandidates(), platform));
   }
 
   #resolveCandidates(): Promise<Candidate[]> {
-    this.#candidates ??= Promise.resolve().then(() => {
-      const top = this.#topDescriptors();
-      const out: Candidate[] = [];
-      for (const d of top) this.#collect(d, 0, out);
-      return out;
-    });
+    this.#candidates ??= Promise.resolve().then(() => collectCandidates(this, this.#topDescriptors()));
     return this.#candidates;
   }
 
@@ -206,76 +156,15 @@ export class OciLayoutSource implements ImageSource {
     return json as Record<string, unknown>;
   }
 
-  /** What a descriptor points at: its media type, or the document's own when the descriptor's is generic. */
-  #kind(desc: Descriptor): 'index' | 'manifest' {
-    if (INDEX_TYPES.has(desc.mediaType)) return 'index';
-    if (MANIFEST_TYPES.has(desc.mediaType)) return 'manifest';
-    throw new InitramfsError(
-      'UNSUPPORTED',
-      `${this.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`,
-    );
+  async manifest(desc: Descriptor): Promise<Record<string, unknown>> {
+    return this.#readJson(desc, INDEX_TYPES.has(desc.mediaType) ? 'index' : 'manifest');
   }
 
-  #collect(desc: Descriptor, depth: number, out: Candidate[]): void {
-    if (this.#kind(desc) === 'manifest') {
-      out.push({ platform: desc.platform ?? this.#manifestPlatform(desc), manifest: desc });
-      return;
-    }
-    if (depth >= MAX_INDEX_DEPTH) throw new InitramfsError('BAD_IMAGE', `${desc.digest}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
-    const index = this.#readJson(desc, 'index');
-    for (const child of descriptorList(index, 'manifests', `index ${desc.digest}`)) {
-      // Indexes may also list non-image artifacts (attestations, signatures): not candidates.
-      if (!INDEX_TYPES.has(child.mediaType) && !MANIFEST_TYPES.has(child.mediaType)) continue;
-      if (child.platform && child.platform.os === 'unknown') continue;
-      this.#collect(child, depth + 1, out);
-    }
+  async config(desc: Descriptor): Promise<Record<string, unknown>> {
+    return this.#readJson(desc, 'config');
   }
 
-  /** A manifest listed without a platform serves the one its config declares. */
-  #manifestPlatform(desc: Descriptor): Platform {
-    const { config } = this.#readManifest(desc);
-    const parsed = parseImageConfig(this.#readJson(config, 'config'), `config ${config.digest}`);
-    return parsed.platform ?? { os: 'unknown', architecture: 'unknown' };
-  }
-
-  #readManifest(desc: Descriptor): { config: Descriptor; layers: Descriptor[] } {
-    const m = this.#readJson(desc, 'manifest');
-    if (m.schemaVersion !== 2) {
-      throw new InitramfsError('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${JSON.stringify(m.schemaVersion)} (only 2 is read)`);
-    }
-    const config = parseDescriptor(m.config, `manifest ${desc.digest} config`);
-    if (!CONFIG_TYPES.has(config.mediaType)) {
-      throw new InitramfsError(
-        'UNSUPPORTED',
-        `manifest ${desc.digest}: config media type ${config.mediaType} is not a container image config`,
-      );
-    }
-    return { config, layers: descriptorList(m, 'layers', `manifest ${desc.digest}`) };
-  }
-
-  #resolveManifest(chosen: Candidate): ResolvedImage {
-    const { config, layers } = this.#readManifest(chosen.manifest);
-    const parsed = parseImageConfig(this.#readJson(config, 'config'), `config ${config.digest}`);
-    if (parsed.diffIds !== undefined && parsed.diffIds.length !== layers.length) {
-      throw new InitramfsError(
-        'BAD_IMAGE',
-        `manifest ${chosen.manifest.digest}: ${layers.length} layers but the config lists ${parsed.diffIds.length} diff_ids`,
-      );
-    }
-    return {
-      reference: this.reference,
-      digest: chosen.manifest.digest,
-      platform: parsed.platform ?? chosen.platform,
-      config: parsed.config,
-      layers: layers.map((d, i) => this.#layer(d, parsed.diffIds?.[i])),
-    };
-  }
-
-  #layer(desc: Descriptor, diffId: string | undefined): Layer {
-    const compression = LAYER_COMPRESSION.get(desc.mediaType);
-    if (compression === undefined) {
-      throw new InitramfsError('UNSUPPORTED', `layer ${desc.digest}: media type ${desc.mediaType} is not a layer type this tool reads`);
-    }
+  layer(desc: Descriptor, compression: LayerCompression, diffId: string | undefined): Layer {
     const path = this.#blobPath(desc.digest);
     try {
       statSync(path);
