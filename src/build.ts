@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSource } from './image/source.ts';
 import { parsePlatform } from './image/platform.ts';
-import { formatPlatform, type Layer, type ResolvedImage } from './image/types.ts';
+import { formatPlatform, type ImageSource, type Layer, type Platform, type ResolvedImage } from './image/types.ts';
+import type { RegistryClientOptions } from './registry/client.ts';
 import type { LayerEntry } from './image/layer-entry.ts';
 import { readLayer } from './image/read-layer.ts';
 import { SpoolFile } from './image/spool.ts';
@@ -42,6 +43,8 @@ export interface BuildOptions {
   sourceDateEpoch?: number;
   /** The tool's own cache; the only place besides the output it writes to. */
   cacheDir: string;
+  /** Credentials, insecure hosts and environment for registry pulls. */
+  registry?: RegistryClientOptions;
   reporter: Reporter;
 }
 
@@ -51,10 +54,20 @@ const LAYER_CONCURRENCY = 2;
 export async function build(opts: BuildOptions): Promise<BuildReport> {
   const { reporter } = opts;
   reporter.stage('resolve', `resolving ${opts.image}`);
-  const source = await openSource(opts.image);
   const platform = parsePlatform(opts.platform);
+  const source = await openSource(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry });
+  try {
+    return await buildFrom(source, platform, opts);
+  } finally {
+    await source.close?.();
+  }
+}
+
+async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOptions): Promise<BuildReport> {
+  const { reporter } = opts;
   const image = await source.resolve(platform);
-  reporter.done('resolve', `${image.reference} ${formatPlatform(image.platform)}${image.digest ? ' ' + image.digest : ''}, ${image.layers.length} layers`);
+  const layerCount = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
+  reporter.done('resolve', `${image.reference} ${formatPlatform(image.platform)}${image.digest ? ' ' + image.digest : ''}, ${layerCount}`);
 
   const tmpRoot = join(opts.cacheDir, 'tmp');
   await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
@@ -98,7 +111,8 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
 
 async function readLayers(image: ResolvedImage, work: string, spools: SpoolFile[], reporter: Reporter): Promise<LayerEntry[][]> {
   const total = image.layers.reduce((n, l) => n + l.size, 0);
-  reporter.stage('layers', `reading ${image.layers.length} layers`, total);
+  const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
+  reporter.stage('layers', `reading ${count}`, total);
   let done = 0;
   const results: LayerEntry[][] = new Array(image.layers.length);
   let next = 0;
@@ -115,7 +129,7 @@ async function readLayers(image: ResolvedImage, work: string, spools: SpoolFile[
     }
   };
   await Promise.all(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
-  reporter.done('layers', `read ${image.layers.length} layers`);
+  reporter.done('layers', `read ${count}`);
   return results;
 }
 

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'INJECT_SOURCE' // a --inject or --init source cannot be read
   | 'NO_INIT' // no /init can be found or generated
   | 'ARCHIVE_LIMIT' // an entry cannot be represented in newc (size, mtime, name length)
+  | 'AUTH' // the registry refused the credentials (or their absence): 401/403
+  | 'NETWORK' // the registry could not be reached, or kept failing after every retry
+  | 'REGISTRY' // the registry answered with an error that is none of the above
   | 'IO'; // the output or cache cannot be written
 
 /** An error the user can act on: printed as one line, no stack. */

@@ -1,8 +1,8 @@
 // `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the
 // config the generated /init will run and the layers that will be applied.
-import { openSource } from './image/source.ts';
+import { openSource, type SourceOptions } from './image/source.ts';
 import { parsePlatform } from './image/platform.ts';
-import { formatPlatform, type ImageConfig, type Platform } from './image/types.ts';
+import { formatPlatform, type ImageConfig, type ImageSource, type Platform } from './image/types.ts';
 
 export interface Inspection {
   reference: string;
@@ -13,8 +13,16 @@ export interface Inspection {
   layers: { digest: string; size: number; mediaType: string }[];
 }
 
-export async function inspect(reference: string, platform?: string): Promise<Inspection> {
-  const source = await openSource(reference);
+export async function inspect(reference: string, platform: string | undefined, opts: SourceOptions): Promise<Inspection> {
+  const source = await openSource(reference, opts);
+  try {
+    return await describe(source, platform);
+  } finally {
+    await source.close?.();
+  }
+}
+
+async function describe(source: ImageSource, platform: string | undefined): Promise<Inspection> {
   const platforms = await source.platforms();
   const image = await source.resolve(parsePlatform(platform));
   return {

@@ -13,6 +13,7 @@ export const USAGE = `Usage:
   initramfs-action --help | --version
 
 IMAGE:
+  NAME[:TAG][@DIGEST]        an image in a registry: alpine, python:3.12-alpine, ghcr.io/o/r@sha256:...
   oci:DIR[:REF]              an OCI image layout (skopeo copy ... oci:DIR:REF, buildx --output type=oci)
   docker-archive:FILE[:REF]  a tar written by docker save
 
@@ -28,6 +29,13 @@ Build options:
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
       --report FILE          write a JSON report (digest, size, image, layers, entries)
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+
+Registry options (build and inspect):
+  -u, --username USER        registry user; the password is read from standard input
+      --password-stdin       read the registry password (or token) from standard input
+      --insecure-registry HOST
+                             allow plain HTTP to HOST[:PORT] (loopback registries always may)
+  Without --username, credentials come from $DOCKER_CONFIG/config.json (credential helpers, auths).
 
 Environment:
   SOURCE_DATE_EPOCH          clamp every mtime in the archive to this time (seconds)
@@ -49,8 +57,16 @@ export type Command =
       report?: string;
       cacheDir: string;
       sourceDateEpoch?: number;
+      registry: RegistryArgs;
     }
-  | { kind: 'inspect'; image: string; platform?: string };
+  | { kind: 'inspect'; image: string; platform?: string; cacheDir: string; registry: RegistryArgs };
+
+/** Registry options as given; the password itself is read from stdin by the shell, not parsed here. */
+export interface RegistryArgs {
+  username?: string;
+  passwordStdin: boolean;
+  insecureRegistries: string[];
+}
 
 const usage = (message: string): InitramfsError => new InitramfsError('USAGE', `${message} (see --help)`);
 
@@ -92,6 +108,9 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
         exclude: { type: 'string', short: 'x', multiple: true },
         report: { type: 'string' },
         'cache-dir': { type: 'string' },
+        username: { type: 'string', short: 'u' },
+        'password-stdin': { type: 'boolean' },
+        'insecure-registry': { type: 'string', multiple: true },
       },
     });
   } catch (e) {
@@ -105,7 +124,15 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (verb !== 'build' && verb !== 'inspect') throw usage(`unknown command '${verb}': expected build or inspect`);
   if (image === undefined) throw usage(`${verb}: missing IMAGE (oci:DIR[:REF] or docker-archive:FILE)`);
   if (extra.length > 0) throw usage(`${verb}: unexpected argument '${extra[0]}'`);
-  if (verb === 'inspect') return { kind: 'inspect', image, platform: v.platform };
+  if (v['password-stdin'] && !v.username) throw usage('--password-stdin needs --username');
+  if (v.username !== undefined && !v['password-stdin']) throw usage('--username needs --password-stdin (the password is read from standard input)');
+  const registry: RegistryArgs = {
+    username: v.username,
+    passwordStdin: v['password-stdin'] ?? false,
+    insecureRegistries: v['insecure-registry'] ?? [],
+  };
+  const cacheDir = resolve(v['cache-dir'] ?? defaultCacheDir(env));
+  if (verb === 'inspect') return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
 
   if (v.output === undefined || v.output === '') throw usage('build: missing -o/--output FILE');
   const output = resolve(v.output);
@@ -126,7 +153,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     init: v.init,
     exclude: v.exclude ?? [],
     report: v.report === undefined ? undefined : resolve(v.report),
-    cacheDir: resolve(v['cache-dir'] ?? defaultCacheDir(env)),
+    cacheDir,
     sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
+    registry,
   };
 }

@@ -2,13 +2,14 @@
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
 // that prints a stack).
 import { readFileSync } from 'node:fs';
-import { parseCommand, USAGE } from './args.ts';
+import { parseCommand, USAGE, type RegistryArgs } from './args.ts';
+import type { RegistryClientOptions } from '../registry/client.ts';
 import { PlainReporter, TtyReporter } from './progress.ts';
 import { build } from '../build.ts';
 import { inspect, formatInspection } from '../inspect.ts';
 import { formatReport } from '../report.ts';
 import { writeFileAtomic } from '../fs-atomic.ts';
-import { isInitramfsError } from '../errors.ts';
+import { InitramfsError, isInitramfsError } from '../errors.ts';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
@@ -21,13 +22,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         process.stdout.write(`${version()}\n`);
         return 0;
       case 'inspect': {
-        const info = await inspect(cmd.image, cmd.platform);
+        const info = await inspect(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
         process.stdout.write(formatInspection(info));
         return 0;
       }
       case 'build': {
         const reporter = process.stderr.isTTY ? new TtyReporter(process.stderr) : new PlainReporter(process.stderr);
-        const report = await build({ ...cmd, reporter });
+        const report = await build({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
         if (cmd.report !== undefined) await writeFileAtomic(cmd.report, formatReport(report));
         process.stdout.write(`digest: ${report.digest}\nsize: ${report.size}\n`);
         return 0;
@@ -41,6 +42,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stderr.write(`internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
     return 70;
   }
+}
+
+/** The registry client's options; the password comes from standard input, never from argv. */
+async function registryOptions(args: RegistryArgs, env: NodeJS.ProcessEnv): Promise<RegistryClientOptions> {
+  const opts: RegistryClientOptions = { env, insecureRegistries: args.insecureRegistries };
+  if (args.username !== undefined && args.passwordStdin) {
+    let password = '';
+    for await (const chunk of process.stdin) password += (chunk as Buffer).toString('utf8');
+    // `echo $TOKEN | …` adds a newline that is not part of the secret.
+    password = password.replace(/\r?\n$/, '');
+    if (password === '') throw new InitramfsError('USAGE', '--password-stdin: standard input was empty (see --help)');
+    opts.credentials = { username: args.username, password };
+  }
+  return opts;
 }
 
 function version(): string {

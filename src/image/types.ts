@@ -62,6 +62,8 @@ export interface ImageSource {
   platforms(): Promise<Platform[]>;
   /** The image for one platform; fails with PLATFORM_NOT_FOUND listing the platforms there are. */
   resolve(platform: Platform): Promise<ResolvedImage>;
+  /** Releases connections and files; the source is not used afterwards. */
+  close?(): Promise<void>;
 }
 
 export const formatPlatform = (p: Platform): string =>

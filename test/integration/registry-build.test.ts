@@ -1,0 +1,62 @@
+// A build from a real registry (the CNCF docker-registry on loopback) gives the same bytes as the build
+// of the same image from its OCI layout, and a second build with a warm cache asks for no blob.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeOciLayout, type TestEntry } from '../helpers/image.ts';
+import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
+import { startRegistry, type RegistryHandle } from '../helpers/registry.ts';
+import { startFaultProxy, type ProxyHandle } from '../helpers/fault-proxy.ts';
+import { pushLayout } from '../helpers/push.ts';
+import { runCli } from '../helpers/cli.ts';
+
+let work: string;
+let layout: string;
+let registry: RegistryHandle;
+let proxy: ProxyHandle;
+
+const entries: TestEntry[] = [
+  { name: 'bin', type: 'dir' },
+  { name: 'bin/sh', content: '#!fake\n', mode: 0o755 },
+  { name: 'etc', type: 'dir' },
+  { name: 'etc/motd', content: 'hello from the registry\n' },
+];
+
+beforeAll(async () => {
+  work = await scratchDir();
+  layout = join(work, 'layout');
+  writeOciLayout(layout, [
+    { ref: 'v1', image: { config: { Cmd: ['/bin/sh'] }, layers: [{ entries }, { entries: [{ name: 'etc/z', content: 'z' }], compression: 'zstd-frames' }] } },
+  ]);
+  registry = await startRegistry({ auth: 'none' });
+  await pushLayout(layout, 'v1', registry.host, 'demo/app:v1');
+  proxy = await startFaultProxy(registry.host);
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await registry?.stop();
+  await removeScratchDirs();
+});
+
+it('a registry pull gives the bytes of the OCI layout build, and a warm cache makes no blob request', async () => {
+  const fromLayout = join(work, 'layout.cpio.gz');
+  const fromRegistry = join(work, 'registry.cpio.gz');
+  const again = join(work, 'again.cpio.gz');
+  const cache = join(work, 'cache');
+  expect((await runCli(['build', `oci:${layout}:v1`, '-o', fromLayout, '--cache-dir', join(work, 'c0')])).code).toBe(0);
+  const r1 = await runCli(['build', `${proxy.host}/demo/app:v1`, '-o', fromRegistry, '--cache-dir', cache]);
+  expect(r1.code, r1.stderr).toBe(0);
+  expect(readFileSync(fromRegistry).equals(readFileSync(fromLayout))).toBe(true);
+  expect(proxy.blobGets).toBeGreaterThan(0);
+  proxy.resetLog();
+  const r2 = await runCli(['build', `${proxy.host}/demo/app:v1`, '-o', again, '--cache-dir', cache]);
+  expect(r2.code, r2.stderr).toBe(0);
+  expect(proxy.blobGets).toBe(0);
+  expect(readFileSync(again).equals(readFileSync(fromLayout))).toBe(true);
+});
+
+it('an unknown tag is one clear IMAGE_NOT_FOUND error', async () => {
+  const r = await runCli(['build', `${proxy.host}/demo/app:nope`, '-o', join(work, 'x.gz'), '--cache-dir', join(work, 'c1')]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/error \[IMAGE_NOT_FOUND\]: .*demo\/app/);
+});
