@@ -21,6 +21,8 @@ export interface CliOptions {
   /** Shell umask for the child (applied through `sh -c 'umask X; exec …'`). */
   umask?: string;
   script?: string;
+  /** Written to the child's standard input (e.g. a password for --password-stdin). */
+  input?: string;
 }
 
 /** Runs `node src/cli/main.ts ...args` (or `script`) and collects its output. */
@@ -32,11 +34,12 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
       ? [process.execPath, [script, ...args]]
       : ['/bin/sh', ['-c', `umask ${opts.umask}; exec "$0" "$@"`, process.execPath, script, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: opts.cwd ?? REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: opts.cwd ?? REPO, env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -60,3 +60,36 @@ it('an unknown tag is one clear IMAGE_NOT_FOUND error', async () => {
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/error \[IMAGE_NOT_FOUND\]: .*demo\/app/);
 });
+
+it('a connection cut mid-blob, a 503 and a 429 are retried and the build gives the same bytes', async () => {
+  const clean = join(work, 'clean.cpio.gz');
+  const faulty = join(work, 'faulty.cpio.gz');
+  expect((await runCli(['build', `oci:${layout}:v1`, '-o', clean, '--cache-dir', join(work, 'c2')])).code).toBe(0);
+  proxy.clearFaults();
+  proxy.addFault({ kind: 'cut', afterBytes: 100 });
+  proxy.addFault({ kind: 'status', status: 503, nth: 2 });
+  proxy.addFault({ kind: 'status', status: 429, retryAfter: 1, match: 'manifest' });
+  const r = await runCli(['build', `${proxy.host}/demo/app:v1`, '-o', faulty, '--cache-dir', join(work, 'c3')]);
+  proxy.clearFaults();
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/warning: .*retry/i);
+  expect(readFileSync(faulty).equals(readFileSync(clean))).toBe(true);
+});
+
+it('basic auth: the password from stdin works, a wrong one is one AUTH error that never shows the secret', async () => {
+  const basic = await startRegistry({ auth: 'basic' });
+  try {
+    const { username, password } = basic.users[0]!;
+    await pushLayout(layout, 'v1', basic.host, 'private/app:v1', { creds: `${username}:${password}` });
+    const ok = await runCli(['build', `${basic.host}/private/app:v1`, '-o', join(work, 'basic.gz'), '--cache-dir', join(work, 'c4'), '-u', username, '--password-stdin'], { input: `${password}\n` });
+    expect(ok.code, ok.stderr).toBe(0);
+    const secret = 'wrong-secret-xyz';
+    const bad = await runCli(['build', `${basic.host}/private/app:v1`, '-o', join(work, 'bad.gz'), '--cache-dir', join(work, 'c5'), '-u', username, '--password-stdin'], { input: secret });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error \[AUTH\]: /m);
+    expect(bad.stderr + bad.stdout).not.toContain(secret);
+    expect(bad.stderr + bad.stdout).not.toContain(Buffer.from(`${username}:${secret}`).toString('base64'));
+  } finally {
+    await basic.stop();
+  }
+});
