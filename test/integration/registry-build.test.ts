@@ -93,3 +93,24 @@ it('basic auth: the password from stdin works, a wrong one is one AUTH error tha
     await basic.stop();
   }
 });
+
+it('token auth with a blob redirect: the build succeeds and the redirect host never sees Authorization', async () => {
+  const tokenReg = await startRegistry({ auth: 'token' });
+  const redirecting = await startFaultProxy(tokenReg.host, { redirectBlobs: true });
+  try {
+    const { username, password } = tokenReg.users[0]!;
+    await pushLayout(layout, 'v1', tokenReg.host, 'secure/app:v1', { creds: `${username}:${password}` });
+    const out = join(work, 'token.cpio.gz');
+    const clean = join(work, 'token-clean.cpio.gz');
+    expect((await runCli(['build', `oci:${layout}:v1`, '-o', clean, '--cache-dir', join(work, 'c6')])).code).toBe(0);
+    const r = await runCli(['build', `${redirecting.host}/secure/app:v1`, '-o', out, '--cache-dir', join(work, 'c7'), '-u', username, '--password-stdin'], { input: password });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(clean))).toBe(true);
+    expect(redirecting.blobHost!.requests.length).toBeGreaterThan(0);
+    expect(redirecting.blobHost!.sawAuthorization).toBe(false);
+    expect(tokenReg.tokenServer!.requests.some((q) => q.authorization && q.username === username)).toBe(true);
+  } finally {
+    await redirecting.stop();
+    await tokenReg.stop();
+  }
+});
