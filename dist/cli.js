@@ -53976,8 +53976,8 @@ class BlobCache {
         return undefined;
     }
     /**
-     * Fills the entry for `digest`: `fill` writes the blob into the temporary path it is given (and must
-     * verify it); the file is checked again and renamed into place. Returns the entry's path. On failure the
+     * Fills the entry for `digest`: `fill` writes the blob into the temporary path it is given and must
+     * verify its digest while writing; the size is checked again and the file renamed into place. Returns the entry's path. On failure the
      * temporary file is removed and nothing enters the cache.
      */
     async put(digest, size, fill) {
@@ -53987,9 +53987,9 @@ class BlobCache {
         const tmp = (0,external_node_path_.join)(this.#tmp, `${(0,image_digest/* digestHex */.sU)(digest)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         try {
             await fill(tmp);
-            const st = await (0,promises_.stat)(tmp);
-            if (st.size !== size || (await sha256File(tmp)) !== digest) {
-                throw new errors/* InitramfsError */.sp('DIGEST_MISMATCH', `blob ${digest}: the downloaded bytes do not match the digest`);
+            // `fill` hashed the bytes as it wrote them; hashing them again here would only repeat that work.
+            if ((await (0,promises_.stat)(tmp)).size !== size) {
+                throw new errors/* InitramfsError */.sp('DIGEST_MISMATCH', `blob ${digest}: expected ${size} bytes in the cache, found another size`);
             }
             await (0,promises_.rename)(tmp, path);
             return path;

@@ -1,5 +1,6 @@
 // applyLayer against OCI image-spec layer.md, one test per rule, layers built in code as entry lists.
 import { describe, expect, it } from 'vitest';
+import { modelPaths } from '../helpers/model.ts';
 import type { LayerEntry } from '../../src/image/layer-entry.ts';
 import { CollectingReporter } from '../../src/log.ts';
 import { applyLayer } from '../../src/rootfs/apply-layer.ts';
@@ -26,18 +27,7 @@ function build(...layers: LayerEntry[][]): { root: Node; warnings: string[] } {
   return { root, warnings: reporter.warnings };
 }
 
-/** Every path in the tree (depth first, sorted), for whole-tree assertions. */
-function paths(root: Node): string[] {
-  const out: string[] = [];
-  const visit = (n: Node, prefix: string): void => {
-    for (const [name, child] of [...(n.children ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      out.push(prefix + '/' + name);
-      visit(child, prefix + '/' + name);
-    }
-  };
-  visit(root, '');
-  return out;
-}
+const paths = modelPaths;
 
 const content = (root: Node, path: string): string | undefined => {
   const data = lookup(root, path, { follow: false })?.inode.data;

@@ -1,5 +1,6 @@
 // applyExcludes: rootfs-absolute globs remove matches with their subtree; `/x/**` keeps /x.
 import { describe, expect, it } from 'vitest';
+import { modelPaths } from '../helpers/model.ts';
 import { InitramfsError } from '../../src/errors.ts';
 import { applyExcludes } from '../../src/rootfs/exclude.ts';
 import { newDir, toBytePath, type Node } from '../../src/rootfs/node.ts';
@@ -25,17 +26,7 @@ function tree(...specs: string[]): Node {
   return root;
 }
 
-function paths(root: Node): string[] {
-  const out: string[] = [];
-  const visit = (n: Node, prefix: string): void => {
-    for (const [name, child] of [...(n.children ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      out.push(prefix + '/' + name);
-      visit(child, prefix + '/' + name);
-    }
-  };
-  visit(root, '');
-  return out;
-}
+const paths = modelPaths;
 
 describe('applyExcludes', () => {
   it('/x/** removes everything under /x, dotfiles included, and keeps /x itself', () => {
