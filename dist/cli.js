@@ -50980,7 +50980,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 8340:
+/***/ 7057:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51558,7 +51558,7 @@ class SpoolFile {
 }
 
 // EXTERNAL MODULE: ./build/rootfs/node.js
-var node = __nccwpck_require__(4984);
+var rootfs_node = __nccwpck_require__(4984);
 // EXTERNAL MODULE: ./build/rootfs/path.js
 var path = __nccwpck_require__(6195);
 // EXTERNAL MODULE: ./build/rootfs/tree.js
@@ -51721,7 +51721,7 @@ function inodeOf(e) {
     }
     return inode;
 }
-const quote = (bytePath) => JSON.stringify((0,node/* fromBytePath */.cj)(bytePath));
+const quote = (bytePath) => JSON.stringify((0,rootfs_node/* fromBytePath */.cj)(bytePath));
 function drop(ctx, entry, reason) {
     ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${quote(entry.name)}: ${reason}`);
 }
@@ -51770,7 +51770,7 @@ function applyExcludes(root, globs) {
     const visit = (dir, prefix) => {
         for (const [name, child] of [...dir.children]) {
             const path = prefix + '/' + name;
-            if (matches((0,node/* fromBytePath */.cj)(path))) {
+            if (matches((0,rootfs_node/* fromBytePath */.cj)(path))) {
                 dir.children.delete(name);
                 removed++;
             }
@@ -51785,6 +51785,37 @@ function applyExcludes(root, globs) {
 
 // EXTERNAL MODULE: ./build/rootfs/overlay.js
 var overlay = __nccwpck_require__(3682);
+;// CONCATENATED MODULE: ./build/rootfs/du.js
+// Where the bytes of a rootfs are, `du`-style: the directories (down to a depth) holding the most file
+// data. The job summary shows them so a user sees at a glance what to --exclude. Hardlinked data counts
+// once, at the first name met in sorted order, so the figures are deterministic and add up.
+
+function largestDirectories(root, opts) {
+    const sizes = [];
+    const seen = new Set();
+    const walk = (node, path, depth) => {
+        let bytes = 0;
+        for (const name of [...node.children.keys()].sort()) {
+            const child = node.children.get(name);
+            if (child.children) {
+                bytes += walk(child, `${path}/${name}`, depth + 1);
+            }
+            else if (child.inode.type === 'file' && !seen.has(child.inode)) {
+                seen.add(child.inode);
+                bytes += child.inode.size;
+            }
+        }
+        if (depth >= 1 && depth <= opts.depth)
+            sizes.push({ path: (0,rootfs_node/* fromBytePath */.cj)(path), bytes });
+        return bytes;
+    };
+    walk(root, '', 0);
+    return sizes
+        .filter((d) => d.bytes > 0)
+        .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .slice(0, opts.count);
+}
+
 ;// CONCATENATED MODULE: ./build/initramfs/init-script.js
 // The /init generated from an image config when the image has none and the user gave none: a POSIX sh
 // script that mounts /proc, /sys and /dev, runs Entrypoint + Cmd as Docker would (Env, WorkingDir, every
@@ -51928,7 +51959,7 @@ const headerAndNameSize = (nameBytes) => {
 const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
 /** Size of the TRAILER!!! record. */
 const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
-const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,node/* fromBytePath */.cj)(name) || '.'}: ${what}`);
+const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,rootfs_node/* fromBytePath */.cj)(name) || '.'}: ${what}`);
 const checkU32 = (entry, field, value) => {
     if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
         throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);
@@ -52267,7 +52298,7 @@ const IN_MEMORY_FACTOR = 2;
 const ZERO_PAD = Buffer.alloc(4);
 const ioError = (what, e) => (0,errors/* isInitramfsError */._e)(e) ? e : new errors/* InitramfsError */.sp('IO', `${what}: ${e.message}`, { cause: e });
 const openHost = async (path, hostPath, size) => {
-    const fail = (why, cause) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `${(0,node/* fromBytePath */.cj)(path)}: cannot read ${hostPath}: ${why}`, { cause });
+    const fail = (why, cause) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `${(0,rootfs_node/* fromBytePath */.cj)(path)}: cannot read ${hostPath}: ${why}`, { cause });
     let fh;
     try {
         fh = await (0,promises_.open)(hostPath, 'r');
@@ -52552,13 +52583,14 @@ const writeArchive = async (root, options) => {
 
 
 
+
 /** Layers are read two at a time: decompression runs on the threadpool while the tar parses here. */
 const LAYER_CONCURRENCY = 2;
 async function build(opts) {
     const { reporter } = opts;
     reporter.stage('resolve', `resolving ${opts.image}`);
     const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
-    const source = await (0,image_source/* openSource */.o)(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry });
+    const source = await (0,image_source/* openSource */.o)(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
     try {
         return await buildFrom(source, platform, opts);
     }
@@ -52578,13 +52610,14 @@ async function buildFrom(source, platform, opts) {
     try {
         const layerEntries = await readLayers(image, work, spools, reporter);
         reporter.stage('rootfs', 'applying layers');
-        const root = (0,node/* newDir */.s9)();
+        const root = (0,rootfs_node/* newDir */.s9)();
         image.layers.forEach((layer, i) => applyLayer(root, layerEntries[i], { layer: layer.digest, reporter }));
         applyExcludes(root, opts.exclude);
         for (const spec of opts.inject)
             await (0,overlay/* injectPath */.bm)(root, spec);
         await installInit(root, image, opts);
         (0,overlay/* ensureBootEntries */.tm)(root);
+        const largest = largestDirectories(root, { depth: 2, count: 8 });
         reporter.done('rootfs', 'rootfs assembled');
         const written = await writeArchive(root, {
             output: opts.output,
@@ -52603,6 +52636,7 @@ async function buildFrom(source, platform, opts) {
             layers: image.layers.map((l) => ({ digest: l.digest, size: l.size })),
             entries: written.entries,
             uncompressedSize: written.uncompressedSize,
+            largestDirectories: largest,
         };
     }
     finally {
@@ -52618,19 +52652,31 @@ async function readLayers(image, work, spools, reporter) {
     let done = 0;
     const results = new Array(image.layers.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-        while (next < image.layers.length) {
+        while (next < image.layers.length && !failed) {
             const i = next++;
             const layer = image.layers[i];
             const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`));
             spools.push(spool);
-            results[i] = await readLayer(layer, spool);
-            spool.flush();
+            try {
+                results[i] = await readLayer(layer, spool);
+                spool.flush();
+            }
+            catch (e) {
+                failed = true;
+                throw e;
+            }
             done += layer.size;
             reporter.progress('layers', done);
         }
     };
-    await Promise.all(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
+    // Every worker is waited for, even after one failed: the caller disposes the spools next, and a worker
+    // still writing would then write through a closed (perhaps reused) file descriptor.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure)
+        throw failure.reason;
     reporter.done('layers', `read ${count}`);
     return results;
 }
@@ -52651,7 +52697,7 @@ async function installInit(root, image, opts) {
     (0,overlay/* setGeneratedFile */.Qi)(root, '/init', Buffer.from(script, 'utf8'), 0o755);
     // Docker creates a missing WorkingDir before it starts the command; so does the archive.
     if (image.config.WorkingDir) {
-        const wd = (0,path/* normalisePath */.q)((0,node/* toBytePath */.xe)(image.config.WorkingDir));
+        const wd = (0,path/* normalisePath */.q)((0,rootfs_node/* toBytePath */.xe)(image.config.WorkingDir));
         if (wd.ok)
             (0,tree/* resolveDir */.m$)(root, wd.components, true);
     }
@@ -52661,22 +52707,47 @@ async function installInit(root, image, opts) {
 
 /***/ }),
 
-/***/ 9376:
+/***/ 7596:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   RM: () => (/* binding */ parseCommand),
-/* harmony export */   u_: () => (/* binding */ USAGE)
-/* harmony export */ });
-/* unused harmony exports defaultCacheDir, parseSourceDateEpoch */
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9473);
-/* harmony import */ var _rootfs_overlay_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3682);
-/* harmony import */ var _initramfs_compress_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1304);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  u_: () => (/* binding */ USAGE),
+  RM: () => (/* binding */ parseCommand)
+});
+
+// UNUSED EXPORTS: defaultCacheDir
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __nccwpck_require__(9473);
+// EXTERNAL MODULE: ./build/rootfs/overlay.js
+var overlay = __nccwpck_require__(3682);
+// EXTERNAL MODULE: ./build/initramfs/compress.js
+var compress = __nccwpck_require__(1304);
+;// CONCATENATED MODULE: ./build/source-date-epoch.js
+// SOURCE_DATE_EPOCH (reproducible-builds.org): the environment variable that clamps every mtime in the
+// archive. Read by both shells, so both reject the same bad values with the same message.
+
+function parseSourceDateEpoch(value) {
+    if (value === undefined || value === '')
+        return undefined;
+    if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) {
+        throw new errors/* InitramfsError */.sp('USAGE', `SOURCE_DATE_EPOCH '${value}': expected whole seconds since 1970 (0 to 4294967295)`);
+    }
+    return Number(value);
+}
+
+;// CONCATENATED MODULE: ./build/cli/args.js
 // argv → a typed command. Parsing is Node's own util.parseArgs; this file adds the meaning: defaults,
 // the compression inferred from the output name, and messages that name the option and the form it takes.
+
 
 
 
@@ -52716,9 +52787,9 @@ Registry options (build and inspect):
 Environment:
   SOURCE_DATE_EPOCH          clamp every mtime in the archive to this time (seconds)
 `;
-const usage = (message) => new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InitramfsError */ .sp('USAGE', `${message} (see --help)`);
+const usage = (message) => new errors/* InitramfsError */.sp('USAGE', `${message} (see --help)`);
 /** The default cache: XDG's cache home, else ~/.cache. */
-const defaultCacheDir = (env) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(env.XDG_CACHE_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.cache'), 'initramfs-action');
+const defaultCacheDir = (env) => (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'initramfs-action');
 const compressionFromName = (file) => {
     if (/\.(gz|tgz)$/.test(file))
         return 'gzip';
@@ -52728,18 +52799,10 @@ const compressionFromName = (file) => {
         return 'none';
     return undefined;
 };
-function parseSourceDateEpoch(value) {
-    if (value === undefined || value === '')
-        return undefined;
-    if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) {
-        throw usage(`SOURCE_DATE_EPOCH '${value}': expected whole seconds since 1970 (0 to 4294967295)`);
-    }
-    return Number(value);
-}
 function parseCommand(argv, env) {
     let parsed;
     try {
-        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({
+        parsed = (0,external_node_util_.parseArgs)({
             args: argv,
             allowPositionals: true,
             strict: true,
@@ -52787,13 +52850,13 @@ function parseCommand(argv, env) {
         passwordStdin: v['password-stdin'] ?? false,
         insecureRegistries: v['insecure-registry'] ?? [],
     };
-    const cacheDir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(v['cache-dir'] ?? defaultCacheDir(env));
+    const cacheDir = (0,external_node_path_.resolve)(v['cache-dir'] ?? defaultCacheDir(env));
     if (verb === 'inspect')
         return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
     if (v.output === undefined || v.output === '')
         throw usage('build: missing -o/--output FILE');
-    const output = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(v.output);
-    const compression = v.compression !== undefined ? (0,_initramfs_compress_js__WEBPACK_IMPORTED_MODULE_5__/* .parseCompression */ .Gd)(v.compression) : (compressionFromName(output) ?? 'gzip');
+    const output = (0,external_node_path_.resolve)(v.output);
+    const compression = v.compression !== undefined ? (0,compress/* parseCompression */.Gd)(v.compression) : (compressionFromName(output) ?? 'gzip');
     let level;
     if (v.level !== undefined) {
         if (!/^\d+$/.test(v.level))
@@ -52807,10 +52870,10 @@ function parseCommand(argv, env) {
         compression,
         level,
         platform: v.platform,
-        inject: (v.inject ?? []).map((s) => (0,_rootfs_overlay_js__WEBPACK_IMPORTED_MODULE_4__/* .parseInjectSpec */ .Iq)(s)),
+        inject: (v.inject ?? []).map((s) => (0,overlay/* parseInjectSpec */.Iq)(s)),
         init: v.init,
         exclude: v.exclude ?? [],
-        report: v.report === undefined ? undefined : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(v.report),
+        report: v.report === undefined ? undefined : (0,external_node_path_.resolve)(v.report),
         cacheDir,
         sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
         registry,
@@ -52828,9 +52891,9 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9376);
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7596);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8340);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7057);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2200);
 /* harmony import */ var _fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4579);
@@ -54322,8 +54385,13 @@ async function lookupCredentials(registry, opts = {}) {
     const warn = opts.warn ?? (() => { });
     const path = dockerConfigPath(env);
     const config = await readDockerConfig(path, warn);
-    if (!config)
-        return undefined;
+    const found = config && (await fromConfig(config, path, registry, env));
+    if (found)
+        return found;
+    const fb = opts.fallback;
+    return fb && fb.registry === registry ? { kind: 'basic', username: fb.username, password: fb.password, source: fb.source } : undefined;
+}
+async function fromConfig(config, path, registry, env) {
     const helper = entryFor(config.credHelpers, registry) ?? config.credsStore;
     if (typeof helper === 'string' && helper !== '') {
         const found = await runCredentialHelper(helper, registry, env);
@@ -54885,6 +54953,7 @@ class RegistryClient {
             lookup: {
                 ...(opts.credentials && { credentials: opts.credentials }),
                 ...(opts.env && { env: opts.env }),
+                ...(opts.fallbackCredentials && { fallback: opts.fallbackCredentials }),
                 ...(reporter && { warn: (m) => reporter.warn(m) }),
             },
             onTokenRequest: () => this.stats.token++,
@@ -55253,6 +55322,7 @@ class RegistrySource {
     client;
     #cache;
     #reporter;
+    #shared;
     #documents = new Map();
     #blobs = new Map();
     #downloads = new Limiter(DOWNLOAD_CONCURRENCY);
@@ -55263,6 +55333,7 @@ class RegistrySource {
         this.client = new RegistryClient({ ...opts.client, reporter: opts.reporter });
         this.#cache = new BlobCache(opts.cacheDir);
         this.#reporter = opts.reporter;
+        this.#shared = opts.sharedCache;
     }
     /** Opens the reference and fetches its top manifest, so an unknown image fails here. */
     static async open(reference, opts) {
@@ -55382,6 +55453,13 @@ class RegistrySource {
                 const hit = await this.#cache.lookup(desc.digest, desc.size);
                 if (hit)
                     return hit;
+                if (this.#shared && (await this.#shared.restore(desc.digest, desc.size, this.#cache.path(desc.digest)))) {
+                    // lookup verifies the restored bytes and removes them when they do not match.
+                    const restored = await this.#cache.lookup(desc.digest, desc.size);
+                    if (restored)
+                        return restored;
+                    this.#reporter?.warn(`shared cache entry for ${desc.digest} did not match its digest; downloading it`);
+                }
                 const started = performance.now();
                 const path = await this.#cache.put(desc.digest, desc.size, (tmp) => this.client.downloadBlob(this.ref, desc.digest, desc.size, tmp));
                 const secs = ((performance.now() - started) / 1000).toFixed(1);

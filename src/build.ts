@@ -8,6 +8,7 @@ import { openSource } from './image/source.ts';
 import { parsePlatform } from './image/platform.ts';
 import { formatPlatform, type ImageSource, type Layer, type Platform, type ResolvedImage } from './image/types.ts';
 import type { RegistryClientOptions } from './registry/client.ts';
+import type { SharedBlobCache } from './registry/shared-cache.ts';
 import type { LayerEntry } from './image/layer-entry.ts';
 import { readLayer } from './image/read-layer.ts';
 import { SpoolFile } from './image/spool.ts';
@@ -17,6 +18,7 @@ import { applyLayer } from './rootfs/apply-layer.ts';
 import { applyExcludes } from './rootfs/exclude.ts';
 import { injectPath, setInit, ensureBootEntries, setGeneratedFile, type InjectSpec } from './rootfs/overlay.ts';
 import { lookup, resolveDir } from './rootfs/tree.ts';
+import { largestDirectories } from './rootfs/du.ts';
 import { generateInit } from './initramfs/init-script.ts';
 import { writeArchive } from './initramfs/write.ts';
 import type { Compression } from './initramfs/compress.ts';
@@ -45,6 +47,8 @@ export interface BuildOptions {
   cacheDir: string;
   /** Credentials, insecure hosts and environment for registry pulls. */
   registry?: RegistryClientOptions;
+  /** A cache shared between machines, asked for registry blobs the local cache lacks. */
+  sharedCache?: SharedBlobCache;
   reporter: Reporter;
 }
 
@@ -55,7 +59,7 @@ export async function build(opts: BuildOptions): Promise<BuildReport> {
   const { reporter } = opts;
   reporter.stage('resolve', `resolving ${opts.image}`);
   const platform = parsePlatform(opts.platform);
-  const source = await openSource(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry });
+  const source = await openSource(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
   try {
     return await buildFrom(source, platform, opts);
   } finally {
@@ -83,6 +87,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
     for (const spec of opts.inject) await injectPath(root, spec);
     await installInit(root, image, opts);
     ensureBootEntries(root);
+    const largest = largestDirectories(root, { depth: 2, count: 8 });
     reporter.done('rootfs', 'rootfs assembled');
 
     const written = await writeArchive(root, {
@@ -102,6 +107,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
       layers: image.layers.map((l) => ({ digest: l.digest, size: l.size })),
       entries: written.entries,
       uncompressedSize: written.uncompressedSize,
+      largestDirectories: largest,
     };
   } finally {
     for (const s of spools) s.dispose();
@@ -116,19 +122,29 @@ async function readLayers(image: ResolvedImage, work: string, spools: SpoolFile[
   let done = 0;
   const results: LayerEntry[][] = new Array(image.layers.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < image.layers.length) {
+    while (next < image.layers.length && !failed) {
       const i = next++;
       const layer: Layer = image.layers[i]!;
       const spool = new SpoolFile(join(work, `layer-${i}.spool`));
       spools.push(spool);
-      results[i] = await readLayer(layer, spool);
-      spool.flush();
+      try {
+        results[i] = await readLayer(layer, spool);
+        spool.flush();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
       done += layer.size;
       reporter.progress('layers', done);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
+  // Every worker is waited for, even after one failed: the caller disposes the spools next, and a worker
+  // still writing would then write through a closed (perhaps reused) file descriptor.
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   reporter.done('layers', `read ${count}`);
   return results;
 }

@@ -25,6 +25,8 @@ export interface BuildReport {
   entries: number;
   /** Bytes of the cpio stream before compression. */
   uncompressedSize: number;
+  /** The directories (two levels deep at most) holding the most file data, largest first. */
+  largestDirectories: { path: string; bytes: number }[];
 }
 
 /** The report as JSON text, with a stable key order (the object literal order above). */

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { InitramfsError } from '../errors.ts';
 import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
 import { parseCompression, type Compression } from '../initramfs/compress.ts';
+import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 
 export const USAGE = `Usage:
   initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
@@ -80,14 +81,6 @@ const compressionFromName = (file: string): Compression | undefined => {
   if (/\.cpio$/.test(file)) return 'none';
   return undefined;
 };
-
-export function parseSourceDateEpoch(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) {
-    throw usage(`SOURCE_DATE_EPOCH '${value}': expected whole seconds since 1970 (0 to 4294967295)`);
-  }
-  return Number(value);
-}
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   let parsed;

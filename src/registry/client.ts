@@ -31,10 +31,13 @@ import {
   type RetryPolicy,
 } from './http.ts';
 import { apiHost, type Reference } from './reference.ts';
+import type { FallbackCredentials } from './credentials.ts';
 
 export interface RegistryClientOptions {
   /** From --username/--password-stdin; wins over docker config. */
   credentials?: { username: string; password: string };
+  /** Credentials for one registry, used when neither `credentials` nor docker config name it. */
+  fallbackCredentials?: FallbackCredentials;
   /** Environment for DOCKER_CONFIG / HOME / PATH (credential helpers) lookups (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Hosts (host[:port]) allowed over plain HTTP besides loopback ones. */
@@ -96,6 +99,7 @@ export class RegistryClient {
       lookup: {
         ...(opts.credentials && { credentials: opts.credentials }),
         ...(opts.env && { env: opts.env }),
+        ...(opts.fallbackCredentials && { fallback: opts.fallbackCredentials }),
         ...(reporter && { warn: (m: string) => reporter.warn(m) }),
       },
       onTokenRequest: () => this.stats.token++,

@@ -17,8 +17,21 @@ export interface CredentialLookup {
   /** Explicit credentials (--username/--password-stdin); they win. */
   credentials?: { username: string; password: string };
   env?: NodeJS.ProcessEnv;
+  /**
+   * Credentials for one registry used only when nothing else names it (the action's github-token for
+   * ghcr.io): a docker login earlier in the job must win over them.
+   */
+  fallback?: FallbackCredentials;
   /** Told about a config.json or credential helper that could not be used (lookup goes on). */
   warn?: (message: string) => void;
+}
+
+export interface FallbackCredentials {
+  registry: string;
+  username: string;
+  password: string;
+  /** Named in messages instead of the secret (e.g. 'the github-token input'). */
+  source: string;
 }
 
 /** Docker Hub's keys in config.json, as different docker versions wrote them. */
@@ -162,7 +175,13 @@ export async function lookupCredentials(registry: string, opts: CredentialLookup
   const warn = opts.warn ?? (() => {});
   const path = dockerConfigPath(env);
   const config = await readDockerConfig(path, warn);
-  if (!config) return undefined;
+  const found = config && (await fromConfig(config, path, registry, env));
+  if (found) return found;
+  const fb = opts.fallback;
+  return fb && fb.registry === registry ? { kind: 'basic', username: fb.username, password: fb.password, source: fb.source } : undefined;
+}
+
+async function fromConfig(config: DockerConfig, path: string, registry: string, env: NodeJS.ProcessEnv): Promise<Credentials | undefined> {
   const helper = entryFor(config.credHelpers, registry) ?? config.credsStore;
   if (typeof helper === 'string' && helper !== '') {
     const found = await runCredentialHelper(helper, registry, env);

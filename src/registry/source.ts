@@ -21,6 +21,7 @@ import type { Reporter } from '../log.ts';
 import { BlobCache } from './blob-cache.ts';
 import { RegistryClient, type RegistryClientOptions } from './client.ts';
 import { parseReference, type Reference } from './reference.ts';
+import type { SharedBlobCache } from './shared-cache.ts';
 
 /** Parallel blob downloads: enough to fill a link, few enough to be polite to the registry. */
 const DOWNLOAD_CONCURRENCY = 3;
@@ -29,6 +30,8 @@ export interface RegistrySourceOptions {
   cacheDir: string;
   reporter?: Reporter;
   client?: RegistryClientOptions;
+  /** Asked for blobs the local cache lacks, before the registry is. */
+  sharedCache?: SharedBlobCache;
 }
 
 /** Limits how many async jobs run at once, in the order they were asked for. */
@@ -63,6 +66,7 @@ export class RegistrySource implements ImageSource, DocumentStore {
   readonly client: RegistryClient;
   readonly #cache: BlobCache;
   readonly #reporter: Reporter | undefined;
+  readonly #shared: SharedBlobCache | undefined;
   readonly #documents = new Map<string, Record<string, unknown>>();
   readonly #blobs = new Map<string, Promise<string>>();
   readonly #downloads = new Limiter(DOWNLOAD_CONCURRENCY);
@@ -74,6 +78,7 @@ export class RegistrySource implements ImageSource, DocumentStore {
     this.client = new RegistryClient({ ...opts.client, reporter: opts.reporter });
     this.#cache = new BlobCache(opts.cacheDir);
     this.#reporter = opts.reporter;
+    this.#shared = opts.sharedCache;
   }
 
   /** Opens the reference and fetches its top manifest, so an unknown image fails here. */
@@ -202,6 +207,12 @@ export class RegistrySource implements ImageSource, DocumentStore {
       p = this.#downloads.run(async () => {
         const hit = await this.#cache.lookup(desc.digest, desc.size);
         if (hit) return hit;
+        if (this.#shared && (await this.#shared.restore(desc.digest, desc.size, this.#cache.path(desc.digest)))) {
+          // lookup verifies the restored bytes and removes them when they do not match.
+          const restored = await this.#cache.lookup(desc.digest, desc.size);
+          if (restored) return restored;
+          this.#reporter?.warn(`shared cache entry for ${desc.digest} did not match its digest; downloading it`);
+        }
         const started = performance.now();
         const path = await this.#cache.put(desc.digest, desc.size, (tmp) => this.client.downloadBlob(this.ref, desc.digest, desc.size, tmp));
         const secs = ((performance.now() - started) / 1000).toFixed(1);

@@ -97,6 +97,8 @@ export interface ProxyHandle {
   readonly blobGets: number;
   /** GET requests of one blob so far. */
   blobGetsOf(digest: string): number;
+  /** GET requests of manifests (by tag or digest) so far, faulted ones included. */
+  readonly manifestGets: number;
   /** The blob host of redirect mode, once started. */
   readonly blobHost: BlobHostHandle | undefined;
   addFault(spec: FaultSpec): Fault;
@@ -231,6 +233,7 @@ export async function startFaultProxy(target: string, opts: ProxyOptions = {}): 
   const requests: ProxyRequest[] = [];
   let faults: Fault[] = [];
   let blobGetCounts = new Map<string, number>();
+  let manifestGetCount = 0;
   let blobHost: BlobHostHandle | undefined;
   let redirect = false;
   let self = '';
@@ -318,6 +321,7 @@ export async function startFaultProxy(target: string, opts: ProxyOptions = {}): 
     requests.push(entry);
     const blob = method === 'GET' ? BLOB_PATH.exec(path)?.[2] : undefined;
     if (blob !== undefined) blobGetCounts.set(blob, (blobGetCounts.get(blob) ?? 0) + 1);
+    if (method === 'GET' && MANIFEST_PATH.test(path)) manifestGetCount++;
 
     const early = pick(method, path, false);
     const delay = early.reduce((ms, f) => ms + (f.spec.kind === 'delay' ? f.spec.ms : 0), 0);
@@ -393,6 +397,9 @@ export async function startFaultProxy(target: string, opts: ProxyOptions = {}): 
       return [...blobGetCounts.values()].reduce((a, b) => a + b, 0);
     },
     blobGetsOf: (digest: string) => blobGetCounts.get(digest) ?? 0,
+    get manifestGets() {
+      return manifestGetCount;
+    },
     get blobHost() {
       return blobHost;
     },
@@ -411,6 +418,7 @@ export async function startFaultProxy(target: string, opts: ProxyOptions = {}): 
     resetLog: () => {
       requests.length = 0;
       blobGetCounts = new Map();
+      manifestGetCount = 0;
       if (blobHost) blobHost.requests.length = 0;
     },
     stop: async () => {

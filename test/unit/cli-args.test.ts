@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, parseSourceDateEpoch, defaultCacheDir } from '../../src/cli/args.ts';
+import { parseCommand, defaultCacheDir } from '../../src/cli/args.ts';
+import { parseSourceDateEpoch } from '../../src/source-date-epoch.ts';
 import { InitramfsError } from '../../src/errors.ts';
 
 const env = { HOME: '/home/u' };

@@ -52,6 +52,25 @@ describe('lookupCredentials', () => {
     expect(c).toEqual({ kind: 'basic', username: 'u', password: 'p', source: '--username/--password-stdin' });
   });
 
+  test('fallback credentials are used only for their registry and only when config.json names nothing', async () => {
+    const fallback = { registry: 'ghcr.io', username: 'x-access-token', password: 'gh-token-1', source: 'the github-token input' };
+    const { env } = await setup({ auths: { 'quay.io': { auth: b64('q:qpass') } } });
+    expect(await lookupCredentials('ghcr.io', { env, fallback })).toEqual({
+      kind: 'basic',
+      username: 'x-access-token',
+      password: 'gh-token-1',
+      source: 'the github-token input',
+    });
+    expect(await lookupCredentials('quay.io', { env, fallback })).toMatchObject({ username: 'q', password: 'qpass' });
+    expect(await lookupCredentials('docker.io', { env, fallback })).toBeUndefined();
+    // A docker login earlier in the job (config.json) wins over the fallback.
+    const logged = await setup({ auths: { 'ghcr.io': { auth: b64('me:mine') } } });
+    expect(await lookupCredentials('ghcr.io', { env: logged.env, fallback })).toMatchObject({ username: 'me', password: 'mine' });
+    // With no config.json at all the fallback still applies.
+    const none = { DOCKER_CONFIG: join(dir, 'absent'), HOME: join(dir, 'absent') };
+    expect(await lookupCredentials('ghcr.io', { env: none, fallback })).toMatchObject({ password: 'gh-token-1' });
+  });
+
   test('auths: base64 user:password, matched through a scheme and path in the key', async () => {
     const { env } = await setup({ auths: { 'https://ghcr.io/v2/': { auth: b64('me:pa:ss') } } });
     const c = await lookupCredentials('ghcr.io', { env });
