@@ -51011,8 +51011,9 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 var digest = __nccwpck_require__(5436);
 ;// CONCATENATED MODULE: ./build/image/zstd-frames.js
 // A streaming splitter for the zstd frame format (RFC 8878 §3.1): finds where each frame starts and ends
-// so every frame can go to its own decoder (Node's zstd decoder stops after the first frame), and drops
-// skippable frames. It only walks headers and block sizes; it never decodes block contents.
+// so every frame can go to its own decoder, and drops skippable frames. Whether Node's decoder goes on past
+// the first frame differs between releases (24.22 does, earlier 24.x stopped), so nothing relies on it.
+// It only walks headers and block sizes; it never decodes block contents.
 /** Little-endian magic of a zstd frame (bytes 28 b5 2f fd). */
 const ZSTD_MAGIC = 0xfd2fb528;
 /** Skippable frames use any magic 0x184D2A50..0x184D2A5F. */

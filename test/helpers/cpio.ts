@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { crc32, inflateRawSync, zstdDecompressSync } from 'node:zlib';
 import { scratchDir } from './tree.ts';
+import { ZstdFrameSplitter } from '../../src/image/zstd-frames.ts';
 
 export type SegmentCompression = 'none' | 'gzip' | 'zstd';
 
@@ -111,13 +112,18 @@ function gunzipMember(buf: Buffer, start: number): { data: Buffer; length: numbe
   return { data, length: pos + GZIP.trailerSize - start };
 }
 
-/** Decompresses the single zstd frame at `start` (Node stops after one frame, which is what we want). */
+/**
+ * Decompresses the single zstd frame at `start`. Node's decoder goes on through every frame that follows
+ * (24.x does; older releases stopped after one), so the frame's end is found by walking its block headers
+ * with the tool's own splitter, and only that frame is decoded.
+ */
 function unzstdFrame(buf: Buffer, start: number): { data: Buffer; length: number } {
-  const { buffer: data, engine } = zstdDecompressSync(buf.subarray(start), { info: true }) as unknown as {
-    buffer: Buffer;
-    engine: { bytesWritten: number };
-  };
-  return { data, length: engine.bytesWritten };
+  let length = 0;
+  for (const event of new ZstdFrameSplitter().push(buf.subarray(start))) {
+    if (event.type === 'data') length += event.bytes.length;
+    if (event.type === 'frame-end') return { data: zstdDecompressSync(buf.subarray(start, start + length)), length };
+  }
+  throw new Error(`zstd frame at ${start}: truncated`);
 }
 
 /** Splits initramfs bytes into segments the way the kernel's loader walks them. */
