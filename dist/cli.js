@@ -51410,6 +51410,11 @@ function toEntry(h, layer) {
         entry.devMajor = h.devmajor ?? 0;
         entry.devMinor = h.devminor ?? 0;
     }
+    const xattrs = Object.keys(pax)
+        .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
+        .map((k) => k.slice(k.indexOf('.xattr.') + '.xattr.'.length));
+    if (xattrs.length > 0)
+        entry.xattrs = [...new Set(xattrs)].sort();
     return entry;
 }
 const badLayer = (layer, err) => (0,errors/* isInitramfsError */._e)(err)
@@ -51617,6 +51622,24 @@ function applyLayer(root, entries, ctx) {
     }
     for (const n of others)
         applyEntry(root, n, ctx);
+    reportXattrs(entries, ctx);
+}
+/** Examples named in the xattr warning; the count covers the rest. */
+const XATTR_EXAMPLES = 3;
+/**
+ * newc has no field for extended attributes, so file capabilities (`security.capability`, e.g. on ping)
+ * and SELinux labels are lost; one warning per layer says which and where, so the user can grant them
+ * from /init (setcap) or choose another image.
+ */
+function reportXattrs(entries, ctx) {
+    const carrying = entries.filter((e) => e.xattrs !== undefined);
+    if (carrying.length === 0)
+        return;
+    const names = [...new Set(carrying.flatMap((e) => e.xattrs))].sort();
+    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${quote(e.name)} (${e.xattrs.join(', ')})`);
+    const more = carrying.length > XATTR_EXAMPLES ? ` and ${carrying.length - XATTR_EXAMPLES} more` : '';
+    ctx.reporter.warn(`layer ${ctx.layer}: ${carrying.length} entr${carrying.length === 1 ? 'y carries' : 'ies carry'} extended attributes ` +
+        `(${names.join(', ')}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`);
 }
 /** Apply `n` if it is a whiteout (of any kind); false when it is an ordinary entry. */
 function applyWhiteout(root, { entry, components }, ctx) {

@@ -23,4 +23,9 @@ export interface LayerEntry {
   linkname?: string;
   devMajor?: number;
   devMinor?: number;
+  /**
+   * Names of the extended attributes the tar carries for this entry (pax `SCHILY.xattr.*` /
+   * `LIBARCHIVE.xattr.*`), e.g. `security.capability`. newc has no place for them: they are only reported.
+   */
+  xattrs?: string[];
 }

@@ -105,6 +105,10 @@ function toEntry(h: TarHeader, layer: Layer): LayerEntry {
     entry.devMajor = h.devmajor ?? 0;
     entry.devMinor = h.devminor ?? 0;
   }
+  const xattrs = Object.keys(pax)
+    .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
+    .map((k) => k.slice(k.indexOf('.xattr.') + '.xattr.'.length));
+  if (xattrs.length > 0) entry.xattrs = [...new Set(xattrs)].sort();
   return entry;
 }
 

@@ -290,3 +290,21 @@ describe('paths and hostile entries', () => {
     expect(paths(root)).toEqual(['/etc', '/etc/passwd', '/l']);
   });
 });
+
+describe('extended attributes', () => {
+  it('one warning per layer names the attributes newc cannot hold and a few of the entries', () => {
+    const entries = ['a', 'b', 'c', 'd'].map((n) => file(`bin/${n}`, n, { xattrs: ['security.capability'] }));
+    entries.push(file('etc/x', 'x', { xattrs: ['security.selinux', 'user.note'] }));
+    const { root, warnings } = build([dir('bin'), dir('etc'), ...entries, file('plain')]);
+    expect(warnings).toEqual([
+      `layer ${LAYER}: 5 entries carry extended attributes (security.capability, security.selinux, user.note) that a newc archive cannot hold; ` +
+        'they are left out: "bin/a" (security.capability), "bin/b" (security.capability), "bin/c" (security.capability) and 2 more',
+    ]);
+    // The files themselves are kept.
+    expect(content(root, '/bin/d')).toBe('d');
+  });
+
+  it('a layer without extended attributes gives no such warning', () => {
+    expect(build([file('a'), dir('d')]).warnings).toEqual([]);
+  });
+});

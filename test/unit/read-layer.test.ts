@@ -146,6 +146,18 @@ describe('readLayer', () => {
     expect(entries[2]!.mtime).toBe(-5);
   });
 
+  test('extended attributes in pax records (GNU/star and libarchive spellings) are named on the entry', async () => {
+    const { entries } = await read(
+      buildTar([
+        { name: 'ping', pax: { 'SCHILY.xattr.security.capability': '\x01\x00\x00\x02', 'SCHILY.xattr.user.a': 'x' }, content: 'p' },
+        { name: 'label', pax: { 'LIBARCHIVE.xattr.security.selinux': 'c3lzdGVt' }, content: 'l' },
+        { name: 'plain', pax: { uid: '5' }, content: 'n' },
+      ]),
+      'none',
+    );
+    expect(entries.map((e) => e.xattrs)).toEqual([['security.capability', 'user.a'], ['security.selinux'], undefined]);
+  });
+
   test('a tar cut short (with a matching digest) fails with BAD_LAYER naming the layer', async () => {
     const whole = buildTar(everyKind);
     const cut = whole.subarray(0, 512 * 6 + 100);
