@@ -55486,6 +55486,7 @@ class RegistrySource {
                 }
                 const started = performance.now();
                 const path = await this.#cache.put(desc.digest, desc.size, (tmp) => this.client.downloadBlob(this.ref, desc.digest, desc.size, tmp));
+                this.#shared?.downloaded(desc.digest, path);
                 const secs = ((performance.now() - started) / 1000).toFixed(1);
                 this.#reporter?.info(`pulled ${desc.digest.slice(0, 19)} (${(desc.size / 1e6).toFixed(1)} MB) in ${secs}s`);
                 return path;

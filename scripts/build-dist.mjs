@@ -10,20 +10,35 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** entry in build/ → file name in dist/ */
-const entries = [['cli/main.js', 'cli.js']];
+const entries = [
+  ['cli/main.js', 'cli.js'],
+  ['action/index.js', 'index.js'],
+];
 
 rmSync(join(root, 'build'), { recursive: true, force: true });
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist'));
+const licenses = [];
 for (const [entry, out] of entries) {
   const tmp = join(root, 'build', '.ncc-' + out);
   run(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join('build', entry), '-o', tmp, '-q', '--no-source-map-register', '--license', 'licenses.txt']);
   for (const f of readdirSync(tmp)) {
-    const target = f === 'index.js' ? out : f;
-    renameSync(join(tmp, f), join(root, 'dist', target));
+    const from = join(tmp, f);
+    if (f === 'licenses.txt') {
+      // One licenses file for every bundle, each bundle's part headed by its name.
+      licenses.push(`=== dist/${out} ===\n\n${readFileSync(from, 'utf8')}`);
+      continue;
+    }
+    const target = join(root, 'dist', f === 'index.js' ? out : f);
+    // Chunks are named by module id; two bundles may share a name only for identical bytes.
+    if (existsSync(target) && !readFileSync(target).equals(readFileSync(from))) {
+      throw new Error(`dist/${f} is produced by two bundles with different contents`);
+    }
+    renameSync(from, target);
   }
 }
+writeFileSync(join(root, 'dist', 'licenses.txt'), licenses.join('\n'));
 rmSync(join(root, 'build'), { recursive: true, force: true });
 const cli = join(root, 'dist', 'cli.js');
 if (!existsSync(cli)) throw new Error('dist/cli.js was not produced');

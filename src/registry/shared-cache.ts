@@ -8,4 +8,9 @@ export interface SharedBlobCache {
    * something was placed there; the caller then checks its size and digest, and downloads on a mismatch.
    */
   restore(digest: string, size: number, path: string): Promise<boolean>;
+  /**
+   * Told after a blob was downloaded from the registry and verified into the local cache at `path`
+   * (absent from the shared cache, or its entry was corrupt): the blobs worth saving there.
+   */
+  downloaded(digest: string, path: string): void;
 }

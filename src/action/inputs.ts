@@ -1,0 +1,195 @@
+// The action's inputs, parsed once into a typed object before any work starts. Every message names the
+// input (as the workflow spells it) and the form it expects, so a typo in `with:` is one clear line.
+// Pure: it reads through a getter (core.getInput in the action, a record in tests) and the environment.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { InitramfsError } from '../errors.ts';
+import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
+import { parsePlatform } from '../image/platform.ts';
+import { formatPlatform } from '../image/types.ts';
+import { parseReference } from '../registry/reference.ts';
+import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
+import { parseSourceDateEpoch } from '../source-date-epoch.ts';
+
+export type UploadMode = 'artifact' | 'release' | 'none';
+const UPLOAD_MODES: readonly UploadMode[] = ['artifact', 'release', 'none'];
+
+export interface ActionInputs {
+  image: string;
+  inject: InjectSpec[];
+  /** Absolute host path of the /init to install. */
+  init?: string;
+  compression: Compression;
+  /** The level actually used (the compression's default when the input is empty). */
+  level: number;
+  /** Normalised `os/arch[/variant]`. */
+  platform: string;
+  exclude: string[];
+  /** Absolute path of the archive. */
+  output: string;
+  cache: boolean;
+  upload: UploadMode;
+  /** The artifact's name; the uploaded file carries it (see publish-artifact.ts). */
+  artifactName: string;
+  retentionDays?: number;
+  /** Set when upload is 'release'. */
+  releaseTag?: string;
+  overwrite: boolean;
+  registryUsername?: string;
+  registryPassword?: string;
+  githubToken?: string;
+  /** From SOURCE_DATE_EPOCH in the environment. */
+  sourceDateEpoch?: number;
+}
+
+/** Reads one input: '' when it was not given (core.getInput's convention). */
+export type InputGetter = (name: string) => string;
+
+const bad = (input: string, value: string, expected: string): InitramfsError =>
+  new InitramfsError('USAGE', `input '${input}': ${value === '' ? 'empty' : JSON.stringify(value)}: expected ${expected}`);
+
+/** Lines of a multiline input, trimmed, without blanks and `#` comments. */
+const lines = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+
+function parseBoolean(input: string, value: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw bad(input, value, 'true or false');
+}
+
+/** `python:3.12-alpine` → `python-3.12-alpine`; by digest → the repository and a short digest. */
+export function imageSlug(image: string): string {
+  let name: string;
+  let version: string | undefined;
+  if (image.startsWith('oci:') || image.startsWith('docker-archive:')) {
+    // oci:DIR[:REF] / docker-archive:FILE[:REF]: the last path component with its ref, without .tar.
+    const body = image.slice(image.indexOf(':') + 1);
+    name = (body.split('/').filter(Boolean).pop() ?? 'image').replace(/\.tar(?=:|$)/, '').replace(/:/g, '-');
+  } else {
+    const ref = parseReference(image);
+    name = ref.repository.split('/').pop()!;
+    version = ref.digest !== undefined && ref.tag === undefined ? ref.digest.slice(7, 19) : ref.tag;
+  }
+  const slug = [name, version]
+    .filter((p): p is string => p !== undefined && p !== '')
+    .join('-')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
+  return slug === '' ? 'image' : slug;
+}
+
+export const extensionFor = (c: Compression): string => ({ gzip: '.cpio.gz', zstd: '.cpio.zst', none: '.cpio' })[c];
+
+/** The tag a release upload targets when `release-tag` is empty: the tag push or release that ran us. */
+function triggeringTag(env: NodeJS.ProcessEnv): string | undefined {
+  if (env['GITHUB_EVENT_NAME'] === 'release' && env['GITHUB_EVENT_PATH']) {
+    try {
+      const event = JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as { release?: { tag_name?: unknown } };
+      if (typeof event.release?.tag_name === 'string' && event.release.tag_name !== '') return event.release.tag_name;
+    } catch {
+      // An unreadable event file falls through to GITHUB_REF.
+    }
+  }
+  const ref = env['GITHUB_REF'] ?? '';
+  return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+}
+
+export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInputs {
+  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
+  const hostPath = (p: string): string => (isAbsolute(p) ? p : resolve(workspace, p));
+
+  const image = get('image').trim();
+  if (image === '') throw bad('image', '', 'an image reference such as python:3.12-alpine or ghcr.io/owner/name:tag');
+  const wrap = <T>(input: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof InitramfsError) throw new InitramfsError('USAGE', `input '${input}': ${e.message}`);
+      throw e;
+    }
+  };
+  if (!image.startsWith('oci:') && !image.startsWith('docker-archive:')) wrap('image', () => parseReference(image));
+
+  const compressionText = get('compression').trim() || 'gzip';
+  const compression = wrap('compression', () => parseCompression(compressionText));
+  const levelText = get('compression-level').trim();
+  if (levelText !== '' && !/^-?\d+$/.test(levelText)) throw bad('compression-level', levelText, 'an integer');
+  const level = wrap('compression-level', () => resolveLevel(compression, levelText === '' ? undefined : Number(levelText)));
+
+  const platformText = get('platform').trim();
+  const platform = formatPlatform(wrap('platform', () => parsePlatform(platformText === '' ? undefined : platformText)));
+
+  const inject = lines(get('inject')).map((line) => {
+    const spec = wrap('inject', () => parseInjectSpec(line));
+    return { ...spec, source: hostPath(spec.source) };
+  });
+  const initText = get('init').trim();
+  const exclude = lines(get('exclude'));
+
+  const slug = `${imageSlug(image)}-${platform.replaceAll('/', '-')}`;
+  const outputText = get('output').trim();
+  const output = hostPath(outputText === '' ? slug + extensionFor(compression) : outputText);
+
+  const uploadText = get('upload').trim() || 'artifact';
+  if (!(UPLOAD_MODES as readonly string[]).includes(uploadText)) throw bad('upload', uploadText, UPLOAD_MODES.join(', '));
+  const upload = uploadText as UploadMode;
+
+  const artifactName = get('artifact-name').trim() || slug + extensionFor(compression);
+  // The artifact service refuses these characters in names; say so before the build, not after.
+  if (/["<>|*?\\/:\r\n]/.test(artifactName)) {
+    throw bad('artifact-name', artifactName, 'a name without any of " : < > | * ? \\ / or line breaks');
+  }
+  const retentionText = get('retention-days').trim();
+  if (retentionText !== '' && !/^[1-9]\d*$/.test(retentionText)) throw bad('retention-days', retentionText, 'a whole number of days from 1');
+
+  let releaseTag = get('release-tag').trim() || undefined;
+  if (upload === 'release') {
+    releaseTag ??= triggeringTag(env);
+    if (releaseTag === undefined) {
+      throw bad('release-tag', '', "a tag when upload is 'release' and the run was not triggered by a tag push or a release");
+    }
+  }
+
+  const token = get('github-token');
+  if (upload === 'release' && token === '') throw bad('github-token', '', "a token with 'contents: write' when upload is 'release'");
+
+  const registryUsername = get('registry-username').trim() || undefined;
+  const registryPassword = get('registry-password') || undefined;
+  if ((registryUsername === undefined) !== (registryPassword === undefined)) {
+    const missing = registryUsername === undefined ? 'registry-username' : 'registry-password';
+    throw bad(missing, '', `a value: registry-username and registry-password go together`);
+  }
+
+  const inputs: ActionInputs = {
+    image,
+    inject,
+    compression,
+    level,
+    platform,
+    exclude,
+    output,
+    cache: parseBoolean('cache', get('cache'), true),
+    upload,
+    artifactName,
+    overwrite: parseBoolean('overwrite', get('overwrite'), false),
+  };
+  if (initText !== '') inputs.init = hostPath(initText);
+  if (retentionText !== '') inputs.retentionDays = Number(retentionText);
+  if (upload === 'release') inputs.releaseTag = releaseTag!;
+  if (registryUsername !== undefined) inputs.registryUsername = registryUsername;
+  if (registryPassword !== undefined) inputs.registryPassword = registryPassword;
+  const epoch = parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']);
+  if (epoch !== undefined) inputs.sourceDateEpoch = epoch;
+  if (token !== '') inputs.githubToken = token;
+  return inputs;
+}
+
+/** Where the action keeps its blob cache: the same path on every run, so @actions/cache entries match. */
+export const actionCacheDir = (env: NodeJS.ProcessEnv): string =>
+  join(env['RUNNER_TEMP'] || join(process.cwd(), '.initramfs-action'), 'initramfs-action-cache');

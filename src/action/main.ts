@@ -1,0 +1,150 @@
+// The action: inputs → the same build() the CLI runs → outputs, cache, publication, job summary. The only
+// code that talks to @actions/*; everything it calls is the shared core. Any failure ends as one
+// setFailed line (the error's message, which names the input or image at fault).
+import * as core from '@actions/core';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { build } from '../build.ts';
+import { isInitramfsError } from '../errors.ts';
+import type { RegistryClientOptions } from '../registry/client.ts';
+import { parseReference } from '../registry/reference.ts';
+import { actionCacheDir, parseInputs, type ActionInputs } from './inputs.ts';
+import { ActionsLayerCache } from './layer-cache.ts';
+import { publishArtifact } from './publish-artifact.ts';
+import { publishRelease } from './publish-release.ts';
+import { ActionReporter } from './reporter.ts';
+import { renderSummary } from './summary.ts';
+
+const SECRET_INPUTS = ['registry-password', 'github-token'];
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // Masked before anything can print them, including a message about a bad input.
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name);
+    if (value !== '') core.setSecret(value);
+  }
+  const reporter = new ActionReporter(core);
+  let scratch: string | undefined;
+  try {
+    const inputs = parseInputs((name) => core.getInput(name), env);
+    let cacheDir = actionCacheDir(env);
+    if (!inputs.cache) {
+      // No cache wanted: a private directory for this run, removed at the end.
+      scratch = await mkdtemp(join(env['RUNNER_TEMP'] || process.cwd(), 'initramfs-nocache-'));
+      cacheDir = scratch;
+    }
+    // A workflow names paths like dist/initrd.cpio.gz before anything created dist/.
+    await mkdir(dirname(inputs.output), { recursive: true });
+    const layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m), info: (m) => core.info(m) }) : undefined;
+
+    const report = await build({
+      image: inputs.image,
+      output: inputs.output,
+      platform: inputs.platform,
+      compression: inputs.compression,
+      level: inputs.level,
+      inject: inputs.inject,
+      ...(inputs.init !== undefined && { init: inputs.init }),
+      exclude: inputs.exclude,
+      ...(inputs.sourceDateEpoch !== undefined && { sourceDateEpoch: inputs.sourceDateEpoch }),
+      cacheDir,
+      registry: registryOptions(inputs, env),
+      ...(layerCache && { sharedCache: layerCache }),
+      reporter,
+    });
+    const cached = (digest: string): boolean => layerCache?.cached(digest) ?? false;
+    core.setOutput('digest', report.digest);
+    core.setOutput('size', String(report.size));
+    core.setOutput('path', report.output);
+    core.setOutput('image-digest', report.image.digest ?? '');
+    core.setOutput('cache-hit', String(inputs.cache && report.layers.every((l) => cached(l.digest))));
+
+    if (layerCache) {
+      await reporter.section('cache: saving pulled layers', async () => {
+        const { saved, skipped } = await layerCache.saveDownloaded();
+        core.info(`saved ${saved} blob${saved === 1 ? '' : 's'} to the cache, ${skipped} already there`);
+      });
+    }
+    const published = await reporter.section(`publish: ${inputs.upload}`, () => publish(inputs, report.output, env));
+
+    await writeSummary(renderSummary({ report, cached, published, timings: reporter.timings, warnings: reporter.warnings }));
+    core.info(`digest: ${report.digest}`);
+    core.info(`size: ${report.size}`);
+  } catch (e) {
+    reporter.finish();
+    if (isInitramfsError(e)) core.setFailed(`${e.message} [${e.code}]`);
+    else {
+      core.debug((e as Error)?.stack ?? String(e));
+      core.setFailed(`internal error (please report): ${(e as Error)?.message ?? String(e)}`);
+    }
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Registry credentials in the order the README gives: the registry-username/password inputs, then the
+ * job's docker config (a docker/login-action step), then — for ghcr.io only — the github-token input.
+ */
+function registryOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv): RegistryClientOptions {
+  const opts: RegistryClientOptions = { env };
+  if (inputs.registryUsername !== undefined && inputs.registryPassword !== undefined) {
+    opts.credentials = { username: inputs.registryUsername, password: inputs.registryPassword };
+  } else if (inputs.githubToken !== undefined && !inputs.image.startsWith('oci:') && !inputs.image.startsWith('docker-archive:')) {
+    if (parseReference(inputs.image).registry === 'ghcr.io') {
+      opts.fallbackCredentials = {
+        registry: 'ghcr.io',
+        username: env['GITHUB_ACTOR'] || 'x-access-token',
+        password: inputs.githubToken,
+        source: 'the github-token input',
+      };
+    }
+  }
+  return opts;
+}
+
+/** Publishes the archive; returns a Markdown line saying where, and sets the matching outputs. */
+async function publish(inputs: ActionInputs, file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  switch (inputs.upload) {
+    case 'none':
+      core.info('upload: none, the archive stays at its path');
+      return undefined;
+    case 'artifact': {
+      const a = await publishArtifact({
+        file,
+        name: inputs.artifactName,
+        overwrite: inputs.overwrite,
+        ...(inputs.retentionDays !== undefined && { retentionDays: inputs.retentionDays }),
+        tempDir: env['RUNNER_TEMP'] || join(file, '..'),
+        env,
+        info: (m) => core.info(m),
+      });
+      core.setOutput('artifact-id', String(a.id));
+      core.setOutput('artifact-url', a.url);
+      return `artifact [${inputs.artifactName}](${a.url})`;
+    }
+    case 'release': {
+      const asset = await publishRelease({
+        file,
+        tag: inputs.releaseTag!,
+        compression: inputs.compression,
+        overwrite: inputs.overwrite,
+        token: inputs.githubToken!,
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com',
+        info: (m) => core.info(m),
+      });
+      core.setOutput('asset-url', asset.url);
+      return `release ${inputs.releaseTag} asset [${asset.name}](${asset.url})`;
+    }
+  }
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown, true).write();
+  } catch (e) {
+    // No GITHUB_STEP_SUMMARY (a runner that lacks it, a local run): the build itself succeeded.
+    core.warning(`job summary not written: ${(e as Error).message}`);
+  }
+}

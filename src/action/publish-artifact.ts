@@ -1,0 +1,67 @@
+// Publishing the archive as a workflow artifact, unzipped: @actions/artifact's skipArchive uploads one file
+// as is. The service names such an artifact after the file, so a file whose name is not the artifact's is
+// linked (or copied) under that name in a private directory first.
+import { DefaultArtifactClient, ArtifactNotFoundError } from '@actions/artifact';
+import { copyFile, link, mkdtemp, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { InitramfsError } from '../errors.ts';
+
+export interface ArtifactPublish {
+  file: string;
+  name: string;
+  retentionDays?: number;
+  /** Replace an artifact of the same name in this run (a re-run, or a second step). */
+  overwrite: boolean;
+  /** A directory for the renamed link (RUNNER_TEMP). */
+  tempDir: string;
+  env: NodeJS.ProcessEnv;
+  info(message: string): void;
+}
+
+export interface PublishedArtifact {
+  id: number;
+  url: string;
+  /** sha256 of the uploaded bytes, as the service recorded it. */
+  digest?: string;
+}
+
+export async function publishArtifact(p: ArtifactPublish): Promise<PublishedArtifact> {
+  const client = new DefaultArtifactClient();
+  if (p.overwrite) {
+    try {
+      await client.deleteArtifact(p.name);
+      p.info(`replaced the existing artifact '${p.name}'`);
+    } catch (e) {
+      if (!(e instanceof ArtifactNotFoundError)) throw failure(p.name, e);
+    }
+  }
+  let dir: string | undefined;
+  let file = p.file;
+  try {
+    if (basename(file) !== p.name) {
+      dir = await mkdtemp(join(p.tempDir, 'initramfs-artifact-'));
+      file = join(dir, p.name);
+      await link(p.file, file).catch(() => copyFile(p.file, file));
+    }
+    const res = await client
+      .uploadArtifact(p.name, [file], dir ?? join(file, '..'), {
+        skipArchive: true,
+        ...(p.retentionDays !== undefined && { retentionDays: p.retentionDays }),
+      })
+      .catch((e: unknown) => {
+        throw failure(p.name, e);
+      });
+    if (res.id === undefined) throw new InitramfsError('IO', `artifact '${p.name}': the service returned no artifact id`);
+    const server = p.env['GITHUB_SERVER_URL'] || 'https://github.com';
+    const url = `${server}/${p.env['GITHUB_REPOSITORY'] ?? ''}/actions/runs/${p.env['GITHUB_RUN_ID'] ?? ''}/artifacts/${res.id}`;
+    return res.digest === undefined ? { id: res.id, url } : { id: res.id, url, digest: res.digest };
+  } finally {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function failure(name: string, e: unknown): InitramfsError {
+  const why = (e as Error).message ?? String(e);
+  const hint = /conflict|already exists/i.test(why) ? " (set 'overwrite: true' to replace it, or choose another 'artifact-name')" : '';
+  return new InitramfsError('IO', `artifact '${name}' upload failed: ${why}${hint}`);
+}

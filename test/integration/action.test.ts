@@ -1,0 +1,134 @@
+// The bundled action (dist/index.js) run as a GitHub runner runs it: INPUT_* variables, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, against the real registry on loopback (basic auth). Its outputs describe the
+// file it wrote, the file equals the CLI's build of the same inputs, secrets are masked before anything
+// else, and bad inputs end as one failure line naming the input.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeOciLayout, type TestEntry } from '../helpers/image.ts';
+import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
+import { startRegistry, DEFAULT_USER, type RegistryHandle } from '../helpers/registry.ts';
+import { pushLayout } from '../helpers/push.ts';
+import { runCli } from '../helpers/cli.ts';
+import { runAction } from '../helpers/action.ts';
+import { listCpio } from '../helpers/cpio.ts';
+
+let work: string;
+let workspace: string;
+let registry: RegistryHandle;
+let manifestDigest: string;
+
+const sha256 = (file: string): string => 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex');
+const creds = `${DEFAULT_USER.username}:${DEFAULT_USER.password}`;
+
+const entries: TestEntry[] = [
+  { name: 'bin', type: 'dir' },
+  { name: 'bin/sh', content: '#!fake shell\n', mode: 0o755 },
+  { name: 'usr', type: 'dir' },
+  { name: 'usr/lib', type: 'dir' },
+  { name: 'usr/lib/big.so', content: Buffer.alloc(200_000, 7), mode: 0o755 },
+];
+
+beforeAll(async () => {
+  work = await scratchDir('action-');
+  workspace = join(work, 'workspace');
+  const layout = join(work, 'layout');
+  writeOciLayout(layout, [{ ref: 'v1', image: { config: { Cmd: ['/bin/sh'] }, layers: [{ entries }, { entries: [{ name: 'etc', type: 'dir' }, { name: 'etc/motd', content: 'hi\n' }] }] } }]);
+  registry = await startRegistry({ auth: 'basic' });
+  manifestDigest = await pushLayout(layout, 'v1', registry.host, 'demo/app:v1', { creds });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(workspace, 'bin'), { recursive: true });
+  writeFileSync(join(workspace, 'bin', 'agent'), '#!/bin/sh\necho agent\n');
+}, 60_000);
+afterAll(async () => {
+  await registry?.stop();
+  await removeScratchDirs();
+});
+
+describe('a build with upload none', () => {
+  it('sets outputs that describe the file, equal to the CLI build, and writes the job summary', async () => {
+    const run = await runAction(
+      {
+        image: `${registry.host}/demo/app:v1`,
+        inject: 'bin/agent:/usr/bin/agent\n\n# comment lines are skipped\n',
+        compression: 'zstd',
+        'compression-level': '5',
+        cache: 'false',
+        upload: 'none',
+        'registry-username': DEFAULT_USER.username,
+        'registry-password': DEFAULT_USER.password,
+      },
+      { workspace, runnerTemp: join(work, 'temp-1') },
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const file = join(workspace, 'app-v1-linux-amd64.cpio.zst');
+    expect(run.outputs['path']).toBe(file);
+    expect(run.outputs['digest']).toBe(sha256(file));
+    expect(run.outputs['size']).toBe(String(readFileSync(file).length));
+    expect(run.outputs['image-digest']).toBe(manifestDigest);
+    expect(run.outputs['cache-hit']).toBe('false');
+    expect(run.outputs['artifact-id']).toBeUndefined();
+
+    const cliOut = join(work, 'cli.cpio.zst');
+    const cli = await runCli(
+      ['build', `${registry.host}/demo/app:v1`, '-o', cliOut, '-c', 'zstd', '-l', '5', '-i', `${join(workspace, 'bin/agent')}:/usr/bin/agent`, '-u', DEFAULT_USER.username, '--password-stdin', '--cache-dir', join(work, 'cli-cache')],
+      { input: DEFAULT_USER.password },
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(readFileSync(file).equals(readFileSync(cliOut))).toBe(true);
+    expect(await listCpio(file)).toMatch(/usr\/bin\/agent/);
+
+    // Log groups per stage, each closed.
+    for (const stage of ['pull', 'layers', 'assemble', 'compress', 'publish']) expect(run.stdout).toMatch(new RegExp(`^::group::${stage}`, 'm'));
+    expect(run.stdout.match(/^::group::/gm)!.length).toBe(run.stdout.match(/^::endgroup::/gm)!.length);
+
+    expect(run.summary).toContain(`## initramfs: ${registry.host}/demo/app:v1`);
+    expect(run.summary).toContain(manifestDigest);
+    expect(run.summary).toContain(run.outputs['digest']);
+    expect(run.summary).toMatch(/### Layers \(2, 0 from cache\)/);
+    expect(run.summary).toMatch(/\| `\/usr\/lib` \| 195\.3 KiB \|/);
+    expect(run.summary).toContain('Compressed (zstd -5)');
+  });
+
+  it('masks the registry password before anything else and never prints it', async () => {
+    const secret = 'not-the-password-' + 'x9q';
+    const run = await runAction(
+      { image: `${registry.host}/demo/app:v1`, cache: 'false', upload: 'none', 'registry-username': DEFAULT_USER.username, 'registry-password': secret },
+      { workspace, runnerTemp: join(work, 'temp-2') },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${secret}`);
+    expect(run.stdout.split(secret).length - 1).toBe(1);
+    expect(run.stderr).not.toContain(secret);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/demo\/app:v1/);
+    expect(run.errors[0]).toMatch(/\[AUTH\]$/);
+    expect(run.summary).toBe('');
+  });
+});
+
+describe('bad inputs are one failure line naming the input', () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['missing image', { upload: 'none' }, /input 'image': empty: expected an image reference/],
+    ['unknown compression', { image: 'alpine', compression: 'brotli' }, /input 'compression': .*"brotli".*gzip, zstd, none/],
+    ['a level that is not a number', { image: 'alpine', 'compression-level': 'max' }, /input 'compression-level': "max": expected an integer/],
+    ['upload release without a tag', { image: 'alpine', upload: 'release', 'github-token': 't0ken' }, /input 'release-tag': empty: expected a tag when upload is 'release'/],
+    ['malformed inject line', { image: 'alpine', inject: './agent /usr/bin/agent' }, /input 'inject': Invalid inject '.\/agent \/usr\/bin\/agent'/],
+    ['unknown upload mode', { image: 'alpine', upload: 's3' }, /input 'upload': "s3": expected artifact, release, none/],
+    ['cache that is not a boolean', { image: 'alpine', cache: 'yes' }, /input 'cache': "yes": expected true or false/],
+  ];
+  for (const [what, inputs, message] of cases) {
+    it(what, async () => {
+      const temp = join(work, `temp-bad-${what.replace(/\W+/g, '-')}`);
+      const run = await runAction(inputs, { workspace, runnerTemp: temp });
+      expect(run.code).toBe(1);
+      expect(run.errors, run.stdout).toHaveLength(1);
+      expect(run.errors[0]).toMatch(message);
+      expect(run.errors[0]).toMatch(/\[USAGE\]$/);
+      // Nothing was pulled or written: the failure came before any work.
+      expect(run.stdout).not.toMatch(/::group::/);
+      expect(existsSync(join(temp, 'initramfs-action-cache'))).toBe(false);
+    });
+  }
+});

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imageSlug, parseInputs } from '../../src/action/inputs.ts';
+import { InitramfsError } from '../../src/errors.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'action-inputs-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const WS = '/home/runner/work/repo/repo';
+const parse = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  parseInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: WS, ...env });
+
+const usage = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InitramfsError);
+    expect((e as InitramfsError).code).toBe('USAGE');
+    return (e as Error).message;
+  }
+  throw new Error('expected a USAGE error');
+};
+
+describe('parseInputs', () => {
+  it('gives the documented defaults for an image alone', () => {
+    expect(parse({ image: 'python:3.12-alpine' })).toEqual({
+      image: 'python:3.12-alpine',
+      inject: [],
+      compression: 'gzip',
+      level: 6,
+      platform: 'linux/amd64',
+      exclude: [],
+      output: `${WS}/python-3.12-alpine-linux-amd64.cpio.gz`,
+      cache: true,
+      upload: 'artifact',
+      artifactName: 'python-3.12-alpine-linux-amd64.cpio.gz',
+      overwrite: false,
+    });
+  });
+
+  it('resolves relative host paths against the workspace and keeps inject modes', () => {
+    const i = parse({
+      image: 'alpine',
+      inject: './target/release/agent:/usr/bin/agent\n/abs/conf:/etc/agent.conf:0640\n\n  # a comment\n',
+      init: 'init.sh',
+      exclude: '/usr/share/doc/**\n/var/cache/apk/*',
+      output: 'out/initrd.img',
+    });
+    expect(i.inject).toEqual([
+      { source: `${WS}/target/release/agent`, dest: '/usr/bin/agent' },
+      { source: '/abs/conf', dest: '/etc/agent.conf', mode: 0o640 },
+    ]);
+    expect(i.init).toBe(`${WS}/init.sh`);
+    expect(i.exclude).toEqual(['/usr/share/doc/**', '/var/cache/apk/*']);
+    expect(i.output).toBe(`${WS}/out/initrd.img`);
+  });
+
+  it('names the default output and artifact after the image, platform and compression', () => {
+    const i = parse({ image: 'ghcr.io/acme/runtimes/node:22-slim', platform: 'linux/arm64', compression: 'zstd' });
+    expect(i.platform).toBe('linux/arm64/v8');
+    expect(i.level).toBe(3);
+    expect(i.output).toBe(`${WS}/node-22-slim-linux-arm64-v8.cpio.zst`);
+    expect(i.artifactName).toBe('node-22-slim-linux-arm64-v8.cpio.zst');
+    expect(parse({ image: 'alpine', compression: 'none' }).output).toBe(`${WS}/alpine-latest-linux-amd64.cpio`);
+  });
+
+  it('takes the release tag from the input, else from the release event, else from a tag push', () => {
+    const event = join(dir, 'event.json');
+    writeFileSync(event, JSON.stringify({ release: { tag_name: 'v2.0.0' } }));
+    const base = { image: 'alpine', upload: 'release', 'github-token': 'tok' };
+    expect(parse({ ...base, 'release-tag': 'v9' }, { GITHUB_REF: 'refs/tags/v1.0.0' }).releaseTag).toBe('v9');
+    expect(parse(base, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: event, GITHUB_REF: 'refs/tags/x' }).releaseTag).toBe('v2.0.0');
+    expect(parse(base, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.0.0' }).releaseTag).toBe('v1.0.0');
+    expect(usage(() => parse(base, { GITHUB_REF: 'refs/heads/main' }))).toMatch(/input 'release-tag': empty: expected a tag/);
+    // A tag is only needed for release uploads.
+    expect(parse({ image: 'alpine' }, { GITHUB_REF: 'refs/heads/main' }).releaseTag).toBeUndefined();
+  });
+
+  it('rejects each malformed input with a message naming it and the expected form', () => {
+    expect(usage(() => parse({ image: '  ' }))).toMatch(/^input 'image': empty: expected an image reference/);
+    expect(usage(() => parse({ image: 'Alpine:UPPER' }))).toMatch(/^input 'image': /);
+    expect(usage(() => parse({ image: 'alpine', platform: 'linux' }))).toMatch(/^input 'platform': .*os\/arch/);
+    expect(usage(() => parse({ image: 'alpine', compression: 'gzip', 'compression-level': '12' }))).toMatch(/^input 'compression-level': gzip level must be an integer from 1 to 9/);
+    expect(usage(() => parse({ image: 'alpine', inject: '/a:/b:999' }))).toMatch(/^input 'inject': .*octal/);
+    expect(usage(() => parse({ image: 'alpine', 'retention-days': '0' }))).toMatch(/^input 'retention-days': "0": expected a whole number of days/);
+    expect(usage(() => parse({ image: 'alpine', 'artifact-name': 'a/b' }))).toMatch(/^input 'artifact-name': "a\/b"/);
+    expect(usage(() => parse({ image: 'alpine', overwrite: 'True!' }))).toMatch(/^input 'overwrite': "True!": expected true or false/);
+    expect(usage(() => parse({ image: 'alpine', 'registry-username': 'me' }))).toMatch(/^input 'registry-password': empty/);
+    expect(usage(() => parse({ image: 'alpine', 'registry-password': 'pw' }))).toMatch(/^input 'registry-username': empty/);
+    expect(usage(() => parse({ image: 'alpine', upload: 'release', 'release-tag': 'v1' }))).toMatch(/^input 'github-token': empty/);
+    expect(usage(() => parse({ image: 'alpine' }, { SOURCE_DATE_EPOCH: 'yesterday' }))).toMatch(/SOURCE_DATE_EPOCH 'yesterday'/);
+  });
+
+  it('accepts the booleans and numbers the way workflows write them', () => {
+    const i = parse({ image: 'alpine', cache: 'FALSE', overwrite: ' true ', 'retention-days': '7', 'compression-level': '9' }, { SOURCE_DATE_EPOCH: '1700000000' });
+    expect(i).toMatchObject({ cache: false, overwrite: true, retentionDays: 7, level: 9, sourceDateEpoch: 1700000000 });
+  });
+});
+
+describe('imageSlug', () => {
+  it('is the last repository component and the tag, or a short digest', () => {
+    expect(imageSlug('python:3.12-alpine')).toBe('python-3.12-alpine');
+    expect(imageSlug('127.0.0.1:5000/a/b/c')).toBe('c-latest');
+    expect(imageSlug(`alpine@sha256:${'ab'.repeat(32)}`)).toBe('alpine-abababababab');
+    expect(imageSlug(`alpine:3.20@sha256:${'ab'.repeat(32)}`)).toBe('alpine-3.20');
+    expect(imageSlug('oci:/tmp/layouts/my image:v1')).toBe('my-image-v1');
+    expect(imageSlug('oci:layout')).toBe('layout');
+    expect(imageSlug('docker-archive:/tmp/img.tar')).toBe('img');
+    expect(imageSlug('docker-archive:/tmp/img.tar:app:v2')).toBe('img-app-v2');
+  });
+});
