@@ -2,15 +2,42 @@
 // self-contained segments (each its own cpio archive with its own TRAILER!!!). Everything that decides
 // the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped mtimes,
 // which record of a hardlink group carries the data, and where segments end.
+//
+// Segments are content-defined, like rsync's or restic's chunks: where one ends depends on the records
+// near the cut, not on the byte offset from the start, and inode numbers restart at 1 in each segment
+// (the kernel forgets its hardlink table at every trailer, so they only need to be unique within one).
+// A rebuild that adds or changes one file (a new agent binary) therefore leaves every segment away from
+// it byte-identical, and the segment cache can reuse their compressed bytes.
 import { InitramfsError } from '../errors.ts';
 import type { DataRef, Inode, Node } from '../rootfs/node.ts';
 import { checkEntry, recordSize, TRAILER_SIZE, TYPE_BITS, type NewcEntry } from './newc.ts';
 
 /**
- * Uncompressed size at which a segment is closed. Fixed (never derived from the machine) so the segment
- * boundaries, and therefore the compressed bytes, are the same everywhere.
+ * Average uncompressed size of a segment. Fixed (never derived from the machine) so the segment
+ * boundaries, and therefore the compressed bytes, are the same everywhere. A segment is at least half of
+ * it and is cut at twice it at the latest (a single bigger file makes a bigger segment).
  */
 export const SEGMENT_TARGET = 16 << 20;
+
+/** 32-bit FNV-1a of a byte string: a cheap, stable hash of a record name for choosing cut points. */
+const fnv1a = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+};
+
+/**
+ * Whether a segment that already holds `size` bytes ends after a unit of `unitBytes` bytes whose first
+ * name is `name`. Past the minimum, each unit ends the segment with a probability proportional to its
+ * bytes (decided by its name's hash, so the same unit decides the same way in every build), which puts
+ * cuts on average `target / 2` bytes past the minimum; the maximum bounds the rare long run without one.
+ */
+const endsSegment = (size: number, unitBytes: number, name: string, target: number): boolean => {
+  const min = target / 2;
+  if (size < min) return false;
+  if (size >= 2 * target) return true;
+  return fnv1a(name) / 0x1_0000_0000 < unitBytes / (target - min);
+};
 
 /** Where a record's data comes from: nothing, a symlink's target, or a regular file's bytes. */
 export type RecordData =
@@ -134,7 +161,8 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
 
   const mtimeOf = (inode: Inode): number => (epoch === undefined ? inode.mtime : Math.min(inode.mtime, epoch));
 
-  const makeRecord = (visit: Visit, ino: number, nlink: number, withData: boolean): PlannedRecord => {
+  // Inode numbers are given per segment when units are placed (below); 0 until then.
+  const makeRecord = (visit: Visit, nlink: number, withData: boolean): PlannedRecord => {
     const { inode } = visit.node;
     let filesize = 0;
     let data: RecordData = { kind: 'none' };
@@ -154,7 +182,7 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     const isDev = inode.type === 'char' || inode.type === 'block';
     const entry: NewcEntry = {
       name: visit.path,
-      ino,
+      ino: 0,
       mode: TYPE_BITS[inode.type] | (inode.mode & 0o7777),
       uid: inode.uid,
       gid: inode.gid,
@@ -173,7 +201,6 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
   // Emission units: a single record, or a whole hardlink group that must stay in one segment.
   const units: PlannedRecord[][] = [];
   const pendingGroups = new Map<Inode, Visit[]>();
-  let nextIno = 1;
   visits.forEach((visit, i) => {
     const { inode } = visit.node;
     const count = names.get(inode) ?? 1;
@@ -182,7 +209,7 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
         inode.type === 'dir'
           ? 2 + [...(visit.node.children?.values() ?? [])].filter((c) => c.inode.type === 'dir').length
           : 1;
-      units.push([makeRecord(visit, nextIno++, nlink, true)]);
+      units.push([makeRecord(visit, nlink, true)]);
       return;
     }
     const group = pendingGroups.get(inode) ?? [];
@@ -192,27 +219,33 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
       return;
     }
     pendingGroups.delete(inode);
-    const ino = nextIno++;
     // GNU cpio convention: the data rides on the last name; the kernel links the earlier ones to it.
-    units.push(group.map((v, k) => makeRecord(v, ino, count, k === group.length - 1)));
+    units.push(group.map((v, k) => makeRecord(v, count, k === group.length - 1)));
   });
 
   const segments: Segment[] = [];
   let current: PlannedRecord[] = [];
   let currentSize = 0;
+  let nextIno = 1;
   const close = (): void => {
     segments.push({ records: current, size: currentSize + TRAILER_SIZE });
     current = [];
     currentSize = 0;
+    nextIno = 1;
   };
   let entries = 0;
   for (const unit of units) {
+    // One number per unit: a hardlink group shares it, and a group never spans segments.
+    const ino = nextIno++;
+    let unitBytes = 0;
     for (const record of unit) {
+      record.entry.ino = ino;
       current.push(record);
-      currentSize += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
+      unitBytes += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
       entries++;
     }
-    if (currentSize >= target) close();
+    currentSize += unitBytes;
+    if (endsSegment(currentSize, unitBytes, unit[0]!.entry.name, target)) close();
   }
   if (current.length > 0 || segments.length === 0) close();
 

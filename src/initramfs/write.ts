@@ -13,6 +13,7 @@ import { fromBytePath, type DataRef, type Node } from '../rootfs/node.ts';
 import { compressSegment, compressStream, resolveLevel, type Compression } from './compress.ts';
 import { encodeHeader, encodeTrailer, pad4 } from './newc.ts';
 import { planArchive, SEGMENT_TARGET, type PlannedRecord, type Segment } from './plan.ts';
+import type { SegmentCache } from './segment-cache.ts';
 
 export interface WriteOptions {
   /** Final path of the archive. */
@@ -27,6 +28,8 @@ export interface WriteOptions {
   segmentTarget?: number | undefined;
   /** Segments compressed at once; defaults to cores + 1. Never changes the bytes. */
   concurrency?: number | undefined;
+  /** Compressed segments of earlier builds to reuse (and to fill). Never changes the bytes. */
+  segmentCache?: SegmentCache | undefined;
 }
 
 export interface ArchiveResult {
@@ -281,6 +284,19 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
       throw ioError(`cannot create ${temp}`, e);
     }
     const sink = new Sink(fh);
+    const cache = compression === 'none' ? undefined : options.segmentCache;
+    let reused = 0;
+    const cachedCompress = async (raw: Buffer, c: SegmentCache): Promise<Buffer> => {
+      const key = await c.key(raw);
+      const hit = await c.get(key);
+      if (hit) {
+        reused++;
+        return hit;
+      }
+      const compressed = await compressSegment(raw, compression, level);
+      await c.put(key, compressed);
+      return compressed;
+    };
     let doneBytes = 0;
     const inflight: { compressed: Promise<Buffer>; rawSize: number }[] = [];
     const writeOldest = async (): Promise<void> => {
@@ -300,7 +316,7 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
         continue;
       }
       const raw = await assembleSegment(segment);
-      const compressed = compressSegment(raw, compression, level);
+      const compressed = cache ? cachedCompress(raw, cache) : compressSegment(raw, compression, level);
       // Handled here so a failure is not "unhandled" while we wait on an older segment; awaited in order.
       compressed.catch(() => {});
       inflight.push({ compressed, rawSize: segment.size });
@@ -323,7 +339,8 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
       entries: plan.entries,
       uncompressedSize: plan.uncompressedSize,
     };
-    reporter?.done('archive', `${options.output}: ${result.size} bytes (${plan.uncompressedSize} uncompressed), ${result.digest}`);
+    const reuse = reused > 0 ? `, ${reused} of ${plan.segments.length} segment(s) reused from the cache` : '';
+    reporter?.done('archive', `${options.output}: ${result.size} bytes (${plan.uncompressedSize} uncompressed)${reuse}, ${result.digest}`);
     return result;
   } catch (e) {
     await fh?.close().catch(() => {});

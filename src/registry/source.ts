@@ -2,6 +2,7 @@
 // configs and layers go through the blob cache, so a warm cache makes no blob request, and an image pulled
 // by digest no manifest request either (tags move, so a tag is always asked for). Layer downloads start as
 // soon as the image is resolved, a few at a time, while earlier layers are already being read.
+import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
@@ -16,7 +17,7 @@ import {
   type DocumentStore,
 } from '../image/manifest-walk.ts';
 import type { ImageSource, Layer, LayerCompression, Platform, ResolvedImage } from '../image/types.ts';
-import { openVerifiedFile, verifyBytes } from '../image/verify.ts';
+import { verifyBytes } from '../image/verify.ts';
 import type { Reporter } from '../log.ts';
 import { BlobCache } from './blob-cache.ts';
 import { RegistryClient, type RegistryClientOptions } from './client.ts';
@@ -189,8 +190,11 @@ export class RegistrySource implements ImageSource, DocumentStore {
       compression,
       open: (): Readable => {
         const out = new PassThrough();
+        // #blob() only yields bytes this process has just verified (lookup hashed them, or the download
+        // did while writing), and the cache is private to the user: hashing them a second time here would
+        // cost a full pass over every layer on each warm build and prove nothing new.
         ready.then(
-          (path) => pipeline(openVerifiedFile(path, { digest: desc.digest, size: desc.size, what: 'layer' }), out, () => {}),
+          (path) => pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), out, () => {}),
           (e: unknown) => out.destroy(e as Error),
         );
         return out;

@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { crc32, inflateRawSync, zstdDecompressSync } from 'node:zlib';
 import { scratchDir } from './tree.ts';
-import { ZstdFrameSplitter } from '../../src/image/zstd-frames.ts';
 
 export type SegmentCompression = 'none' | 'gzip' | 'zstd';
 
@@ -113,17 +112,29 @@ function gunzipMember(buf: Buffer, start: number): { data: Buffer; length: numbe
 }
 
 /**
- * Decompresses the single zstd frame at `start`. Node's decoder goes on through every frame that follows
- * (24.x does; older releases stopped after one), so the frame's end is found by walking its block headers
- * with the tool's own splitter, and only that frame is decoded.
+ * Bytes of the zstd frame at `start` (RFC 8878 §3.1.1): its header, its blocks up to the last one, and
+ * its checksum. Walked here because Node's decoder goes on through every frame that follows (24.x does;
+ * older releases stopped after one), and whatever follows a frame need not be zstd.
  */
-function unzstdFrame(buf: Buffer, start: number): { data: Buffer; length: number } {
-  let length = 0;
-  for (const event of new ZstdFrameSplitter().push(buf.subarray(start))) {
-    if (event.type === 'data') length += event.bytes.length;
-    if (event.type === 'frame-end') return { data: zstdDecompressSync(buf.subarray(start, start + length)), length };
+function zstdFrameLength(buf: Buffer, start: number): number {
+  const fhd = buf[start + 4]!;
+  const singleSegment = (fhd >> 5) & 1;
+  const fcsBytes = [singleSegment, 2, 4, 8][fhd >> 6]!;
+  let pos = start + 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + fcsBytes;
+  for (;;) {
+    if (pos + 3 > buf.length) throw new Error(`zstd frame at ${start}: truncated`);
+    const header = buf.readUIntLE(pos, 3);
+    const type = (header >> 1) & 3;
+    pos += 3 + (type === 1 ? 1 : header >> 3);
+    if (header & 1) break;
   }
-  throw new Error(`zstd frame at ${start}: truncated`);
+  return pos + ((fhd >> 2) & 1 ? 4 : 0) - start;
+}
+
+/** Decompresses the single zstd frame at `start`. */
+function unzstdFrame(buf: Buffer, start: number): { data: Buffer; length: number } {
+  const length = zstdFrameLength(buf, start);
+  return { data: zstdDecompressSync(buf.subarray(start, start + length)), length };
 }
 
 /** Splits initramfs bytes into segments the way the kernel's loader walks them. */

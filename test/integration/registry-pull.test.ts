@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { writeOciLayout, type TestEntry, type WrittenImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.ts';
@@ -85,14 +85,16 @@ async function pull(image: string, cacheDir: string, extra: string[] = [], opts:
 interface CacheState {
   /** Entry names (hex) under blobs/sha256. */
   entries: string[];
-  /** Entries whose sha256 is not their name. */
+  /** Entries whose sha256 is not their name, and segment entries whose stored sha256 does not match. */
   broken: string[];
+  /** Compressed-segment entries (segments/<method-level-build>/<hex>). */
+  segments: string[];
   /** Any other file in the cache dir (temporary files, partial downloads, spools), relative paths. */
   strays: string[];
 }
 
 function cacheState(dir: string): CacheState {
-  const state: CacheState = { entries: [], broken: [], strays: [] };
+  const state: CacheState = { entries: [], broken: [], segments: [], strays: [] };
   if (!existsSync(dir)) return state;
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (e.isDirectory()) continue;
@@ -101,6 +103,10 @@ function cacheState(dir: string): CacheState {
     if (e.isFile() && relative(dir, e.parentPath) === join('blobs', 'sha256')) {
       state.entries.push(e.name);
       if (createHash('sha256').update(readFileSync(path)).digest('hex') !== e.name) state.broken.push(e.name);
+    } else if (e.isFile() && relative(dir, e.parentPath).split(sep)[0] === 'segments' && /^[0-9a-f]{64}$/.test(e.name)) {
+      state.segments.push(rel);
+      const bytes = readFileSync(path);
+      if (!createHash('sha256').update(bytes.subarray(32)).digest().equals(bytes.subarray(0, 32))) state.broken.push(rel);
     } else state.strays.push(rel);
   }
   return state;

@@ -186,24 +186,49 @@ describe('hardlinks in the plan', () => {
 describe('segments', () => {
   const sizeOf = (r: PlannedRecord): number => recordSize(Buffer.byteLength(r.entry.name, 'latin1'), r.entry.filesize);
 
-  it('closes a segment as soon as its records reach the target, each with its own trailer', () => {
-    const children: Record<string, Node> = {};
-    for (let i = 0; i < 40; i++) children[`f${String(i).padStart(2, '0')}`] = file(Buffer.alloc(100 + i, i));
-    const target = 1000;
-    const plan = planArchive(dir(children), { segmentTarget: target });
-    expect(plan.segments.length).toBeGreaterThan(3);
+  /** 300 files of 60 to 359 bytes under names that sort in a fixed order. */
+  const manyFiles = (extra: Record<string, Node> = {}): Node => {
+    const children: Record<string, Node> = { ...extra };
+    for (let i = 0; i < 300; i++) children[`f${String(i).padStart(3, '0')}`] = file(Buffer.alloc(60 + ((i * 37) % 300), i));
+    return dir(children);
+  };
+
+  it('cuts segments of half to twice the target, each with its own trailer and every record once', () => {
+    const target = 2000;
+    const plan = planArchive(manyFiles(), { segmentTarget: target });
+    expect(plan.segments.length).toBeGreaterThan(10);
     for (const [i, seg] of plan.segments.entries()) {
       const recordBytes = seg.records.reduce((n, r) => n + sizeOf(r), 0);
       expect(seg.size).toBe(recordBytes + TRAILER_SIZE);
-      const last = i === plan.segments.length - 1;
-      if (!last) {
-        expect(recordBytes).toBeGreaterThanOrEqual(target);
-        // "As soon as": without its last record the segment was still under the target.
-        expect(recordBytes - sizeOf(seg.records.at(-1)!)).toBeLessThan(target);
+      if (i < plan.segments.length - 1) {
+        expect(recordBytes).toBeGreaterThanOrEqual(target / 2);
+        // The cut comes at twice the target at the latest: without its last unit it was under that.
+        expect(recordBytes - sizeOf(seg.records.at(-1)!)).toBeLessThan(2 * target);
       }
     }
+    // Content-defined, not fixed: the segments do not all have the same size.
+    expect(new Set(plan.segments.slice(0, -1).map((s) => Math.floor(s.size / 200))).size).toBeGreaterThan(2);
     expect(plan.uncompressedSize).toBe(plan.segments.reduce((n, s) => n + s.size, 0));
-    expect(plan.entries).toBe(41);
+    expect(plan.entries).toBe(301);
+  });
+
+  it('numbers inodes from 1 in every segment', () => {
+    const plan = planArchive(manyFiles(), { segmentTarget: 2000 });
+    for (const seg of plan.segments) expect(seg.records.map((r) => r.entry.ino)).toEqual(seg.records.map((_, k) => k + 1));
+  });
+
+  it('a file added in the middle changes only the segments around it; the others keep their bytes', async () => {
+    const encode = async (root: Node): Promise<string[]> => {
+      const plan = planArchive(root, { segmentTarget: 2000 });
+      return Promise.all(plan.segments.map(async (seg) => (await assembleSegment(seg)).toString('hex')));
+    };
+    const before = await encode(manyFiles());
+    const after = await encode(manyFiles({ f150a: file(Buffer.alloc(777, 9)) }));
+    const old = new Set(before);
+    const changed = after.filter((s) => !old.has(s));
+    expect(before.length).toBeGreaterThan(10);
+    expect(changed.length).toBeGreaterThanOrEqual(1);
+    expect(changed.length).toBeLessThanOrEqual(2);
   });
 
   it('never cuts inside a hardlink group', () => {
