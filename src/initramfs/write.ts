@@ -287,7 +287,7 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
     const cache = compression === 'none' ? undefined : options.segmentCache;
     let reused = 0;
     const cachedCompress = async (raw: Buffer, c: SegmentCache): Promise<Buffer> => {
-      const key = await c.key(raw);
+      const key = c.key(raw);
       const hit = await c.get(key);
       if (hit) {
         reused++;
