@@ -7,11 +7,14 @@ import { join } from 'node:path';
 
 /**
  * Runs `cmd args` and resolves with its wall time in ms; rejects on a non-zero exit. `quiet` drops
- * stdout (stderr is kept for diagnosis); `rss` runs it under GNU time and also returns peak RSS in KiB.
+ * stdout (stderr is kept for diagnosis); `rss` runs it under GNU time and also returns peak RSS in KiB
+ * and CPU time (user + system) in ms;
+ * `stamps` also returns `lines`, each stderr line with the ms after the start at which it arrived (the
+ * CLI's plain progress lines, to tell where a run spent its time).
  */
-export function run(cmd, args, { cwd, quiet = false, rss = false, env } = {}) {
+export function run(cmd, args, { cwd, quiet = false, rss = false, stamps = false, env } = {}) {
   const rssFile = join(tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const [file, argv] = rss ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = rss ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(file, argv, {
@@ -20,20 +23,31 @@ export function run(cmd, args, { cwd, quiet = false, rss = false, env } = {}) {
       stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
     });
     let stderr = '';
+    const lines = [];
+    let partial = '';
     child.stderr.on('data', (c) => {
       stderr += c;
       if (!quiet) process.stderr.write(c);
+      if (stamps) {
+        const at = performance.now() - started;
+        const parts = (partial + c).split('\n');
+        partial = parts.pop();
+        for (const text of parts) lines.push({ ms: at, text });
+      }
     });
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
       let peakKiB;
+      let cpuMs;
       if (rss && existsSync(rssFile)) {
-        // GNU time prints "Command exited with non-zero status N" before the value on failure.
-        peakKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+        // GNU time prints "Command exited with non-zero status N" before the values on failure.
+        const [kib, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+        peakKiB = kib;
+        cpuMs = (user + sys) * 1000;
         rmSync(rssFile, { force: true });
       }
-      if (code === 0) resolve({ ms, peakKiB });
+      if (code === 0) resolve({ ms, peakKiB, cpuMs, ...(stamps ? { lines } : {}) });
       else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stderr.slice(-4000)}`));
     });
   });

@@ -2,16 +2,32 @@
 // under .bench/, then times our CLI against the classic pipeline (umoci unpack + find | cpio | gzip/zstd,
 // with the unpack on disk and on tmpfs) at the same compression level, and prints wall times (median of
 // several runs), output sizes, the CLI's peak RSS, and a table of sizes/times per level for the CLI.
+// The registry run then pushes the image to a loopback registry (docker-registry, started and stopped
+// here) and times a pull + build from it: classic (skopeo copy to a layout + the same unpack and pack)
+// against the CLI with an empty cache (cold) and with a cache a previous run filled (warm), checks that
+// warm and cold write the same bytes, and shows where the CLI's time went by stage.
 //
-// Flags: --rebuild-image, --runs N (default 3), --level-runs N (default 2), --gzip-level N (6),
-// --zstd-level N (3), --skip-levels, --classic-only. Env: BENCH_CLI (default dist/cli.js; a .js/.mjs file
-// runs with this node, anything else is executed), BENCH_MIRROR, BENCH_PACKAGES (see image.mjs).
+// Usage: node bench/run.mjs [flags]   (npm run bench -- [flags])
+//   --rebuild-image     rebuild the image under .bench/image even if it is cached
+//   --runs N            timed runs per pipeline, median reported (default 3)
+//   --level-runs N      runs per level in the by-level table (default 2)
+//   --gzip-level N      gzip level of the comparisons (default 6)
+//   --zstd-level N      zstd level of the comparisons (default 3)
+//   --skip-levels       no by-level table
+//   --classic-only      time the classic pipelines only, not the CLI
+//   --registry-only     only the registry run (no local-layout comparison, no by-level table)
+//   --skip-registry     no registry run
+//   -h, --help          print this usage
+// Env: BENCH_CLI (default dist/cli.js; a .js/.mjs file runs with this node, anything else is executed),
+// BENCH_MIRROR, BENCH_PACKAGES (see image.mjs).
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchImage } from './image.mjs';
 import { log, mb, median, printTable, run, secs, sh } from './lib.mjs';
+import { pushImage, startRegistry } from './registry.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const benchDir = join(root, '.bench');
@@ -25,12 +41,28 @@ const { values: flags } = parseArgs({
     'zstd-level': { type: 'string', default: '3' },
     'skip-levels': { type: 'boolean', default: false },
     'classic-only': { type: 'boolean', default: false },
+    'registry-only': { type: 'boolean', default: false },
+    'skip-registry': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (flags.help) {
+  // The usage is the comment block at the top of this file.
+  const text = readFileSync(new URL(import.meta.url), 'utf8');
+  const usage = text.slice(text.indexOf('// Usage:'), text.indexOf('\nimport '));
+  console.log(usage.replace(/^\/\/ ?/gm, ''));
+  process.exit(0);
+}
+if (flags['registry-only'] && flags['skip-registry']) {
+  console.error('bench: --registry-only and --skip-registry exclude each other');
+  process.exit(2);
+}
 const RUNS = Number(flags.runs);
 const LEVEL_RUNS = Number(flags['level-runs']);
 const LEVELS = { gzip: Number(flags['gzip-level']), zstd: Number(flags['zstd-level']) };
 const TARGET = { ratio: 0.5, rssMiB: 300 };
+/** The registry run's targets, as fractions of the classic pull + build. */
+const REGISTRY_TARGET = { cold: 0.5, warm: 0.2 };
 
 const cli = resolve(root, process.env.BENCH_CLI ?? 'dist/cli.js');
 const cliCommand = /\.[cm]?js$/.test(cli) ? [process.execPath, cli] : [cli];
@@ -45,39 +77,82 @@ function ensureGnuTime() {
   execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'time'], { stdio: 'inherit' });
 }
 
-/** One build with our CLI; a fresh cache dir unless `cacheDir` is given. */
-async function toolOnce(image, compression, level, cacheDir) {
-  const out = join(outDir, `tool.${compression}${level}.cpio`);
-  const report = join(outDir, `tool.${compression}${level}.json`);
+const STAGES = ['resolve', 'layers', 'rootfs', 'archive'];
+
+/**
+ * Where one CLI run spent its time, from the arrival of its plain progress lines (`[stage] …` once when a
+ * stage starts, once when it ends): `start` is process start-up until the first line, each stage runs
+ * from its first line to its last, `exit` is after the last line. `download`, when the run fetched
+ * blobs (a `pulled …` line each), runs from the first line until the last blob was in the cache; it
+ * overlaps resolve and layers. Undefined when a stage is missing.
+ */
+function stageTimes(lines, totalMs) {
+  const marks = new Map();
+  let lastPull;
+  for (const { ms, text } of lines) {
+    if (text.startsWith('pulled ')) lastPull = ms;
+    const stage = /^\[(\w+)\]/.exec(text)?.[1];
+    if (!stage) continue;
+    const m = marks.get(stage) ?? { from: ms, to: ms };
+    m.to = ms;
+    marks.set(stage, m);
+  }
+  if (!STAGES.every((s) => marks.has(s))) return undefined;
+  const times = { start: marks.get(STAGES[0]).from };
+  for (const s of STAGES) times[s] = marks.get(s).to - marks.get(s).from;
+  times.exit = totalMs - marks.get(STAGES.at(-1)).to;
+  if (lastPull !== undefined) times.download = lastPull - times.start;
+  return times;
+}
+
+/**
+ * One build of `source` with our CLI, into outDir/NAME.<compression><level>.cpio; a fresh cache dir
+ * unless `cacheDir` is given. Returns wall time, peak RSS, size and digest (from the report) and the
+ * time per stage.
+ */
+async function toolOnce(source, name, compression, level, cacheDir, extraArgs = []) {
+  const out = join(outDir, `${name}.${compression}${level}.cpio`);
+  const report = join(outDir, `${name}.${compression}${level}.json`);
   const cache = cacheDir ?? mkdtempSync(join(benchDir, 'cache-'));
   rmSync(out, { force: true });
   rmSync(report, { force: true });
   try {
     const [cmd, ...pre] = cliCommand;
-    const args = [...pre, 'build', `oci:${image.layout}:${image.tag}`, '-o', out, '--compression', compression,
-      '--level', String(level), '--cache-dir', cache, '--report', report];
-    const { ms, peakKiB } = await run(cmd, args, { quiet: true, rss: true });
-    const reported = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')).size : undefined;
-    return { ms, peakKiB, size: reported ?? statSync(out).size };
+    const args = [...pre, 'build', source, '-o', out, '--compression', compression,
+      '--level', String(level), '--cache-dir', cache, '--report', report, ...extraArgs];
+    const { ms, peakKiB, cpuMs, lines } = await run(cmd, args, { quiet: true, rss: true, stamps: true });
+    const reported = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : {};
+    return { ms, cpuMs, peakKiB, size: reported.size ?? statSync(out).size, digest: reported.digest, stages: stageTimes(lines, ms) };
   } finally {
     if (!cacheDir) rmSync(cache, { recursive: true, force: true });
   }
 }
 
+const localSource = (image) => `oci:${image.layout}:${image.tag}`;
+
 const COMPRESSOR = { gzip: (l) => `gzip -${l}`, zstd: (l) => `zstd -q -${l}` };
 
-/** One classic build: umoci unpack under `scratchParent`, then find | cpio | compressor to disk. */
-async function classicOnce(image, compression, level, scratchParent) {
+/**
+ * One classic build under `scratchParent`: with `pullRef`, first skopeo copy from the registry into a
+ * layout there; then umoci unpack, then find | cpio | compressor to disk.
+ */
+async function classicOnce(image, compression, level, scratchParent, pullRef) {
   const scratch = mkdtempSync(join(scratchParent, 'initramfs-bench-'));
   const bundle = join(scratch, 'bundle');
-  const out = join(outDir, `classic.${compression}${level}.cpio`);
+  const out = join(outDir, `classic${pullRef ? '-registry' : ''}.${compression}${level}.cpio`);
   try {
-    const unpack = await run('umoci', ['unpack', '--image', `${image.layout}:${image.tag}`, bundle], { quiet: true });
+    let from = `${image.layout}:${image.tag}`;
+    let pull;
+    if (pullRef) {
+      from = `${join(scratch, 'layout')}:latest`;
+      pull = await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `docker://${pullRef}`, `oci:${from}`], { quiet: true });
+    }
+    const unpack = await run('umoci', ['unpack', '--image', from, bundle], { quiet: true });
     const pack = await sh(
       `cd '${bundle}/rootfs' && find . | cpio --quiet -o -H newc | ${COMPRESSOR[compression](level)} > '${out}'`,
       { quiet: true },
     );
-    return { ms: unpack.ms + pack.ms, unpackMs: unpack.ms, size: statSync(out).size };
+    return { ms: (pull?.ms ?? 0) + unpack.ms + pack.ms, pullMs: pull?.ms, unpackMs: unpack.ms, packMs: pack.ms, size: statSync(out).size };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -93,7 +168,94 @@ async function repeat(n, label, fn) {
     results.push(r);
   }
   const pick = (k) => (results.every((r) => r[k] !== undefined) ? median(results.map((r) => r[k])) : undefined);
-  return { ms: pick('ms'), unpackMs: pick('unpackMs'), peakKiB: pick('peakKiB'), size: pick('size'), runs: results };
+  // A time some run lacks (download in a run that fetched nothing) has no median.
+  const stages = results.every((r) => r.stages)
+    ? Object.fromEntries(Object.keys(results[0].stages)
+      .filter((k) => results.every((r) => r.stages[k] !== undefined))
+      .map((k) => [k, median(results.map((r) => r.stages[k]))]))
+    : undefined;
+  return {
+    ms: pick('ms'), cpuMs: pick('cpuMs'), pullMs: pick('pullMs'), unpackMs: pick('unpackMs'), packMs: pick('packMs'), peakKiB: pick('peakKiB'), size: pick('size'),
+    digests: [...new Set(results.map((r) => r.digest).filter(Boolean))], stages, runs: results,
+  };
+}
+
+const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+
+/**
+ * The registry run: push the image to a loopback registry, then per compression time the classic pull +
+ * build against the CLI cold and warm. Fills `out.tables` rows and `out.verdicts`; returns what goes into
+ * results.json. `local` holds the local-layout comparison's results, to check the registry build writes
+ * the same bytes as the build from the layout.
+ */
+async function registryRun(image, local, out) {
+  const registry = await startRegistry();
+  const compare = {};
+  try {
+    const ref = await pushImage(image, registry.host, benchDir);
+    for (const compression of ['gzip', 'zstd']) {
+      const level = LEVELS[compression];
+      const label = `${compression} -${level}`;
+      const classic = await repeat(RUNS, `registry classic ${label}`, () => classicOnce(image, compression, level, benchDir, ref));
+      let cold;
+      let warm;
+      let fresh;
+      if (toolAvailable) {
+        cold = await repeat(RUNS, `registry tool (cold cache) ${label}`, () => toolOnce(ref, 'registry-tool', compression, level));
+        const warmCache = mkdtempSync(join(benchDir, 'cache-warm-'));
+        try {
+          const fill = await toolOnce(ref, 'registry-tool', compression, level, warmCache); // not timed
+          cold.digests = [...new Set([...cold.digests, fill.digest])];
+          warm = await repeat(RUNS, `registry tool (warm cache) ${label}`, () => toolOnce(ref, 'registry-tool', compression, level, warmCache));
+          // The everyday warm build: the same image, a freshly built agent binary each time (another size
+          // every time, as real builds give). Blobs come from the cache; segments are content-defined, so
+          // only those around the new file are compressed again.
+          let k = 0;
+          fresh = await repeat(RUNS, `registry tool (warm cache, new agent) ${label}`, () => {
+            const agent = join(benchDir, 'agent');
+            writeFileSync(agent, randomBytes((8 << 20) + randomBytes(3).readUIntBE(0, 3) % (1 << 20)));
+            k++;
+            return toolOnce(ref, `registry-tool-agent${k}`, compression, level, warmCache, ['--inject', `${agent}:/usr/local/bin/agent`]);
+          });
+        } finally {
+          rmSync(warmCache, { recursive: true, force: true });
+        }
+      }
+      compare[label] = { classic, toolCold: cold, toolWarm: warm, toolWarmNewAgent: fresh };
+
+      const ratio = (m) => m.ms / classic.ms;
+      const row = (name, m) => [
+        label, name, secs(m.ms), ...[m.pullMs, m.unpackMs, m.packMs].map((t) => (t !== undefined ? secs(t) : '')),
+        mb(m.size), m.peakKiB !== undefined ? (m.peakKiB / 1024).toFixed(0) : '', ratio(m).toFixed(2),
+      ];
+      out.rows.push(row('classic: skopeo copy + umoci unpack + cpio', classic));
+      if (!cold || !warm || !fresh) continue;
+      out.rows.push(row('tool, cold cache', cold));
+      out.rows.push(row('tool, warm cache', warm));
+      out.rows.push(row('tool, warm cache, new ~8 MB agent each run', fresh));
+      for (const [name, m] of [['cold', cold], ['warm', warm], ['agent', fresh]]) {
+        const s = m.stages;
+        const cells = s ? [s.start, ...STAGES.map((k) => s[k]), s.exit, s.download].map((t) => (t !== undefined ? secs(t) : '-')) : [];
+        out.stageRows.push([label, name, secs(m.ms), secs(m.cpuMs), ...cells]);
+      }
+      out.verdicts.push(`${verdict(ratio(cold) <= REGISTRY_TARGET.cold)} ${label} registry: cold tool/classic ` +
+        `${ratio(cold).toFixed(2)} (${secs(cold.ms)} s / ${secs(classic.ms)} s, target <= ${REGISTRY_TARGET.cold})`);
+      out.verdicts.push(`${verdict(ratio(warm) <= REGISTRY_TARGET.warm)} ${label} registry: warm tool/classic ` +
+        `${ratio(warm).toFixed(2)} (${secs(warm.ms)} s / ${secs(classic.ms)} s, target <= ${REGISTRY_TARGET.warm})`);
+      const same = cold.digests.length === 1 && warm.digests.length === 1 && cold.digests[0] === warm.digests[0];
+      out.verdicts.push(`${verdict(same)} ${label} registry: warm output ${warm.digests.join(', ')} ` +
+        `${same ? 'equals' : 'differs from'} cold ${cold.digests.join(', ')}`);
+      const fromLayout = local?.[label]?.toolCold?.digests;
+      if (fromLayout?.length) {
+        const sameAsLayout = fromLayout.length === 1 && fromLayout[0] === cold.digests[0] && cold.digests.length === 1;
+        out.verdicts.push(`${verdict(sameAsLayout)} ${label} registry: output ${sameAsLayout ? 'equals' : 'differs from'} ` +
+          `the build from the local layout (${fromLayout.join(', ')})`);
+      }
+    }
+  } finally {
+    await registry.stop();
+  }
+  return { compare };
 }
 
 async function main() {
@@ -111,7 +273,8 @@ async function main() {
   const results = { image: info, runs: RUNS, cli: toolAvailable ? cli : null, compare: {}, levels: [] };
   const rows = [];
   const verdicts = [];
-  for (const compression of ['gzip', 'zstd']) {
+  const registryOut = { rows: [], stageRows: [], verdicts: [] };
+  for (const compression of flags['registry-only'] ? [] : ['gzip', 'zstd']) {
     const level = LEVELS[compression];
     const label = `${compression} -${level}`;
     const disk = await repeat(RUNS, `classic (disk) ${label}`, () => classicOnce(image, compression, level, benchDir));
@@ -119,11 +282,11 @@ async function main() {
     let cold;
     let warm;
     if (toolAvailable) {
-      cold = await repeat(RUNS, `tool (cold cache) ${label}`, () => toolOnce(image, compression, level));
+      cold = await repeat(RUNS, `tool (cold cache) ${label}`, () => toolOnce(localSource(image), 'tool', compression, level));
       const warmCache = mkdtempSync(join(benchDir, 'cache-warm-'));
       try {
-        await toolOnce(image, compression, level, warmCache); // fills the cache, not timed
-        warm = await repeat(RUNS, `tool (warm cache) ${label}`, () => toolOnce(image, compression, level, warmCache));
+        await toolOnce(localSource(image), 'tool', compression, level, warmCache); // fills the cache, not timed
+        warm = await repeat(RUNS, `tool (warm cache) ${label}`, () => toolOnce(localSource(image), 'tool', compression, level, warmCache));
       } finally {
         rmSync(warmCache, { recursive: true, force: true });
       }
@@ -140,27 +303,44 @@ async function main() {
     if (cold && warm) {
       rows.push(row('tool, cold cache', cold, `${(cold.ms / tmpfs.ms).toFixed(2)}x of tmpfs`));
       rows.push(row('tool, warm cache', warm, `${(warm.ms / tmpfs.ms).toFixed(2)}x of tmpfs`));
-      const ok = (b) => (b ? 'ok  ' : 'MISS');
-      verdicts.push(`${ok(cold.ms / disk.ms <= TARGET.ratio)} ${label}: time tool/classic ${ratio(cold)} (target <= ${TARGET.ratio})`);
-      verdicts.push(`${ok(cold.size <= disk.size)} ${label}: size tool ${mb(cold.size)} MB vs classic ${mb(disk.size)} MB (target <=)`);
-      verdicts.push(`${ok(cold.peakKiB / 1024 <= TARGET.rssMiB)} ${label}: tool peak RSS ${(cold.peakKiB / 1024).toFixed(0)} MiB (target <= ${TARGET.rssMiB})`);
+      verdicts.push(`${verdict(cold.ms / disk.ms <= TARGET.ratio)} ${label}: time tool/classic ${ratio(cold)} (target <= ${TARGET.ratio})`);
+      verdicts.push(`${verdict(cold.size <= disk.size)} ${label}: size tool ${mb(cold.size)} MB vs classic ${mb(disk.size)} MB (target <=)`);
+      verdicts.push(`${verdict(cold.peakKiB / 1024 <= TARGET.rssMiB)} ${label}: tool peak RSS ${(cold.peakKiB / 1024).toFixed(0)} MiB (target <= ${TARGET.rssMiB})`);
     }
   }
 
-  if (toolAvailable && !flags['skip-levels']) {
+  if (!flags['skip-registry']) results.registry = await registryRun(image, results.compare, registryOut);
+
+  if (toolAvailable && !flags['skip-levels'] && !flags['registry-only']) {
     for (const [compression, levels] of [['gzip', [1, 6, 9]], ['zstd', [1, 3, 9, 19]]]) {
       for (const level of levels) {
-        const m = await repeat(LEVEL_RUNS, `tool levels ${compression} -${level}`, () => toolOnce(image, compression, level));
+        const m = await repeat(LEVEL_RUNS, `tool levels ${compression} -${level}`, () => toolOnce(localSource(image), 'tool', compression, level));
         results.levels.push({ compression, level, ...m });
       }
     }
   }
 
-  printTable(
-    `Build of ${mb(info.rootfsBytes)} MB / ${info.entries} entries (${info.layers.length} layers), median of ${RUNS} runs`,
-    ['level', 'pipeline', 'wall s', 'unpack s', 'out MB', 'RSS MiB', 'x classic', 'note'],
-    rows,
-  );
+  if (rows.length > 0) {
+    printTable(
+      `Build of ${mb(info.rootfsBytes)} MB / ${info.entries} entries (${info.layers.length} layers), median of ${RUNS} runs`,
+      ['level', 'pipeline', 'wall s', 'unpack s', 'out MB', 'RSS MiB', 'x classic', 'note'],
+      rows,
+    );
+  }
+  if (registryOut.rows.length > 0) {
+    printTable(
+      `Pull from a loopback registry + build, median of ${RUNS} runs`,
+      ['level', 'pipeline', 'wall s', 'pull s', 'unpack s', 'pack s', 'out MB', 'RSS MiB', 'x classic'],
+      registryOut.rows,
+    );
+  }
+  if (registryOut.stageRows.length > 0) {
+    printTable(
+      'Tool from the registry by stage, s (median; layers = fetch + decompress + parse; download = until every blob was cached)',
+      ['level', 'cache', 'wall', 'cpu', 'start-up', ...STAGES, 'exit', 'download'],
+      registryOut.stageRows,
+    );
+  }
   if (results.levels.length > 0) {
     printTable(
       `Tool by level (median of ${LEVEL_RUNS} runs)`,
@@ -169,6 +349,7 @@ async function main() {
         (l.size / info.rootfsBytes).toFixed(3)]),
     );
   }
+  verdicts.push(...registryOut.verdicts);
   if (verdicts.length > 0) console.log(`\nTargets\n${verdicts.join('\n')}`);
   writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`results written to ${join(benchDir, 'results.json')}`);

@@ -307,6 +307,30 @@ it('gzip, multi-frame zstd, zstd and uncompressed layers pulled from the registr
   expect(readFileSync(r.out).equals(await layoutBuild('v1'))).toBe(true);
 });
 
+it('cache entries damaged on disk are detected, fetched again, and replaced by intact ones', async () => {
+  const cache = fresh('cache');
+  proxy.clearFaults();
+  const first = await pull(`${proxy.host}/demo/app:v1`, cache);
+  expect(first.code, first.stderr).toBe(0);
+  const layers = written.v1.manifests[0]!.layers.map((l) => l.digest.slice('sha256:'.length));
+  const entry = (hex: string): string => join(cache, 'blobs', 'sha256', hex);
+  // One entry with a flipped byte (same size), one cut short.
+  const flipped = readFileSync(entry(layers[0]!));
+  flipped[flipped.length >> 1]! ^= 0x01;
+  writeFileSync(entry(layers[0]!), flipped);
+  writeFileSync(entry(layers[1]!), readFileSync(entry(layers[1]!)).subarray(0, 10));
+
+  proxy.resetLog();
+  const again = await pull(`${proxy.host}/demo/app:v1`, cache);
+  expect(again.code, again.stderr).toBe(0);
+  expect(digestOf(again)).toBe(digestOf(first));
+  expect(proxy.blobGets).toBe(2);
+  const state = cacheState(cache);
+  for (const hex of layers) expect(state.entries).toContain(hex);
+  expect(state.broken).toEqual([]);
+  expect(state.strays).toEqual([]);
+});
+
 it('a blob whose bytes do not match its digest fails the build and leaves nothing of it in the cache', async () => {
   const victim = written.v1.manifests[0]!.layers[2]!.digest;
   const cache = fresh('cache');
