@@ -52337,11 +52337,81 @@ const planArchive = (root, options = {}) => {
     return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
 };
 
+;// CONCATENATED MODULE: ./build/initramfs/segment-cache.js
+// Compressed segments kept from earlier builds, by the sha256 of their uncompressed cpio bytes: a rebuild
+// whose segment is byte-for-byte the same as one built before (the same image with the same options, or
+// the segments before whatever changed) reuses its compressed bytes instead of compressing again, which
+// is most of a warm build's time. An entry is used only for the same method, level and compressor build
+// (Node's zlib and zstd versions), so it holds exactly what compressing now would give and the output
+// stays byte-identical to a cold build. Each entry carries the sha256 of its compressed bytes, checked on
+// every read; a bad entry is removed and the segment compressed again. Entries appear by rename only.
+
+
+
+const DIGEST_BYTES = 32;
+/** The compressor build an entry was made with: a different zlib or zstd may give other bytes. */
+const compressorBuild = (compression) => compression === 'gzip' ? `zlib${process.versions.zlib}` : `zstd${process.versions['zstd'] ?? 'unknown'}`;
+/**
+ * In place, on the main thread (some 10 ms per 8 MiB segment): SubtleCrypto would hash on the threadpool
+ * but copies its input first, which costs a segment's worth of memory per segment in flight.
+ */
+const sha256 = (b) => (0,external_node_crypto_.createHash)('sha256').update(b).digest();
+class SegmentCache {
+    #dir;
+    #tmp;
+    /** `cacheDir` is the tool's cache; entries live under `segments/<method>-<level>-<compressor build>/`. */
+    constructor(cacheDir, compression, level) {
+        this.#dir = (0,external_node_path_.join)(cacheDir, 'segments', `${compression}-${level}-${compressorBuild(compression)}`);
+        this.#tmp = (0,external_node_path_.join)(cacheDir, 'tmp');
+    }
+    /** The key of an uncompressed segment. */
+    key(raw) {
+        return sha256(raw).toString('hex');
+    }
+    /** The compressed bytes stored for `key`, or undefined when absent or damaged (then removed). */
+    async get(key) {
+        const path = (0,external_node_path_.join)(this.#dir, key);
+        let entry;
+        try {
+            entry = await (0,promises_.readFile)(path);
+        }
+        catch {
+            return undefined;
+        }
+        const body = entry.subarray(DIGEST_BYTES);
+        if (entry.length > DIGEST_BYTES && sha256(body).equals(entry.subarray(0, DIGEST_BYTES)))
+            return body;
+        await (0,promises_.rm)(path, { force: true });
+        return undefined;
+    }
+    /** Stores `compressed` for `key`. Best effort: a full disk costs the next build time, not this one. */
+    async put(key, compressed) {
+        const tmp = (0,external_node_path_.join)(this.#tmp, `segment-${key}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        try {
+            await (0,promises_.mkdir)(this.#dir, { recursive: true, mode: 0o700 });
+            await (0,promises_.mkdir)(this.#tmp, { recursive: true, mode: 0o700 });
+            // Two writes rather than a concatenated copy of the segment.
+            const fh = await (0,promises_.open)(tmp, 'wx', 0o600);
+            try {
+                await fh.writev([sha256(compressed), compressed]);
+            }
+            finally {
+                await fh.close();
+            }
+            await (0,promises_.rename)(tmp, (0,external_node_path_.join)(this.#dir, key));
+        }
+        catch {
+            await (0,promises_.rm)(tmp, { force: true }).catch(() => { });
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/initramfs/write.js
 // Writes the initramfs: plan → newc records with their file data → one cpio archive per segment →
 // compressed concurrently → appended in order to a temporary file beside the output, hashed as written,
 // fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
 // either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
+
 
 
 
@@ -52573,7 +52643,7 @@ const writeArchive = async (root, options) => {
             throw ioError(`cannot create ${temp}`, e);
         }
         const sink = new Sink(fh);
-        const cache = compression === 'none' ? undefined : options.segmentCache;
+        const cache = compression === 'none' || options.cacheDir === undefined ? undefined : new SegmentCache(options.cacheDir, compression, level);
         let reused = 0;
         const cachedCompress = async (raw, c) => {
             const key = c.key(raw);
@@ -52641,82 +52711,11 @@ const writeArchive = async (root, options) => {
     }
 };
 
-;// CONCATENATED MODULE: ./build/initramfs/segment-cache.js
-// Compressed segments kept from earlier builds, by the sha256 of their uncompressed cpio bytes: a rebuild
-// whose segment is byte-for-byte the same as one built before (the same image with the same options, or
-// the segments before whatever changed) reuses its compressed bytes instead of compressing again, which
-// is most of a warm build's time. An entry is used only for the same method, level and compressor build
-// (Node's zlib and zstd versions), so it holds exactly what compressing now would give and the output
-// stays byte-identical to a cold build. Each entry carries the sha256 of its compressed bytes, checked on
-// every read; a bad entry is removed and the segment compressed again. Entries appear by rename only.
-
-
-
-const DIGEST_BYTES = 32;
-/** The compressor build an entry was made with: a different zlib or zstd may give other bytes. */
-const compressorBuild = (compression) => compression === 'gzip' ? `zlib${process.versions.zlib}` : `zstd${process.versions['zstd'] ?? 'unknown'}`;
-/**
- * In place, on the main thread (some 10 ms per 8 MiB segment): SubtleCrypto would hash on the threadpool
- * but copies its input first, which costs a segment's worth of memory per segment in flight.
- */
-const sha256 = (b) => (0,external_node_crypto_.createHash)('sha256').update(b).digest();
-class SegmentCache {
-    #dir;
-    #tmp;
-    /** `cacheDir` is the tool's cache; entries live under `segments/<method>-<level>-<compressor build>/`. */
-    constructor(cacheDir, compression, level) {
-        this.#dir = (0,external_node_path_.join)(cacheDir, 'segments', `${compression}-${level}-${compressorBuild(compression)}`);
-        this.#tmp = (0,external_node_path_.join)(cacheDir, 'tmp');
-    }
-    /** The key of an uncompressed segment. */
-    key(raw) {
-        return sha256(raw).toString('hex');
-    }
-    /** The compressed bytes stored for `key`, or undefined when absent or damaged (then removed). */
-    async get(key) {
-        const path = (0,external_node_path_.join)(this.#dir, key);
-        let entry;
-        try {
-            entry = await (0,promises_.readFile)(path);
-        }
-        catch {
-            return undefined;
-        }
-        const body = entry.subarray(DIGEST_BYTES);
-        if (entry.length > DIGEST_BYTES && sha256(body).equals(entry.subarray(0, DIGEST_BYTES)))
-            return body;
-        await (0,promises_.rm)(path, { force: true });
-        return undefined;
-    }
-    /** Stores `compressed` for `key`. Best effort: a full disk costs the next build time, not this one. */
-    async put(key, compressed) {
-        const tmp = (0,external_node_path_.join)(this.#tmp, `segment-${key}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        try {
-            await (0,promises_.mkdir)(this.#dir, { recursive: true, mode: 0o700 });
-            await (0,promises_.mkdir)(this.#tmp, { recursive: true, mode: 0o700 });
-            // Two writes rather than a concatenated copy of the segment.
-            const fh = await (0,promises_.open)(tmp, 'wx', 0o600);
-            try {
-                await fh.writev([sha256(compressed), compressed]);
-            }
-            finally {
-                await fh.close();
-            }
-            await (0,promises_.rename)(tmp, (0,external_node_path_.join)(this.#dir, key));
-        }
-        catch {
-            await (0,promises_.rm)(tmp, { force: true }).catch(() => { });
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./build/build.js
 // The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
 // (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
 // atomically → report. The shells (CLI, action) only turn their inputs into BuildOptions and render the
 // Reporter's events.
-
-
 
 
 
@@ -52774,7 +52773,7 @@ async function buildFrom(source, platform, opts) {
             compression: opts.compression,
             level: opts.level,
             sourceDateEpoch: opts.sourceDateEpoch,
-            segmentCache: opts.compression === 'none' ? undefined : new SegmentCache(opts.cacheDir, opts.compression, (0,compress/* resolveLevel */.XC)(opts.compression, opts.level)),
+            cacheDir: opts.cacheDir,
             reporter,
         });
         return {

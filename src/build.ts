@@ -21,8 +21,7 @@ import { lookup, resolveDir } from './rootfs/tree.ts';
 import { largestDirectories } from './rootfs/du.ts';
 import { generateInit } from './initramfs/init-script.ts';
 import { writeArchive } from './initramfs/write.ts';
-import { resolveLevel, type Compression } from './initramfs/compress.ts';
-import { SegmentCache } from './initramfs/segment-cache.ts';
+import type { Compression } from './initramfs/compress.ts';
 import { InitramfsError } from './errors.ts';
 import type { Reporter } from './log.ts';
 import type { BuildReport } from './report.ts';
@@ -96,7 +95,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
       compression: opts.compression,
       level: opts.level,
       sourceDateEpoch: opts.sourceDateEpoch,
-      segmentCache: opts.compression === 'none' ? undefined : new SegmentCache(opts.cacheDir, opts.compression, resolveLevel(opts.compression, opts.level)),
+      cacheDir: opts.cacheDir,
       reporter,
     });
     return {

@@ -16,7 +16,6 @@ export const blobCacheKey = (digest: string): string => KEY_PREFIX + digestHex(d
 
 export interface LayerCacheEvents {
   warn(message: string): void;
-  info(message: string): void;
 }
 
 export class ActionsLayerCache implements SharedBlobCache {

@@ -35,7 +35,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     // A workflow names paths like dist/initrd.cpio.gz before anything created dist/.
     await mkdir(dirname(inputs.output), { recursive: true });
-    const layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m), info: (m) => core.info(m) }) : undefined;
+    const layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m) }) : undefined;
 
     const report = await build({
       image: inputs.image,

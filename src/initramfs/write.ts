@@ -13,7 +13,7 @@ import { fromBytePath, type DataRef, type Node } from '../rootfs/node.ts';
 import { compressSegment, compressStream, resolveLevel, type Compression } from './compress.ts';
 import { encodeHeader, encodeTrailer, pad4 } from './newc.ts';
 import { planArchive, SEGMENT_TARGET, type PlannedRecord, type Segment } from './plan.ts';
-import type { SegmentCache } from './segment-cache.ts';
+import { SegmentCache } from './segment-cache.ts';
 
 export interface WriteOptions {
   /** Final path of the archive. */
@@ -28,8 +28,9 @@ export interface WriteOptions {
   segmentTarget?: number | undefined;
   /** Segments compressed at once; defaults to cores + 1. Never changes the bytes. */
   concurrency?: number | undefined;
-  /** Compressed segments of earlier builds to reuse (and to fill). Never changes the bytes. */
-  segmentCache?: SegmentCache | undefined;
+  /** The tool's cache: compressed segments of earlier builds are reused from it and added to it. Never
+   * changes the bytes. */
+  cacheDir?: string | undefined;
 }
 
 export interface ArchiveResult {
@@ -284,7 +285,7 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
       throw ioError(`cannot create ${temp}`, e);
     }
     const sink = new Sink(fh);
-    const cache = compression === 'none' ? undefined : options.segmentCache;
+    const cache = compression === 'none' || options.cacheDir === undefined ? undefined : new SegmentCache(options.cacheDir, compression, level);
     let reused = 0;
     const cachedCompress = async (raw: Buffer, c: SegmentCache): Promise<Buffer> => {
       const key = c.key(raw);

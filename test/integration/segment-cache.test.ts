@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reporter, Stage } from '../../src/log.ts';
-import { SegmentCache } from '../../src/initramfs/segment-cache.ts';
 import { writeArchive } from '../../src/initramfs/write.ts';
 import { newDir, type Node } from '../../src/rootfs/node.ts';
 
@@ -57,9 +56,7 @@ let n = 0;
 async function write(root: Node, compression: 'gzip' | 'zstd', cacheDir: string | undefined, level?: number) {
   const output = join(work, `out-${n++}.cpio`);
   const reporter = new DoneReporter();
-  const resolved = level ?? (compression === 'gzip' ? 6 : 3);
-  const segmentCache = cacheDir === undefined ? undefined : new SegmentCache(cacheDir, compression, resolved);
-  const result = await writeArchive(root, { output, compression, level: resolved, segmentTarget: SEGMENT, reporter, segmentCache });
+  const result = await writeArchive(root, { output, compression, level, segmentTarget: SEGMENT, reporter, cacheDir });
   const reused = /, (\d+) of (\d+) segment\(s\) reused/.exec(reporter.message);
   return { bytes: readFileSync(output), result, reused: reused ? Number(reused[1]) : 0, segments: reused ? Number(reused[2]) : undefined };
 }

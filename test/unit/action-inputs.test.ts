@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageSlug, parseInputs } from '../../src/action/inputs.ts';
-import { InitramfsError } from '../../src/errors.ts';
+import { usageError } from '../helpers/usage-error.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -15,16 +15,6 @@ const WS = '/home/runner/work/repo/repo';
 const parse = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
   parseInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: WS, ...env });
 
-const usage = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitramfsError);
-    expect((e as InitramfsError).code).toBe('USAGE');
-    return (e as Error).message;
-  }
-  throw new Error('expected a USAGE error');
-};
 
 describe('parseInputs', () => {
   it('gives the documented defaults for an image alone', () => {
@@ -76,24 +66,24 @@ describe('parseInputs', () => {
     expect(parse({ ...base, 'release-tag': 'v9' }, { GITHUB_REF: 'refs/tags/v1.0.0' }).releaseTag).toBe('v9');
     expect(parse(base, { GITHUB_EVENT_NAME: 'release', GITHUB_EVENT_PATH: event, GITHUB_REF: 'refs/tags/x' }).releaseTag).toBe('v2.0.0');
     expect(parse(base, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.0.0' }).releaseTag).toBe('v1.0.0');
-    expect(usage(() => parse(base, { GITHUB_REF: 'refs/heads/main' }))).toMatch(/input 'release-tag': empty: expected a tag/);
+    expect(usageError(() => parse(base, { GITHUB_REF: 'refs/heads/main' }))).toMatch(/input 'release-tag': empty: expected a tag/);
     // A tag is only needed for release uploads.
     expect(parse({ image: 'alpine' }, { GITHUB_REF: 'refs/heads/main' }).releaseTag).toBeUndefined();
   });
 
   it('rejects each malformed input with a message naming it and the expected form', () => {
-    expect(usage(() => parse({ image: '  ' }))).toMatch(/^input 'image': empty: expected an image reference/);
-    expect(usage(() => parse({ image: 'Alpine:UPPER' }))).toMatch(/^input 'image': /);
-    expect(usage(() => parse({ image: 'alpine', platform: 'linux' }))).toMatch(/^input 'platform': .*os\/arch/);
-    expect(usage(() => parse({ image: 'alpine', compression: 'gzip', 'compression-level': '12' }))).toMatch(/^input 'compression-level': gzip level must be an integer from 1 to 9/);
-    expect(usage(() => parse({ image: 'alpine', inject: '/a:/b:999' }))).toMatch(/^input 'inject': .*octal/);
-    expect(usage(() => parse({ image: 'alpine', 'retention-days': '0' }))).toMatch(/^input 'retention-days': "0": expected a whole number of days/);
-    expect(usage(() => parse({ image: 'alpine', 'artifact-name': 'a/b' }))).toMatch(/^input 'artifact-name': "a\/b"/);
-    expect(usage(() => parse({ image: 'alpine', overwrite: 'True!' }))).toMatch(/^input 'overwrite': "True!": expected true or false/);
-    expect(usage(() => parse({ image: 'alpine', 'registry-username': 'me' }))).toMatch(/^input 'registry-password': empty/);
-    expect(usage(() => parse({ image: 'alpine', 'registry-password': 'pw' }))).toMatch(/^input 'registry-username': empty/);
-    expect(usage(() => parse({ image: 'alpine', upload: 'release', 'release-tag': 'v1' }))).toMatch(/^input 'github-token': empty/);
-    expect(usage(() => parse({ image: 'alpine' }, { SOURCE_DATE_EPOCH: 'yesterday' }))).toMatch(/SOURCE_DATE_EPOCH 'yesterday'/);
+    expect(usageError(() => parse({ image: '  ' }))).toMatch(/^input 'image': empty: expected an image reference/);
+    expect(usageError(() => parse({ image: 'Alpine:UPPER' }))).toMatch(/^input 'image': /);
+    expect(usageError(() => parse({ image: 'alpine', platform: 'linux' }))).toMatch(/^input 'platform': .*os\/arch/);
+    expect(usageError(() => parse({ image: 'alpine', compression: 'gzip', 'compression-level': '12' }))).toMatch(/^input 'compression-level': gzip level must be an integer from 1 to 9/);
+    expect(usageError(() => parse({ image: 'alpine', inject: '/a:/b:999' }))).toMatch(/^input 'inject': .*octal/);
+    expect(usageError(() => parse({ image: 'alpine', 'retention-days': '0' }))).toMatch(/^input 'retention-days': "0": expected a whole number of days/);
+    expect(usageError(() => parse({ image: 'alpine', 'artifact-name': 'a/b' }))).toMatch(/^input 'artifact-name': "a\/b"/);
+    expect(usageError(() => parse({ image: 'alpine', overwrite: 'True!' }))).toMatch(/^input 'overwrite': "True!": expected true or false/);
+    expect(usageError(() => parse({ image: 'alpine', 'registry-username': 'me' }))).toMatch(/^input 'registry-password': empty/);
+    expect(usageError(() => parse({ image: 'alpine', 'registry-password': 'pw' }))).toMatch(/^input 'registry-username': empty/);
+    expect(usageError(() => parse({ image: 'alpine', upload: 'release', 'release-tag': 'v1' }))).toMatch(/^input 'github-token': empty/);
+    expect(usageError(() => parse({ image: 'alpine' }, { SOURCE_DATE_EPOCH: 'yesterday' }))).toMatch(/SOURCE_DATE_EPOCH 'yesterday'/);
   });
 
   it('accepts the booleans and numbers the way workflows write them', () => {

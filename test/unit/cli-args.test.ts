@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, defaultCacheDir } from '../../src/cli/args.ts';
 import { parseSourceDateEpoch } from '../../src/source-date-epoch.ts';
-import { InitramfsError } from '../../src/errors.ts';
+import { usageError } from '../helpers/usage-error.ts';
 
 const env = { HOME: '/home/u' };
 const build = (...args: string[]) => {
   const c = parseCommand(['build', 'oci:/l', ...args], env);
   if (c.kind !== 'build') throw new Error('not a build');
   return c;
-};
-const usageError = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitramfsError);
-    expect((e as InitramfsError).code).toBe('USAGE');
-    return (e as Error).message;
-  }
-  throw new Error('expected a USAGE error');
 };
 
 describe('compression', () => {
