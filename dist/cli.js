@@ -52129,16 +52129,23 @@ const decodeNewc = (input) => {
 };
 
 ;// CONCATENATED MODULE: ./build/initramfs/plan.js
-// The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records, cut into
-// self-contained segments (each its own cpio archive with its own TRAILER!!!). Everything that decides
-// the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped mtimes,
-// which record of a hardlink group carries the data, and where segments end.
+// The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records of ONE
+// cpio archive (a single TRAILER!!!, at the very end), cut into segments between entries. Everything that
+// decides the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped
+// mtimes, which record of a hardlink group carries the data, and where segments end.
+//
+// Each segment is compressed on its own (one gzip member or zstd frame) and the members are concatenated.
+// The kernel's loader only needs every member to end on an entry boundary (measured: see
+// shared/infra-notes.md), and because there is one archive with one trailer, `cpio -t`, `bsdtar -t`,
+// `lsinitramfs` and `unmkinitramfs` read all of it (they stop at the first trailer, so an output made of
+// several complete archives looked to them like a fraction of the image).
 //
 // Segments are content-defined, like rsync's or restic's chunks: where one ends depends on the records
-// near the cut, not on the byte offset from the start, and inode numbers restart at 1 in each segment
-// (the kernel forgets its hardlink table at every trailer, so they only need to be unique within one).
-// A rebuild that adds or changes one file (a new agent binary) therefore leaves every segment away from
-// it byte-identical, and the segment cache can reuse their compressed bytes.
+// near the cut, not on the byte offset from the start. Inode numbers come from a hash of the name rather
+// than from a counter, so they are unique over the whole archive (every reader keys hardlinks on
+// dev+inode across members) and yet a record's bytes do not depend on what precedes it. A rebuild that
+// adds or changes one file (a new agent binary) therefore leaves every segment away from it
+// byte-identical, and the segment cache can reuse their compressed bytes.
 
 
 /**
@@ -52156,6 +52163,35 @@ const fnv1a = (s) => {
         h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
     return h >>> 0;
 };
+/**
+ * Inode numbers unique over the whole archive that do not depend on the records before them: a 32-bit
+ * hash of the unit's first name, moved to the next free number on the rare collision (in an image of a
+ * million names, about one name in 4,300). The kernel, GNU cpio and libarchive key hardlinks on dev+inode (for nlink >= 2)
+ * until the trailer, across gzip members and zstd frames, so two units must never share a number; and a
+ * counter would renumber every record after an inserted file, which would change every later segment's
+ * bytes and defeat the segment cache. 0 is never used (some tools read it as "no inode").
+ */
+/**
+ * The number a name gets unless an earlier name took it: FNV-1a, then murmur3's finaliser, so names that
+ * differ in their last byte spread over the whole range and the number is independent of the cut decision
+ * (plain FNV-1a of the same name). Never 0.
+ */
+const inodeHash = (name) => {
+    let h = fnv1a(name);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0 || 1;
+};
+class InodeNumbers {
+    #taken = new Set();
+    next(name) {
+        let ino = inodeHash(name);
+        while (this.#taken.has(ino))
+            ino = (ino % 0xffff_ffff) + 1;
+        this.#taken.add(ino);
+        return ino;
+    }
+}
 /**
  * Whether a segment that already holds `size` bytes ends after a unit of `unitBytes` bytes whose first
  * name is `name`. Past the minimum, each unit ends the segment with a probability proportional to its
@@ -52245,7 +52281,7 @@ const planArchive = (root, options = {}) => {
         lastIndex.set(node.inode, i);
     });
     const mtimeOf = (inode) => (epoch === undefined ? inode.mtime : Math.min(inode.mtime, epoch));
-    // Inode numbers are given per segment when units are placed (below); 0 until then.
+    // Inode numbers are given when units are placed (below); 0 until then.
     const makeRecord = (visit, nlink, withData) => {
         const { inode } = visit.node;
         let filesize = 0;
@@ -52284,7 +52320,7 @@ const planArchive = (root, options = {}) => {
         checkEntry(entry);
         return { entry, data };
     };
-    // Emission units: a single record, or a whole hardlink group that must stay in one segment.
+    // Emission units: a single record, or a whole hardlink group (consecutive, as GNU cpio writes them).
     const units = [];
     const pendingGroups = new Map();
     visits.forEach((visit, i) => {
@@ -52307,20 +52343,19 @@ const planArchive = (root, options = {}) => {
         // GNU cpio convention: the data rides on the last name; the kernel links the earlier ones to it.
         units.push(group.map((v, k) => makeRecord(v, count, k === group.length - 1)));
     });
+    const inodes = new InodeNumbers();
     const segments = [];
     let current = [];
     let currentSize = 0;
-    let nextIno = 1;
     const close = () => {
-        segments.push({ records: current, size: currentSize + TRAILER_SIZE });
+        segments.push({ records: current, size: currentSize, last: false });
         current = [];
         currentSize = 0;
-        nextIno = 1;
     };
     let entries = 0;
     for (const unit of units) {
-        // One number per unit: a hardlink group shares it, and a group never spans segments.
-        const ino = nextIno++;
+        // One number per unit: the records of a hardlink group share it.
+        const ino = inodes.next(unit[0].entry.name);
         let unitBytes = 0;
         for (const record of unit) {
             record.entry.ino = ino;
@@ -52334,6 +52369,10 @@ const planArchive = (root, options = {}) => {
     }
     if (current.length > 0 || segments.length === 0)
         close();
+    // The archive's one trailer closes the last segment, whatever ended it.
+    const last = segments[segments.length - 1];
+    last.last = true;
+    last.size += TRAILER_SIZE;
     return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
 };
 
@@ -52407,9 +52446,9 @@ class SegmentCache {
 }
 
 ;// CONCATENATED MODULE: ./build/initramfs/write.js
-// Writes the initramfs: plan → newc records with their file data → one cpio archive per segment →
-// compressed concurrently → appended in order to a temporary file beside the output, hashed as written,
-// fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
+// Writes the initramfs: plan → newc records with their file data → segments of one cpio archive (whole
+// entries; the last ends with the trailer) → each compressed on its own, concurrently → appended in order
+// to a temporary file beside the output, hashed as written, fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
 // either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
 
 
@@ -52499,8 +52538,9 @@ const openData = async (path, ref, size) => {
     }
 };
 /**
- * Assembles a whole segment (its records with their data, then the trailer) in one buffer: the
- * uncompressed cpio archive the segment stands for.
+ * Assembles a whole segment in one buffer: its records with their data, and the archive's trailer when it
+ * is the last segment. Every segment's bytes are whole newc entries, so each compressed member ends on an
+ * entry boundary.
  */
 const assembleSegment = async (segment) => {
     // Zero-filled: every padding byte must be 0 for the bytes to be reproducible.
@@ -52524,9 +52564,11 @@ const assembleSegment = async (segment) => {
         }
         at += entry.filesize + pad4(entry.filesize);
     }
-    const trailer = encodeTrailer();
-    trailer.copy(buf, at);
-    at += trailer.length;
+    if (segment.last) {
+        const trailer = encodeTrailer();
+        trailer.copy(buf, at);
+        at += trailer.length;
+    }
     if (at !== segment.size)
         throw new Error(`archive: segment assembled to ${at} bytes, planned ${segment.size}`);
     return buf;
@@ -52557,7 +52599,8 @@ async function* recordChunks(record) {
 async function* segmentChunks(segment) {
     for (const record of segment.records)
         yield* recordChunks(record);
-    yield encodeTrailer();
+    if (segment.last)
+        yield encodeTrailer();
 }
 /** The temporary output: appends in order, hashing and counting what it writes. */
 class Sink {

@@ -21,7 +21,7 @@ export interface BuildReport {
   };
   /** Oldest first, as stored (compressed digest and size). */
   layers: { digest: string; size: number }[];
-  /** Records in the archive (trailers excluded). */
+  /** Records in the archive (the trailer excluded). */
   entries: number;
   /** Bytes of the cpio stream before compression. */
   uncompressedSize: number;

@@ -1,13 +1,20 @@
-// The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records, cut into
-// self-contained segments (each its own cpio archive with its own TRAILER!!!). Everything that decides
-// the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped mtimes,
-// which record of a hardlink group carries the data, and where segments end.
+// The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records of ONE
+// cpio archive (a single TRAILER!!!, at the very end), cut into segments between entries. Everything that
+// decides the output bytes is decided here, from the tree alone: order, inode numbers, nlink, clamped
+// mtimes, which record of a hardlink group carries the data, and where segments end.
+//
+// Each segment is compressed on its own (one gzip member or zstd frame) and the members are concatenated.
+// The kernel's loader only needs every member to end on an entry boundary (measured: see
+// shared/infra-notes.md), and because there is one archive with one trailer, `cpio -t`, `bsdtar -t`,
+// `lsinitramfs` and `unmkinitramfs` read all of it (they stop at the first trailer, so an output made of
+// several complete archives looked to them like a fraction of the image).
 //
 // Segments are content-defined, like rsync's or restic's chunks: where one ends depends on the records
-// near the cut, not on the byte offset from the start, and inode numbers restart at 1 in each segment
-// (the kernel forgets its hardlink table at every trailer, so they only need to be unique within one).
-// A rebuild that adds or changes one file (a new agent binary) therefore leaves every segment away from
-// it byte-identical, and the segment cache can reuse their compressed bytes.
+// near the cut, not on the byte offset from the start. Inode numbers come from a hash of the name rather
+// than from a counter, so they are unique over the whole archive (every reader keys hardlinks on
+// dev+inode across members) and yet a record's bytes do not depend on what precedes it. A rebuild that
+// adds or changes one file (a new agent binary) therefore leaves every segment away from it
+// byte-identical, and the segment cache can reuse their compressed bytes.
 import { InitramfsError } from '../errors.ts';
 import type { DataRef, Inode, Node } from '../rootfs/node.ts';
 import { checkEntry, recordSize, TRAILER_SIZE, TYPE_BITS, type NewcEntry } from './newc.ts';
@@ -27,6 +34,37 @@ const fnv1a = (s: string): number => {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 };
+
+/**
+ * Inode numbers unique over the whole archive that do not depend on the records before them: a 32-bit
+ * hash of the unit's first name, moved to the next free number on the rare collision (in an image of a
+ * million names, about one name in 4,300). The kernel, GNU cpio and libarchive key hardlinks on dev+inode (for nlink >= 2)
+ * until the trailer, across gzip members and zstd frames, so two units must never share a number; and a
+ * counter would renumber every record after an inserted file, which would change every later segment's
+ * bytes and defeat the segment cache. 0 is never used (some tools read it as "no inode").
+ */
+/**
+ * The number a name gets unless an earlier name took it: FNV-1a, then murmur3's finaliser, so names that
+ * differ in their last byte spread over the whole range and the number is independent of the cut decision
+ * (plain FNV-1a of the same name). Never 0.
+ */
+export const inodeHash = (name: string): number => {
+  let h = fnv1a(name);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0 || 1;
+};
+
+class InodeNumbers {
+  readonly #taken = new Set<number>();
+
+  next(name: string): number {
+    let ino = inodeHash(name);
+    while (this.#taken.has(ino)) ino = (ino % 0xffff_ffff) + 1;
+    this.#taken.add(ino);
+    return ino;
+  }
+}
 
 /**
  * Whether a segment that already holds `size` bytes ends after a unit of `unitBytes` bytes whose first
@@ -53,18 +91,20 @@ export interface PlannedRecord {
   data: RecordData;
 }
 
-/** One self-contained cpio archive: its records, then a TRAILER!!!. */
+/** A run of whole records of the archive, compressed on its own; the last one ends with the TRAILER!!!. */
 export interface Segment {
   records: PlannedRecord[];
-  /** Uncompressed bytes of the segment, trailer included. */
+  /** Uncompressed bytes of the segment (the trailer included in the last one). */
   size: number;
+  /** Whether the archive's TRAILER!!! follows this segment's records (the last segment only). */
+  last: boolean;
 }
 
 export interface ArchivePlan {
   segments: Segment[];
-  /** Records, trailers excluded. */
+  /** Records, the trailer excluded. */
   entries: number;
-  /** Total uncompressed cpio bytes over all segments. */
+  /** Total uncompressed cpio bytes over all segments, the trailer included. */
   uncompressedSize: number;
 }
 
@@ -163,7 +203,7 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
 
   const mtimeOf = (inode: Inode): number => (epoch === undefined ? inode.mtime : Math.min(inode.mtime, epoch));
 
-  // Inode numbers are given per segment when units are placed (below); 0 until then.
+  // Inode numbers are given when units are placed (below); 0 until then.
   const makeRecord = (visit: Visit, nlink: number, withData: boolean): PlannedRecord => {
     const { inode } = visit.node;
     let filesize = 0;
@@ -200,7 +240,7 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     return { entry, data };
   };
 
-  // Emission units: a single record, or a whole hardlink group that must stay in one segment.
+  // Emission units: a single record, or a whole hardlink group (consecutive, as GNU cpio writes them).
   const units: PlannedRecord[][] = [];
   const pendingGroups = new Map<Inode, Visit[]>();
   visits.forEach((visit, i) => {
@@ -225,20 +265,19 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     units.push(group.map((v, k) => makeRecord(v, count, k === group.length - 1)));
   });
 
+  const inodes = new InodeNumbers();
   const segments: Segment[] = [];
   let current: PlannedRecord[] = [];
   let currentSize = 0;
-  let nextIno = 1;
   const close = (): void => {
-    segments.push({ records: current, size: currentSize + TRAILER_SIZE });
+    segments.push({ records: current, size: currentSize, last: false });
     current = [];
     currentSize = 0;
-    nextIno = 1;
   };
   let entries = 0;
   for (const unit of units) {
-    // One number per unit: a hardlink group shares it, and a group never spans segments.
-    const ino = nextIno++;
+    // One number per unit: the records of a hardlink group share it.
+    const ino = inodes.next(unit[0]!.entry.name);
     let unitBytes = 0;
     for (const record of unit) {
       record.entry.ino = ino;
@@ -250,6 +289,10 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     if (endsSegment(currentSize, unitBytes, unit[0]!.entry.name, target)) close();
   }
   if (current.length > 0 || segments.length === 0) close();
+  // The archive's one trailer closes the last segment, whatever ended it.
+  const last = segments[segments.length - 1]!;
+  last.last = true;
+  last.size += TRAILER_SIZE;
 
   return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
 };

@@ -1,6 +1,6 @@
-// Writes the initramfs: plan → newc records with their file data → one cpio archive per segment →
-// compressed concurrently → appended in order to a temporary file beside the output, hashed as written,
-// fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
+// Writes the initramfs: plan → newc records with their file data → segments of one cpio archive (whole
+// entries; the last ends with the trailer) → each compressed on its own, concurrently → appended in order
+// to a temporary file beside the output, hashed as written, fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
 // either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
 import { createHash } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -40,7 +40,7 @@ export interface ArchiveResult {
   size: number;
   /** The compression level used (the default when none was given); null for 'none'. */
   level: number | null;
-  /** Records, trailers excluded. */
+  /** Records, the trailer excluded. */
   entries: number;
   /** Total cpio bytes before compression. */
   uncompressedSize: number;
@@ -132,8 +132,9 @@ const openData = async (path: string, ref: DataRef, size: number): Promise<DataR
 };
 
 /**
- * Assembles a whole segment (its records with their data, then the trailer) in one buffer: the
- * uncompressed cpio archive the segment stands for.
+ * Assembles a whole segment in one buffer: its records with their data, and the archive's trailer when it
+ * is the last segment. Every segment's bytes are whole newc entries, so each compressed member ends on an
+ * entry boundary.
  */
 export const assembleSegment = async (segment: Segment): Promise<Buffer> => {
   // Zero-filled: every padding byte must be 0 for the bytes to be reproducible.
@@ -155,9 +156,11 @@ export const assembleSegment = async (segment: Segment): Promise<Buffer> => {
     }
     at += entry.filesize + pad4(entry.filesize);
   }
-  const trailer = encodeTrailer();
-  trailer.copy(buf, at);
-  at += trailer.length;
+  if (segment.last) {
+    const trailer = encodeTrailer();
+    trailer.copy(buf, at);
+    at += trailer.length;
+  }
   if (at !== segment.size) throw new Error(`archive: segment assembled to ${at} bytes, planned ${segment.size}`);
   return buf;
 };
@@ -185,7 +188,7 @@ async function* recordChunks(record: PlannedRecord): AsyncGenerator<Buffer> {
 
 async function* segmentChunks(segment: Segment): AsyncGenerator<Buffer> {
   for (const record of segment.records) yield* recordChunks(record);
-  yield encodeTrailer();
+  if (segment.last) yield encodeTrailer();
 }
 
 /** The temporary output: appends in order, hashing and counting what it writes. */

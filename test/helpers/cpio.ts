@@ -1,30 +1,48 @@
-// Test helper that reads an initramfs back the way the kernel does: the file is a sequence of segments
-// (raw newc, one gzip member, or one zstd frame, NUL padding between them), each holding complete newc
-// archives; archives are applied in order, a later one overwriting names from an earlier one.
-//
-// Neither bsdtar nor GNU cpio does this on its own: both stop at the first TRAILER!!! (measured with
-// bsdtar 3.6.2 and GNU cpio 2.13, raw and compressed), and `gzip -d` would merge members of one file
-// across a following zstd frame. So the split is done here and each archive goes to bsdtar separately.
+// Test helper that reads an initramfs back two ways.
+// - As users do: the whole file handed to the standard tools, `bsdtar` (libarchive: gzip and zstd by
+//   itself) and GNU `cpio` behind `zcat`/`zstdcat`. Both read one newc archive and stop at its first
+//   TRAILER!!!, so they see everything only if the file is one archive with one trailer, at the end.
+// - As the kernel's loader walks it: `splitInitramfs` finds the members (raw newc, gzip members, zstd
+//   frames, NUL padding between them) and checks that each one ends on a newc entry boundary, which is
+//   all the loader needs of a member (an entry cut across two members makes it fail with "junk at the
+//   end of compressed archive").
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { crc32, inflateRawSync, zstdDecompressSync } from 'node:zlib';
 import { scratchDir } from './tree.ts';
 
-export type SegmentCompression = 'none' | 'gzip' | 'zstd';
+export type MemberCompression = 'none' | 'gzip' | 'zstd';
 
-/** One segment of an initramfs file and the complete newc archives it holds (uncompressed). */
-export interface InitramfsSegment {
-  compression: SegmentCompression;
-  /** Byte range of the segment in the file. */
+/** One member of an initramfs file: its place in the file and the newc entries it holds. */
+export interface InitramfsMember {
+  compression: MemberCompression;
+  /** Byte range of the member in the file. */
   offset: number;
   length: number;
-  archives: Buffer[];
+  /** The member's newc entries in order, a TRAILER!!! included where the member has one. */
+  entries: NewcEntryInfo[];
+}
+
+/** The header fields of one newc entry that the tests look at. */
+export interface NewcEntryInfo {
+  name: string;
+  ino: number;
+  mode: number;
+  nlink: number;
+  filesize: number;
+  devmajor: number;
+  devminor: number;
 }
 
 // newc header: 6-byte magic then 13 fields of 8 ASCII hex digits.
 const NEWC = {
   headerSize: 110,
+  ino: 6,
+  mode: 14,
+  nlink: 38,
   fileSize: 54,
+  devMajor: 62,
+  devMinor: 70,
   nameSize: 94,
   fieldLength: 8,
   trailer: 'TRAILER!!!',
@@ -57,39 +75,37 @@ const hexField = (buf: Buffer, at: number): number => {
 };
 
 /**
- * The end (exclusive) of the newc archive starting at `start` in `buf`: just after its TRAILER!!! entry,
- * padded to 4 bytes. Alignment is relative to `buf`, as the kernel counts it within a segment.
+ * Walks the newc entries of `buf` from `start`: up to and including a TRAILER!!! when `untilTrailer`,
+ * else to the end of `buf`, which must then fall exactly on an entry boundary. Alignment is counted from
+ * the start of `buf`, as the kernel counts it. Returns the entries and where the walk ended.
  */
-export function newcArchiveEnd(buf: Buffer, start: number): number {
+function walkEntries(buf: Buffer, start: number, untilTrailer: boolean): { entries: NewcEntryInfo[]; end: number } {
+  const entries: NewcEntryInfo[] = [];
   let pos = start;
-  for (;;) {
-    if (pos + NEWC.headerSize > buf.length) throw new Error(`newc: archive at ${start} ends without ${NEWC.trailer}`);
+  while (untilTrailer || pos < buf.length) {
+    if (pos + NEWC.headerSize > buf.length) {
+      throw new Error(`newc: ${untilTrailer ? `no ${NEWC.trailer} before the end` : 'member ends inside an entry header'} (offset ${pos})`);
+    }
     const magic = buf.toString('latin1', pos, pos + 6);
     if (!NEWC_MAGICS.includes(magic)) throw new Error(`newc: bad magic ${JSON.stringify(magic)} at offset ${pos}`);
     const nameSize = hexField(buf, pos + NEWC.nameSize);
-    const fileSize = hexField(buf, pos + NEWC.fileSize);
+    const filesize = hexField(buf, pos + NEWC.fileSize);
     const name = buf.toString('latin1', pos + NEWC.headerSize, pos + NEWC.headerSize + nameSize - 1);
+    entries.push({
+      name,
+      ino: hexField(buf, pos + NEWC.ino),
+      mode: hexField(buf, pos + NEWC.mode),
+      nlink: hexField(buf, pos + NEWC.nlink),
+      filesize,
+      devmajor: hexField(buf, pos + NEWC.devMajor),
+      devminor: hexField(buf, pos + NEWC.devMinor),
+    });
     const dataStart = align4(pos + NEWC.headerSize + nameSize);
-    pos = align4(dataStart + fileSize);
-    if (pos > buf.length) throw new Error(`newc: entry ${JSON.stringify(name)} is truncated`);
-    if (name === NEWC.trailer) return pos;
+    pos = align4(dataStart + filesize);
+    if (pos > buf.length) throw new Error(`newc: entry ${JSON.stringify(name)} is cut off at the end of its member`);
+    if (untilTrailer && name === NEWC.trailer) break;
   }
-}
-
-/** The complete archives in uncompressed data, NUL padding between them skipped (as the kernel does). */
-function archivesIn(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    if (buf[pos] === 0) {
-      pos++;
-      continue;
-    }
-    const end = newcArchiveEnd(buf, pos);
-    out.push(buf.subarray(pos, end));
-    pos = end;
-  }
-  return out;
+  return { entries, end: pos };
 }
 
 /** Decompresses the single gzip member at `start`; returns its data and its length in `buf`. */
@@ -137,9 +153,12 @@ function unzstdFrame(buf: Buffer, start: number): { data: Buffer; length: number
   return { data: zstdDecompressSync(buf.subarray(start, start + length)), length };
 }
 
-/** Splits initramfs bytes into segments the way the kernel's loader walks them. */
-export function splitInitramfs(buf: Buffer): InitramfsSegment[] {
-  const segments: InitramfsSegment[] = [];
+/**
+ * Splits initramfs bytes into members the way the kernel's loader walks them, checking that each member
+ * holds whole newc entries. Throws on anything else.
+ */
+export function splitInitramfs(buf: Buffer): InitramfsMember[] {
+  const members: InitramfsMember[] = [];
   let pos = 0;
   while (pos < buf.length) {
     if (buf[pos] === 0) {
@@ -147,32 +166,34 @@ export function splitInitramfs(buf: Buffer): InitramfsSegment[] {
       continue;
     }
     if (NEWC_MAGICS.includes(buf.toString('latin1', pos, pos + 6))) {
-      // The kernel only takes raw cpio at a 4-aligned file offset (its padding is counted from there).
+      // The kernel only takes raw cpio at a 4-aligned file offset (its padding is counted from there), and
+      // reads it up to a trailer.
       if (pos % 4 !== 0) throw new Error(`initramfs: uncompressed archive at unaligned offset ${pos}`);
-      const end = newcArchiveEnd(buf, pos);
-      segments.push({ compression: 'none', offset: pos, length: end - pos, archives: [buf.subarray(pos, end)] });
-      pos = end;
+      const { entries, end } = walkEntries(buf.subarray(pos), 0, true);
+      members.push({ compression: 'none', offset: pos, length: end, entries });
+      pos += end;
     } else if (startsWith(buf, pos, GZIP.id) || startsWith(buf, pos, ZSTD_MAGIC)) {
       const compression = startsWith(buf, pos, GZIP.id) ? 'gzip' : 'zstd';
       const { data, length } = compression === 'gzip' ? gunzipMember(buf, pos) : unzstdFrame(buf, pos);
-      segments.push({ compression, offset: pos, length, archives: archivesIn(data) });
+      members.push({ compression, offset: pos, length, entries: walkEntries(data, 0, false).entries });
       pos += length;
     } else {
       throw new Error(`initramfs: unrecognised data at offset ${pos} (not newc, gzip, zstd or NUL padding)`);
     }
   }
-  return segments;
+  return members;
 }
 
-/** Reads an initramfs file and splits it into segments (see `splitInitramfs`). */
-export async function readInitramfs(archivePath: string): Promise<InitramfsSegment[]> {
+/** Reads an initramfs file and splits it into members (see `splitInitramfs`). */
+export async function readInitramfs(archivePath: string): Promise<InitramfsMember[]> {
   return splitInitramfs(await readFile(archivePath));
 }
 
-const runBsdtar = (args: string[], input: Buffer): Promise<string> =>
+/** Runs a command, feeding `input` (if any) to its stdin; resolves with its stdout on exit 0. */
+const run = (cmd: string, args: string[], opts: { input?: Buffer; cwd?: string } = {}): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     // TZ fixed so listings do not depend on the machine.
-    const child = spawn('bsdtar', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -180,32 +201,48 @@ const runBsdtar = (args: string[], input: Buffer): Promise<string> =>
     child.on('error', reject);
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString();
-      if (code === 0) resolve(Buffer.concat(out).toString('latin1'));
-      else reject(new Error(`bsdtar ${args.join(' ')} exited ${code}: ${stderr}`));
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr}`));
     });
-    child.stdin.on('error', () => {}); // bsdtar failing early closes its stdin; the exit code tells.
-    child.stdin.end(input);
+    child.stdin.on('error', () => {}); // a tool failing early closes its stdin; the exit code tells.
+    child.stdin.end(opts.input);
   });
 
+/** The uncompressed cpio stream of a file, as `zcat` or `zstdcat` gives it to GNU cpio. */
+async function decompressWithTool(archivePath: string): Promise<Buffer> {
+  const head = (await readFile(archivePath)).subarray(0, 4);
+  const cmd = startsWith(head, 0, GZIP.id) ? 'zcat' : startsWith(head, 0, ZSTD_MAGIC) ? 'zstdcat' : 'cat';
+  return run(cmd, [archivePath]);
+}
+
 /**
- * Extracts every archive of an initramfs (raw, gzip, zstd, in any mix) into a new scratch directory, in
- * order, as root with numeric owners, and returns the directory. Removed by `removeScratchDirs`.
+ * Extracts an initramfs with `bsdtar -xpf FILE` into a new scratch directory, as root with numeric owners,
+ * and returns the directory. Removed by `removeScratchDirs`.
  */
 export async function extractCpio(archivePath: string): Promise<string> {
   const dir = await scratchDir('initramfs-extract-');
-  for (const segment of await readInitramfs(archivePath)) {
-    for (const archive of segment.archives) {
-      await runBsdtar(['-xpf', '-', '--numeric-owner', '-C', dir], archive);
-    }
-  }
+  await run('bsdtar', ['-xpf', archivePath, '--numeric-owner', '-C', dir]);
   return dir;
 }
 
-/** The `bsdtar -tv` listing (TZ=UTC, numeric owners) of every archive of an initramfs, concatenated. */
+/** The `bsdtar -tvf FILE` listing (TZ=UTC, numeric owners). */
 export async function listCpio(archivePath: string): Promise<string> {
-  let listing = '';
-  for (const segment of await readInitramfs(archivePath)) {
-    for (const archive of segment.archives) listing += await runBsdtar(['-tvf', '-', '--numeric-owner'], archive);
-  }
-  return listing;
+  return (await run('bsdtar', ['-tvf', archivePath, '--numeric-owner'])).toString('latin1');
+}
+
+/**
+ * Extracts an initramfs with GNU cpio (`zcat FILE | cpio -idm`: directories, modes, mtimes, and as root
+ * owners and device nodes) into a new scratch directory, and returns it. GNU cpio leaves the directory it
+ * extracts into as it was: the archive's "." does not change its mode.
+ */
+export async function extractCpioGnu(archivePath: string): Promise<string> {
+  const dir = await scratchDir('initramfs-gnu-extract-');
+  await run('cpio', ['-idm', '--quiet', '--no-absolute-filenames'], { input: await decompressWithTool(archivePath), cwd: dir });
+  return dir;
+}
+
+/** The names GNU cpio lists (`zcat FILE | cpio -t`), one per entry, in archive order. */
+export async function listCpioGnu(archivePath: string): Promise<string[]> {
+  const out = (await run('cpio', ['-t', '--quiet'], { input: await decompressWithTool(archivePath) })).toString('latin1');
+  return out.split('\n').filter((l) => l !== '');
 }

@@ -1,14 +1,15 @@
 // Every layer rule of the OCI image spec, checked end to end: an image built in code is turned into an
-// archive by the tool, the archive is extracted by bsdtar, and the result is compared — type, mode, owner,
+// archive by the tool (gzip, several members), the archive is extracted by bsdtar, and the result is compared — type, mode, owner,
 // size, content hash, link target, nlink, device numbers — with `umoci unpack` of the same image, an
 // independent flattener. The cases where the spec and umoci part ways are pinned against the spec itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { writeOciLayout, type TestEntry } from '../helpers/image.ts';
 import { listTree, diffTrees, scratchDir, removeScratchDirs, type Tree } from '../helpers/tree.ts';
 import { umociFlatten } from '../helpers/umoci.ts';
-import { extractCpio } from '../helpers/cpio.ts';
+import { extractCpio, readInitramfs } from '../helpers/cpio.ts';
 import { runCli } from '../helpers/cli.ts';
 
 /** What the tool adds on purpose and umoci does not: the boot entries and the /init we pass. */
@@ -87,6 +88,12 @@ const layer2: TestEntry[] = [
 
 const layer3: TestEntry[] = [d('re'), f('re/new', 'only this')];
 
+/** 20 MiB that does not compress, so the archive is cut into several gzip members (segments of 4 to 16 MiB). */
+const filler: TestEntry[] = [
+  d('filler'),
+  ...Array.from({ length: 10 }, (_, i): TestEntry => ({ name: `filler/blob${i}`, content: randomBytes(2 << 20) })),
+];
+
 let work: string;
 let ours: Tree;
 let theirs: Tree;
@@ -95,14 +102,16 @@ beforeAll(async () => {
   work = await scratchDir();
   const layout = join(work, 'layout');
   writeOciLayout(layout, [
-    { ref: 'v1', image: { config: { Cmd: ['/bin/sh'] }, layers: [{ entries: layer1 }, { entries: layer2 }, { entries: layer3 }] } },
+    { ref: 'v1', image: { config: { Cmd: ['/bin/sh'] }, layers: [{ entries: layer1 }, { entries: layer2 }, { entries: layer3 }, { entries: filler }] } },
   ]);
   const init = join(work, 'init');
   writeFileSync(init, '#!/bin/sh\n');
-  const out = join(work, 'out.cpio');
+  const out = join(work, 'out.cpio.gz');
   const r = await runCli(['build', `oci:${layout}:v1`, '-o', out, '--init', init, '--cache-dir', join(work, 'cache')]);
   expect(r.stderr).not.toMatch(/warning/);
   expect(r.code, r.stderr).toBe(0);
+  // bsdtar reads the whole file, every member, as a user would.
+  expect((await readInitramfs(out)).length).toBeGreaterThan(1);
   ours = await listTree(await extractCpio(out));
   theirs = await listTree(await umociFlatten(layout, 'v1'));
 });

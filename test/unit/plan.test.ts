@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InitramfsError } from '../../src/errors.ts';
 import { decodeNewc, recordSize, TRAILER_NAME, TRAILER_SIZE, TYPE_BITS } from '../../src/initramfs/newc.ts';
-import { planArchive, type ArchivePlan, type PlannedRecord } from '../../src/initramfs/plan.ts';
+import { inodeHash, planArchive, type ArchivePlan, type PlannedRecord } from '../../src/initramfs/plan.ts';
 import { assembleSegment } from '../../src/initramfs/write.ts';
 import type { Inode, Node } from '../../src/rootfs/node.ts';
 
@@ -60,7 +60,7 @@ describe('archive plan order', () => {
     }
   });
 
-  it('hands out inode numbers from 1 in emission order, the same whatever order the tree was built in', () => {
+  it('gives the same records and inode numbers whatever order the tree was built in', () => {
     const build = (reverse: boolean): Node => {
       const entries: [string, Node][] = [
         ['etc', dir({ passwd: file('root:x:0:0') })],
@@ -73,7 +73,9 @@ describe('archive plan order', () => {
     const b = planArchive(build(true));
     expect(records(a).map((r) => r.entry)).toEqual(records(b).map((r) => r.entry));
     expect(names(a)).toEqual(['.', 'bin', 'etc', 'init', 'bin/ls', 'etc/passwd', 'bin/sh']);
-    expect(records(a).map((r) => r.entry.ino)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const inos = records(a).map((r) => r.entry.ino);
+    expect(new Set(inos).size).toBe(inos.length);
+    expect(inos.every((ino) => ino > 0)).toBe(true);
   });
 });
 
@@ -153,8 +155,9 @@ describe('hardlinks in the plan', () => {
     expect(group.map((r) => r.entry.nlink)).toEqual([3, 3, 3]);
     expect(group.map((r) => r.entry.filesize)).toEqual([0, 0, 'busybox binary'.length]);
     expect(group.map((r) => r.data.kind)).toEqual(['none', 'none', 'file']);
-    // Inode numbers stay sequential in emission order.
-    expect(records(plan).map((r) => r.entry.ino)).toEqual([1, 2, 3, 4, 5, 6, 6, 6, 7]);
+    // Every other record has a number of its own.
+    const others = records(plan).filter((r) => !group.includes(r)).map((r) => r.entry.ino);
+    expect(new Set([...others, group[0]!.entry.ino]).size).toBe(others.length + 1);
   });
 
   it('comes after every directory, names in deep directories included', () => {
@@ -193,14 +196,16 @@ describe('segments', () => {
     return dir(children);
   };
 
-  it('cuts segments of half to twice the target, each with its own trailer and every record once', () => {
+  it('cuts one archive into segments of half to twice the target, every record once, the trailer in the last only', () => {
     const target = 2000;
     const plan = planArchive(manyFiles(), { segmentTarget: target });
     expect(plan.segments.length).toBeGreaterThan(10);
     for (const [i, seg] of plan.segments.entries()) {
       const recordBytes = seg.records.reduce((n, r) => n + sizeOf(r), 0);
-      expect(seg.size).toBe(recordBytes + TRAILER_SIZE);
-      if (i < plan.segments.length - 1) {
+      const last = i === plan.segments.length - 1;
+      expect(seg.last).toBe(last);
+      expect(seg.size).toBe(recordBytes + (last ? TRAILER_SIZE : 0));
+      if (!last) {
         expect(recordBytes).toBeGreaterThanOrEqual(target / 2);
         // The cut comes at twice the target at the latest: without its last unit it was under that.
         expect(recordBytes - sizeOf(seg.records.at(-1)!)).toBeLessThan(2 * target);
@@ -212,9 +217,40 @@ describe('segments', () => {
     expect(plan.entries).toBe(301);
   });
 
-  it('numbers inodes from 1 in every segment', () => {
+  it('numbers inodes uniquely over the whole archive, not per segment', () => {
     const plan = planArchive(manyFiles(), { segmentTarget: 2000 });
-    for (const seg of plan.segments) expect(seg.records.map((r) => r.entry.ino)).toEqual(seg.records.map((_, k) => k + 1));
+    expect(plan.segments.length).toBeGreaterThan(10);
+    const inos = records(plan).map((r) => r.entry.ino);
+    expect(new Set(inos).size).toBe(inos.length);
+  });
+
+  it('gives a name the same inode number whatever else is in the archive', () => {
+    const before = planArchive(manyFiles(), { segmentTarget: 2000 });
+    const after = planArchive(manyFiles({ f000a: file('new'), g: file('more') }), { segmentTarget: 2000 });
+    const inoOf = (plan: ArchivePlan): Map<string, number> => new Map(records(plan).map((r) => [r.entry.name, r.entry.ino]));
+    const a = inoOf(after);
+    for (const [name, ino] of inoOf(before)) expect(a.get(name), name).toBe(ino);
+  });
+
+  it('moves a name whose hash collides with an earlier one to a free number, so no two units share one', () => {
+    // Two names with the same hash (32 bits: a pair turns up after some 80,000 names), planned together.
+    const seen = new Map<number, string>();
+    let pair: { names: [string, string]; ino: number } | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const name = `n${i}`;
+      const ino = inodeHash(name);
+      const other = seen.get(ino);
+      if (other !== undefined) pair = { names: [other, name], ino };
+      else seen.set(ino, name);
+    }
+    const plan = planArchive(dir({ [pair.names[0]]: file('x'), [pair.names[1]]: file('y') }));
+    const [first, second] = records(plan).filter((r) => r.entry.name !== '.');
+    // Alone, each gets its hash; together, the first in emission order keeps it and the other moves.
+    for (const name of pair.names) expect(byName(planArchive(dir({ [name]: file('') })), name).entry.ino).toBe(pair.ino);
+    expect(first!.entry.ino).toBe(pair.ino);
+    expect(second!.entry.ino).not.toBe(pair.ino);
+    expect(second!.entry.ino).toBeGreaterThan(0);
+    expect(byName(plan, '.').entry.ino).not.toBe(second!.entry.ino);
   });
 
   it('a file added in the middle changes only the segments around it; the others keep their bytes', async () => {
@@ -244,13 +280,14 @@ describe('segments', () => {
     expect(plan.segments.length).toBeGreaterThan(1);
   });
 
-  it('decodes back to the planned records, one trailer per segment', async () => {
+  it('decodes back to the planned records, with one trailer at the very end', async () => {
     const root = dir({ a: file('alpha'), b: dir({ c: file('gamma!') }), l: symlink('/a') });
     const plan = planArchive(root, { segmentTarget: 256 });
     const bytes = Buffer.concat(await Promise.all(plan.segments.map((s) => assembleSegment(s))));
     expect(bytes.length).toBe(plan.uncompressedSize);
     const decoded = decodeNewc(bytes);
-    expect(decoded.filter((r) => r.name === TRAILER_NAME)).toHaveLength(plan.segments.length);
+    expect(plan.segments.length).toBeGreaterThan(1);
+    expect(decoded.map((r) => r.name).indexOf(TRAILER_NAME)).toBe(decoded.length - 1);
     const files = decoded.filter((r) => r.name !== TRAILER_NAME);
     expect(files.map(({ data: _d, ...e }) => e)).toEqual(records(plan).map((r) => r.entry));
     expect(files.find((r) => r.name === 'b/c')!.data.toString()).toBe('gamma!');
