@@ -106,6 +106,18 @@ function stageTimes(lines, totalMs) {
 }
 
 /**
+ * How many of the archive's segments a run took from the segment cache, from the archive stage's closing
+ * line ("…, R of N segment(s) reused from the cache, …"; no such phrase: none reused). The segment count
+ * comes from the stage's opening line ("writing E entries in N segment(s)").
+ */
+function segmentReuse(lines) {
+  const text = lines.map((l) => l.text).join('\n');
+  const segments = /in (\d+) segment\(s\)/.exec(text)?.[1];
+  if (segments === undefined) return {};
+  return { segments: Number(segments), reused: Number(/(\d+) of \d+ segment\(s\) reused/.exec(text)?.[1] ?? 0) };
+}
+
+/**
  * One build of `source` with our CLI, into outDir/NAME.<compression><level>.cpio; a fresh cache dir
  * unless `cacheDir` is given. Returns wall time, peak RSS, size and digest (from the report) and the
  * time per stage.
@@ -122,7 +134,7 @@ async function toolOnce(source, name, compression, level, cacheDir, extraArgs = 
       '--level', String(level), '--cache-dir', cache, '--report', report, ...extraArgs];
     const { ms, peakKiB, cpuMs, lines } = await run(cmd, args, { quiet: true, rss: true, stamps: true });
     const reported = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : {};
-    return { ms, cpuMs, peakKiB, size: reported.size ?? statSync(out).size, digest: reported.digest, stages: stageTimes(lines, ms) };
+    return { ms, cpuMs, peakKiB, size: reported.size ?? statSync(out).size, digest: reported.digest, stages: stageTimes(lines, ms), ...segmentReuse(lines) };
   } finally {
     if (!cacheDir) rmSync(cache, { recursive: true, force: true });
   }
@@ -176,6 +188,7 @@ async function repeat(n, label, fn) {
     : undefined;
   return {
     ms: pick('ms'), cpuMs: pick('cpuMs'), pullMs: pick('pullMs'), unpackMs: pick('unpackMs'), packMs: pick('packMs'), peakKiB: pick('peakKiB'), size: pick('size'),
+    segments: pick('segments'), reused: pick('reused'),
     digests: [...new Set(results.map((r) => r.digest).filter(Boolean))], stages, runs: results,
   };
 }
@@ -242,6 +255,13 @@ async function registryRun(image, local, out) {
         `${ratio(cold).toFixed(2)} (${secs(cold.ms)} s / ${secs(classic.ms)} s, target <= ${REGISTRY_TARGET.cold})`);
       out.verdicts.push(`${verdict(ratio(warm) <= REGISTRY_TARGET.warm)} ${label} registry: warm tool/classic ` +
         `${ratio(warm).toFixed(2)} (${secs(warm.ms)} s / ${secs(classic.ms)} s, target <= ${REGISTRY_TARGET.warm})`);
+      if (fresh.segments !== undefined) {
+        // One new file: only the segments around it are compressed again; every other one is reused.
+        const recompressed = fresh.runs.map((r) => r.segments - r.reused);
+        out.verdicts.push(`${verdict(Math.max(...recompressed) <= 3)} ${label} registry: a new agent reuses ` +
+          `${fresh.runs.map((r) => `${r.reused}/${r.segments}`).join(', ')} segments (compressed again: ` +
+          `${recompressed.join(', ')}; target <= 3)`);
+      }
       const same = cold.digests.length === 1 && warm.digests.length === 1 && cold.digests[0] === warm.digests[0];
       out.verdicts.push(`${verdict(same)} ${label} registry: warm output ${warm.digests.join(', ')} ` +
         `${same ? 'equals' : 'differs from'} cold ${cold.digests.join(', ')}`);
