@@ -51337,8 +51337,8 @@ function openLayerTar(layer) {
     return out;
 }
 
-// EXTERNAL MODULE: ./build/image/tar-index.js
-var tar_index = __nccwpck_require__(3236);
+// EXTERNAL MODULE: ./build/image/tar-index.js + 1 modules
+var tar_index = __nccwpck_require__(3680);
 ;// CONCATENATED MODULE: ./build/image/read-layer.js
 // Reads one layer into LayerEntry records, in tar order, spooling regular files' bytes. Names and link
 // targets stay byte strings. Entry types a rootfs cannot hold (GNU sparse files, volume labels, …) fail
@@ -53905,8 +53905,8 @@ class OciLayoutSource {
     }
 }
 
-// EXTERNAL MODULE: ./build/image/tar-index.js
-var tar_index = __nccwpck_require__(3236);
+// EXTERNAL MODULE: ./build/image/tar-index.js + 1 modules
+var tar_index = __nccwpck_require__(3680);
 ;// CONCATENATED MODULE: ./build/image/docker-archive.js
 // Images from a `docker save` tar (`docker-archive:FILE[:REF]`): manifest.json names each image's config
 // and layer tars inside the archive, either `<id>/layer.tar` (Docker < 25) or `blobs/sha256/<hex>` (Docker
@@ -55687,19 +55687,63 @@ async function openSource(reference, opts) {
 
 /***/ }),
 
-/***/ 3236:
+/***/ 3680:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O1: () => (/* binding */ indexTar),
-/* harmony export */   ZV: () => (/* binding */ TarFormatError),
-/* harmony export */   cO: () => (/* binding */ decodePaxRecords)
-/* harmony export */ });
-/* unused harmony export decodeNumber */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ZV: () => (/* binding */ TarFormatError),
+  cO: () => (/* binding */ decodePaxRecords),
+  O1: () => (/* binding */ indexTar)
+});
+
+// UNUSED EXPORTS: decodeNumber, isTarHeader
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./build/image/quote.js
+// User data (file names, tags, bytes read from a file) as it appears inside a one-line message: quoted,
+// shortened, and never raw, so a binary file or a hostile name cannot put a newline or a terminal escape
+// sequence into the terminal or the Actions log.
+/** Characters of user data kept in a message before it is cut with "…". */
+const DEFAULT_MAX = 64;
+/** Control, format, unassigned and line/paragraph separator characters: never printed as they are. */
+const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+function quoted(text, max, escape) {
+    let out = '';
+    let shown = 0;
+    for (const ch of text) {
+        if (shown === max)
+            return `"${out}…"`;
+        const code = ch.codePointAt(0);
+        if (ch === '"' || ch === '\\')
+            out += `\\${ch}`;
+        else if (!escape(ch, code))
+            out += ch;
+        else if (code <= 0xff)
+            out += `\\x${code.toString(16).padStart(2, '0')}`;
+        else
+            out += `\\u{${code.toString(16)}}`;
+        shown++;
+    }
+    return `"${out}"`;
+}
+/** Text the user gave (a path, a tag), in double quotes: letters of any script kept, controls as `\xNN`. */
+const quote = (text, max = DEFAULT_MAX) => quoted(text, max, (ch) => UNPRINTABLE.test(ch));
+/**
+ * A byte string (one char per byte, as tar headers are read) in double quotes: printable ASCII kept, every
+ * other byte as `\xNN`.
+ */
+const quoteBytes = (bytes, max = DEFAULT_MAX) => quoted(bytes, max, (_ch, code) => code < 0x20 || code >= 0x7f);
+/** Text shown as it is when every character is printable (a reference to copy), else quote(text). */
+const shown = (text, max = 256) => text.length <= max && ![...text].some((ch) => UNPRINTABLE.test(ch)) ? text : quote(text, max);
+
+;// CONCATENATED MODULE: ./build/image/tar-index.js
 // An index of an uncompressed tar file's members (name → data offset and size), built by reading only the
 // 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
 // Understands ustar name+prefix, GNU long names ('L'/'K') and pax 'x' path/linkpath/size records.
+
 
 const BLOCK = 512;
 // ustar header field offsets (POSIX.1-1988 + pax).
@@ -55743,7 +55787,7 @@ function decodeNumber(b, at, len) {
     if (text === '')
         return 0;
     if (!/^[0-7]+$/.test(text))
-        throw new TarFormatError(`bad octal number ${JSON.stringify(text)} in tar header`);
+        throw new TarFormatError(`bad octal number ${quoteBytes(text, 12)} in tar header`);
     return Number.parseInt(text, 8);
 }
 /** True for an all-zero block (end-of-archive marker). */
@@ -55759,6 +55803,20 @@ function checksumOk(h) {
     const want = decodeNumber(h, CHKSUM, CHKSUM_LEN);
     // Some historic tars summed signed bytes; both are accepted, as GNU tar does.
     return want === unsigned || want === signed;
+}
+/**
+ * True when `block` is a tar header whose checksum is right: how a plain tar is told from a compressed one
+ * before any other magic is trusted (a member's name may begin with any bytes).
+ */
+function isTarHeader(block) {
+    if (block.length < BLOCK || isZero(block.subarray(0, BLOCK)))
+        return false;
+    try {
+        return checksumOk(block.subarray(0, BLOCK));
+    }
+    catch {
+        return false;
+    }
 }
 /** The pax records of an 'x'/'g' header's data ("<len> key=value\n" …), values as byte strings. */
 function decodePaxRecords(data) {
@@ -55781,19 +55839,19 @@ function decodePaxRecords(data) {
 }
 /** Reads the headers of the tar at `path` and returns its members in order (later duplicates included). */
 function indexTar(path) {
-    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, 'r');
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
     try {
         return indexTarFd(fd);
     }
     finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 function readAt(fd, length, position) {
     const buf = Buffer.alloc(length);
     let done = 0;
     while (done < length) {
-        const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, done, length - done, position + done);
+        const n = (0,external_node_fs_.readSync)(fd, buf, done, length - done, position + done);
         if (n === 0)
             throw new TarFormatError(`tar truncated at byte ${position + done}`);
         done += n;

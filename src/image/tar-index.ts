@@ -2,6 +2,7 @@
 // 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
 // Understands ustar name+prefix, GNU long names ('L'/'K') and pax 'x' path/linkpath/size records.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { quoteBytes } from './quote.ts';
 
 const BLOCK = 512;
 // ustar header field offsets (POSIX.1-1988 + pax).
@@ -55,7 +56,7 @@ export function decodeNumber(b: Uint8Array, at: number, len: number): number {
   }
   const text = Buffer.from(field).toString('latin1').replace(/[\0 ]+$/g, '').replace(/^[ \0]+/, '');
   if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`bad octal number ${JSON.stringify(text)} in tar header`);
+  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`bad octal number ${quoteBytes(text, 12)} in tar header`);
   return Number.parseInt(text, 8);
 }
 
@@ -73,6 +74,19 @@ function checksumOk(h: Uint8Array): boolean {
   const want = decodeNumber(h, CHKSUM, CHKSUM_LEN);
   // Some historic tars summed signed bytes; both are accepted, as GNU tar does.
   return want === unsigned || want === signed;
+}
+
+/**
+ * True when `block` is a tar header whose checksum is right: how a plain tar is told from a compressed one
+ * before any other magic is trusted (a member's name may begin with any bytes).
+ */
+export function isTarHeader(block: Uint8Array): boolean {
+  if (block.length < BLOCK || isZero(block.subarray(0, BLOCK))) return false;
+  try {
+    return checksumOk(block.subarray(0, BLOCK));
+  } catch {
+    return false;
+  }
 }
 
 /** The pax records of an 'x'/'g' header's data ("<len> key=value\n" …), values as byte strings. */
