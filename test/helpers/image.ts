@@ -1,7 +1,8 @@
 // Test helper: builds container images in code, byte for byte deterministic — layer tars (raw-byte names,
 // long names, devices, big ids), their compressed blobs (gzip, zstd, multi-frame zstd), OCI image layouts
 // and `docker save` archives. Names are byte strings (one char per byte, as the rootfs model uses).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { constants as zc, gzipSync, zstdCompressSync } from 'node:zlib';
@@ -388,4 +389,76 @@ export function memoryLayer(
       return Readable.from(chunks).pipe(verifyStream(digest, size, 'layer'));
     },
   };
+}
+
+/** Every file of a directory tree as tar entries (directories first in each directory, names sorted). */
+function treeEntries(root: string, prefix: string): TestEntry[] {
+  const out: TestEntry[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const path = rel === '' ? name : `${rel}/${name}`;
+      if (statSync(join(root, path)).isDirectory()) {
+        out.push({ name: `${prefix}${path}/`, type: 'dir' });
+        walk(path);
+      } else {
+        out.push({ name: `${prefix}${path}`, content: readFileSync(join(root, path)) });
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+export interface OciArchiveOptions {
+  /** How the archive file itself is compressed (default none). */
+  compression?: TestCompression;
+  /** Prefix of every member name, e.g. './' as `tar -C DIR .` writes them. */
+  prefix?: string;
+}
+
+/**
+ * Writes an OCI archive (a tar of an OCI image layout, as `skopeo copy … oci-archive:` and buildx's
+ * `type=oci,dest=` write) at `file` holding `images`; the layout itself is built by writeOciLayout.
+ */
+export function writeOciArchive(file: string, images: LayoutImage[], opts: OciArchiveOptions = {}): WrittenImage[] {
+  const dir = mkdtempSync(join(tmpdir(), 'oci-archive-'));
+  try {
+    const written = writeOciLayout(dir, images);
+    writeFileSync(file, compress(buildTar(treeEntries(dir, opts.prefix ?? '')), opts.compression ?? 'none'));
+    return written;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface Schema1Image {
+  /** The manifest bytes (unsigned: `application/vnd.docker.distribution.manifest.v1+json`). */
+  manifest: Buffer;
+  /** Its gzip layers, oldest first (schema 1 lists them newest first). */
+  layers: BuiltLayer[];
+}
+
+/**
+ * A Docker schema 1 manifest of `image` (gzip layers, v1Compatibility history chained by id, the newest
+ * entry carrying the config), as old registries still serve them.
+ */
+export function buildSchema1Image(image: TestImage, name: string, tag: string): Schema1Image {
+  const layers = image.layers.map((l) => buildLayer({ ...l, compression: 'gzip' }));
+  const p = image.platform ?? { os: 'linux', architecture: 'amd64' };
+  const ids = layers.map((l, i) => createHash('sha256').update(`${i}\n${l.digest}`).digest('hex'));
+  const history = layers.map((_l, i) => {
+    const v1: Record<string, unknown> = { id: ids[i], created: '1970-01-01T00:00:00Z', container_config: { Cmd: ['test'] } };
+    if (i > 0) v1.parent = ids[i - 1];
+    if (i === layers.length - 1) Object.assign(v1, { config: image.config ?? {}, os: p.os, architecture: p.architecture });
+    return { v1Compatibility: JSON.stringify(v1) };
+  });
+  const manifest = {
+    schemaVersion: 1,
+    name,
+    tag,
+    architecture: p.architecture,
+    fsLayers: layers.map((l) => ({ blobSum: l.digest })).reverse(),
+    history: history.reverse(),
+  };
+  return { manifest: Buffer.from(JSON.stringify(manifest, null, 3)), layers };
 }
