@@ -50993,8 +50993,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./build/image/source.js + 23 modules
-var image_source = __nccwpck_require__(1765);
+// EXTERNAL MODULE: ./build/image/source.js + 24 modules
+var image_source = __nccwpck_require__(3090);
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __nccwpck_require__(3847);
 // EXTERNAL MODULE: ./build/image/types.js
@@ -53507,7 +53507,7 @@ const shown = (text, max = 256) => text.length <= max && ![...text].some((ch) =>
 
 /***/ }),
 
-/***/ 1765:
+/***/ 3090:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53612,14 +53612,97 @@ const LAYER_COMPRESSION = new Map([
 ]);
 /** The media type a source without media types (docker-archive) reports for a sniffed compression. */
 const layerMediaType = (c) => c === 'none' ? 'application/vnd.oci.image.layer.v1.tar' : `application/vnd.oci.image.layer.v1.tar+${c}`;
+/** Docker's image manifest schema 1 (signed or not): the format before schema 2, not read here. */
+const SCHEMA1_TYPES = new Set([
+    'application/vnd.docker.distribution.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v1+prettyjws',
+]);
 
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __nccwpck_require__(3847);
+// EXTERNAL MODULE: ./build/image/quote.js
+var quote = __nccwpck_require__(2106);
+;// CONCATENATED MODULE: ./build/image/transport.js
+// Which kind of source an image reference names, by its prefix, the way skopeo names its transports:
+// `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`, and a registry reference with or
+// without `docker://`. skopeo's other transports are named so the message can say what to do instead.
+
+
+const LOCAL = ['oci', 'oci-archive', 'docker-archive'];
+/** skopeo transports this tool does not read, and what to do instead. */
+const OTHER_TRANSPORTS = {
+    'docker-daemon': 'save the image first (docker save IMAGE -o image.tar) and use docker-archive:image.tar',
+    'containers-storage': 'save the image first (podman save --format oci-archive IMAGE -o image.tar) and use oci-archive:image.tar',
+    dir: 'copy it to an OCI layout first (skopeo copy dir:DIR oci:LAYOUT:TAG) and use oci:LAYOUT:TAG',
+};
+/** The transport `reference` names; a reference without a known prefix is a registry reference. */
+function transportOf(reference) {
+    for (const t of LOCAL)
+        if (reference.startsWith(`${t}:`))
+            return t;
+    return 'registry';
+}
+/** True for references read from local files (no registry, no credentials). */
+const isLocalReference = (reference) => transportOf(reference) !== 'registry';
+/**
+ * The registry reference in `reference`: `docker://NAME` (skopeo's spelling) is NAME. skopeo transports
+ * this tool does not read (`docker-daemon:`, `containers-storage:`, `dir:`) are USAGE errors that say what
+ * to use instead, rather than being misread as a registry host.
+ */
+function registryName(reference) {
+    if (reference.startsWith('docker://'))
+        return reference.slice('docker://'.length);
+    const colon = reference.indexOf(':');
+    const prefix = colon === -1 ? '' : reference.slice(0, colon);
+    const instead = OTHER_TRANSPORTS[prefix];
+    if (instead !== undefined) {
+        throw new errors/* InitramfsError */.sp('USAGE', `image reference ${(0,quote/* quote */.hD)(reference)}: the ${prefix}: transport is not supported; ${instead}`);
+    }
+    return reference;
+}
+
+;// CONCATENATED MODULE: ./build/image/schema1.js
+// Docker image manifest schema 1: superseded by schema 2 in Docker 1.10 (2016), still met in old registries and
+// in layouts other tools wrote. Not read here; the message says how to convert the image with skopeo.
+
+
+
+const SCHEMA1 = 'application/vnd.docker.distribution.manifest.v1+json';
+/**
+ * The schema 1 media type a document is, or undefined: by its descriptor's (or Content-Type's) media
+ * type, or by `schemaVersion: 1` in the document whatever the type says.
+ */
+function schema1Type(mediaType, doc) {
+    if (mediaType !== undefined && SCHEMA1_TYPES.has(mediaType))
+        return mediaType;
+    if (doc?.schemaVersion === 1)
+        return SCHEMA1;
+    return undefined;
+}
+/**
+ * How to get the image that `reference` names in a form this tool reads. skopeo converts schema 1 when it
+ * copies from a registry; it does not read schema 1 out of a layout, so a local copy is made again from
+ * the registry it came from.
+ */
+function convertHint(reference) {
+    if (transportOf(reference) !== 'registry') {
+        return 'copy it again from its registry with skopeo, which converts it: skopeo copy docker://IMAGE oci:DIR:TAG, then build oci:DIR:TAG';
+    }
+    const name = reference.startsWith('docker://') ? reference : `docker://${reference}`;
+    return `convert it, e.g. skopeo copy --format v2s2 ${name} docker://NEW-NAME and build NEW-NAME, or skopeo copy ${name} oci:DIR:TAG and build oci:DIR:TAG`;
+}
+/** UNSUPPORTED: `what` (e.g. `manifest sha256:…`) of `reference` is Docker schema 1. */
+function schema1Error(reference, what, mediaType) {
+    return new errors/* InitramfsError */.sp('UNSUPPORTED', `${reference}: ${what} is Docker schema 1 (${mediaType}); Docker schema 1 manifests are deprecated and not supported: ` +
+        convertHint(reference));
+}
+
 ;// CONCATENATED MODULE: ./build/image/manifest-walk.js
 // Walking from a top descriptor to one platform's image, the same for every source: an index (OCI index
 // or Docker manifest list, possibly nested) lists platform manifests; a manifest names a config and
 // layers. Where the documents come from (a layout's files, a registry's API) is the `DocumentStore`'s
 // business; every document it returns is already verified against its descriptor.
+
 
 
 
@@ -53659,11 +53742,13 @@ function descriptorList(doc, key, where) {
         throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: "${key}" is not a list`);
     return list.map((d, i) => parseDescriptor(d, `${where} ${key}[${i}]`));
 }
+/** Image manifests, including Docker schema 1 ones: candidates that fail with a clear message when used. */
+const isManifestType = (mediaType) => MANIFEST_TYPES.has(mediaType) || SCHEMA1_TYPES.has(mediaType);
 /** What a descriptor points at, by its media type. */
 function kind(store, desc) {
     if (INDEX_TYPES.has(desc.mediaType))
         return 'index';
-    if (MANIFEST_TYPES.has(desc.mediaType))
+    if (isManifestType(desc.mediaType))
         return 'manifest';
     throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${store.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`);
 }
@@ -53680,7 +53765,7 @@ async function collectCandidates(store, top) {
         const index = await store.manifest(desc);
         for (const child of descriptorList(index, 'manifests', `index ${desc.digest}`)) {
             // Indexes may also list non-image artifacts (attestations, signatures): not candidates.
-            if (!INDEX_TYPES.has(child.mediaType) && !MANIFEST_TYPES.has(child.mediaType))
+            if (!INDEX_TYPES.has(child.mediaType) && !isManifestType(child.mediaType))
                 continue;
             if (child.platform && child.platform.os === 'unknown')
                 continue;
@@ -53707,6 +53792,9 @@ async function manifestPlatform(store, desc) {
 }
 async function readManifest(store, desc) {
     const m = await store.manifest(desc);
+    const schema1 = schema1Type(desc.mediaType, m);
+    if (schema1 !== undefined)
+        throw schema1Error(store.reference, `manifest ${desc.digest}`, schema1);
     if (m.schemaVersion !== 2) {
         throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${JSON.stringify(m.schemaVersion)} (only 2 is read)`);
     }
@@ -53738,8 +53826,6 @@ async function resolveCandidate(store, chosen) {
     };
 }
 
-// EXTERNAL MODULE: ./build/image/quote.js
-var quote = __nccwpck_require__(2106);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -54670,45 +54756,6 @@ class DockerArchiveSource {
     }
 }
 
-;// CONCATENATED MODULE: ./build/image/transport.js
-// Which kind of source an image reference names, by its prefix, the way skopeo names its transports:
-// `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`, and a registry reference with or
-// without `docker://`. skopeo's other transports are named so the message can say what to do instead.
-
-
-const LOCAL = ['oci', 'oci-archive', 'docker-archive'];
-/** skopeo transports this tool does not read, and what to do instead. */
-const OTHER_TRANSPORTS = {
-    'docker-daemon': 'save the image first (docker save IMAGE -o image.tar) and use docker-archive:image.tar',
-    'containers-storage': 'save the image first (podman save --format oci-archive IMAGE -o image.tar) and use oci-archive:image.tar',
-    dir: 'copy it to an OCI layout first (skopeo copy dir:DIR oci:LAYOUT:TAG) and use oci:LAYOUT:TAG',
-};
-/** The transport `reference` names; a reference without a known prefix is a registry reference. */
-function transportOf(reference) {
-    for (const t of LOCAL)
-        if (reference.startsWith(`${t}:`))
-            return t;
-    return 'registry';
-}
-/** True for references read from local files (no registry, no credentials). */
-const isLocalReference = (reference) => transportOf(reference) !== 'registry';
-/**
- * The registry reference in `reference`: `docker://NAME` (skopeo's spelling) is NAME. skopeo transports
- * this tool does not read (`docker-daemon:`, `containers-storage:`, `dir:`) are USAGE errors that say what
- * to use instead, rather than being misread as a registry host.
- */
-function registryName(reference) {
-    if (reference.startsWith('docker://'))
-        return reference.slice('docker://'.length);
-    const colon = reference.indexOf(':');
-    const prefix = colon === -1 ? '' : reference.slice(0, colon);
-    const instead = OTHER_TRANSPORTS[prefix];
-    if (instead !== undefined) {
-        throw new errors/* InitramfsError */.sp('USAGE', `image reference ${(0,quote/* quote */.hD)(reference)}: the ${prefix}: transport is not supported; ${instead}`);
-    }
-    return reference;
-}
-
 ;// CONCATENATED MODULE: ./build/registry/blob-cache.js
 // The content-addressed blob cache under --cache-dir: `blobs/sha256/<hex>`, the same shape as an OCI
 // layout's blob store. An entry appears only by rename after its bytes were checked against the digest
@@ -55630,13 +55677,9 @@ function scrubError(e, auth) {
 
 
 
+
 /** What a manifest request accepts: OCI and Docker v2, single-platform and multi-platform. */
 const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ');
-const SCHEMA1_MANIFEST = 'application/vnd.docker.distribution.manifest.v1+json';
-const SCHEMA1_TYPES = new Set([
-    SCHEMA1_MANIFEST,
-    'application/vnd.docker.distribution.manifest.v1+prettyjws',
-]);
 /** The distribution spec's limit; a bigger "manifest" is not one. */
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -55704,10 +55747,8 @@ class RegistryClient {
                 };
             });
             const mediaType = manifestMediaType(bytes, contentType);
-            if (SCHEMA1_TYPES.has(mediaType)) {
-                throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${name}: schema 1 manifests are deprecated and not supported (${mediaType}); ` +
-                    'push the image again with a current docker or buildx');
-            }
+            if (SCHEMA1_TYPES.has(mediaType))
+                throw schema1Error(name, 'the manifest', mediaType);
             const digest = (0,image_digest/* sha256Digest */.sI)(bytes);
             if (byDigest) {
                 try {
@@ -55884,7 +55925,7 @@ function manifestMediaType(bytes, contentType) {
         return contentType;
     const { mediaType, schemaVersion } = json;
     if (schemaVersion === 1)
-        return SCHEMA1_TYPES.has(contentType) ? contentType : SCHEMA1_MANIFEST;
+        return schema1Type(contentType, { schemaVersion });
     return typeof mediaType === 'string' && mediaType !== '' ? mediaType : contentType;
 }
 /** `bytes START-END/TOTAL` (TOTAL may be `*`). */
@@ -56571,7 +56612,7 @@ const compressStream = async (input, compression, level, inputSize, output) => {
 /* harmony export */   N: () => (/* binding */ inspect),
 /* harmony export */   a: () => (/* binding */ formatInspection)
 /* harmony export */ });
-/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1765);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3090);
 /* harmony import */ var _image_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3847);
 /* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8107);
 // `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the

@@ -5,8 +5,9 @@
 import { InitramfsError } from '../errors.ts';
 import { checkDigest } from './digest.ts';
 import { parseImageConfig } from './image-config.ts';
-import { CONFIG_TYPES, INDEX_TYPES, LAYER_COMPRESSION, MANIFEST_TYPES } from './media-types.ts';
+import { CONFIG_TYPES, INDEX_TYPES, LAYER_COMPRESSION, MANIFEST_TYPES, SCHEMA1_TYPES } from './media-types.ts';
 import { listPlatforms, platformMatches } from './platform.ts';
+import { schema1Error, schema1Type } from './schema1.ts';
 import type { Layer, LayerCompression, Platform, ResolvedImage } from './types.ts';
 
 /** Indexes may nest; content addressing rules out cycles, this rules out absurd depth. */
@@ -66,10 +67,13 @@ export function descriptorList(doc: Record<string, unknown>, key: string, where:
   return list.map((d, i) => parseDescriptor(d, `${where} ${key}[${i}]`));
 }
 
+/** Image manifests, including Docker schema 1 ones: candidates that fail with a clear message when used. */
+const isManifestType = (mediaType: string): boolean => MANIFEST_TYPES.has(mediaType) || SCHEMA1_TYPES.has(mediaType);
+
 /** What a descriptor points at, by its media type. */
 function kind(store: DocumentStore, desc: Descriptor): 'index' | 'manifest' {
   if (INDEX_TYPES.has(desc.mediaType)) return 'index';
-  if (MANIFEST_TYPES.has(desc.mediaType)) return 'manifest';
+  if (isManifestType(desc.mediaType)) return 'manifest';
   throw new InitramfsError(
     'UNSUPPORTED',
     `${store.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`,
@@ -88,7 +92,7 @@ export async function collectCandidates(store: DocumentStore, top: Descriptor[])
     const index = await store.manifest(desc);
     for (const child of descriptorList(index, 'manifests', `index ${desc.digest}`)) {
       // Indexes may also list non-image artifacts (attestations, signatures): not candidates.
-      if (!INDEX_TYPES.has(child.mediaType) && !MANIFEST_TYPES.has(child.mediaType)) continue;
+      if (!INDEX_TYPES.has(child.mediaType) && !isManifestType(child.mediaType)) continue;
       if (child.platform && child.platform.os === 'unknown') continue;
       await visit(child, depth + 1);
     }
@@ -117,6 +121,8 @@ async function manifestPlatform(store: DocumentStore, desc: Descriptor): Promise
 
 async function readManifest(store: DocumentStore, desc: Descriptor): Promise<{ config: Descriptor; layers: Descriptor[] }> {
   const m = await store.manifest(desc);
+  const schema1 = schema1Type(desc.mediaType, m);
+  if (schema1 !== undefined) throw schema1Error(store.reference, `manifest ${desc.digest}`, schema1);
   if (m.schemaVersion !== 2) {
     throw new InitramfsError('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${JSON.stringify(m.schemaVersion)} (only 2 is read)`);
   }

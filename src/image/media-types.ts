@@ -28,3 +28,9 @@ export const LAYER_COMPRESSION: ReadonlyMap<string, LayerCompression> = new Map(
 /** The media type a source without media types (docker-archive) reports for a sniffed compression. */
 export const layerMediaType = (c: LayerCompression): string =>
   c === 'none' ? 'application/vnd.oci.image.layer.v1.tar' : `application/vnd.oci.image.layer.v1.tar+${c}`;
+
+/** Docker's image manifest schema 1 (signed or not): the format before schema 2, not read here. */
+export const SCHEMA1_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.docker.distribution.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+]);

@@ -11,7 +11,9 @@ import {
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   OCI_MANIFEST,
+  SCHEMA1_TYPES,
 } from '../image/media-types.ts';
+import { schema1Error, schema1Type } from '../image/schema1.ts';
 import { verifyBytes, verifyStream } from '../image/verify.ts';
 import type { Reporter } from '../log.ts';
 import { Authenticator, pullScope, scrubError } from './auth.ts';
@@ -64,11 +66,6 @@ export interface RegistryStats {
 
 /** What a manifest request accepts: OCI and Docker v2, single-platform and multi-platform. */
 export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ');
-const SCHEMA1_MANIFEST = 'application/vnd.docker.distribution.manifest.v1+json';
-const SCHEMA1_TYPES: ReadonlySet<string> = new Set([
-  SCHEMA1_MANIFEST,
-  'application/vnd.docker.distribution.manifest.v1+prettyjws',
-]);
 /** The distribution spec's limit; a bigger "manifest" is not one. */
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -138,13 +135,7 @@ export class RegistryClient {
         };
       });
       const mediaType = manifestMediaType(bytes, contentType);
-      if (SCHEMA1_TYPES.has(mediaType)) {
-        throw new InitramfsError(
-          'UNSUPPORTED',
-          `${name}: schema 1 manifests are deprecated and not supported (${mediaType}); ` +
-            'push the image again with a current docker or buildx',
-        );
-      }
+      if (SCHEMA1_TYPES.has(mediaType)) throw schema1Error(name, 'the manifest', mediaType);
       const digest = sha256Digest(bytes);
       if (byDigest) {
         try {
@@ -332,7 +323,7 @@ function manifestMediaType(bytes: Buffer, contentType: string): string {
   }
   if (typeof json !== 'object' || json === null) return contentType;
   const { mediaType, schemaVersion } = json as { mediaType?: unknown; schemaVersion?: unknown };
-  if (schemaVersion === 1) return SCHEMA1_TYPES.has(contentType) ? contentType : SCHEMA1_MANIFEST;
+  if (schemaVersion === 1) return schema1Type(contentType, { schemaVersion })!;
   return typeof mediaType === 'string' && mediaType !== '' ? mediaType : contentType;
 }
 
