@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { InitramfsError } from '../errors.ts';
 import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
 import { parsePlatform } from '../image/platform.ts';
+import { isLocalReference, registryName } from '../image/transport.ts';
 import { formatPlatform } from '../image/types.ts';
 import { parseReference } from '../registry/reference.ts';
 import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
@@ -67,12 +68,15 @@ function parseBoolean(input: string, value: string, fallback: boolean): boolean 
 export function imageSlug(image: string): string {
   let name: string;
   let version: string | undefined;
-  if (image.startsWith('oci:') || image.startsWith('docker-archive:')) {
-    // oci:DIR[:REF] / docker-archive:FILE[:REF]: the last path component with its ref, without .tar.
+  if (isLocalReference(image)) {
+    // oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF]: the last path component with its
+    // ref, without .tar and a compression suffix (img.tar.gz → img).
     const body = image.slice(image.indexOf(':') + 1);
-    name = (body.split('/').filter(Boolean).pop() ?? 'image').replace(/\.tar(?=:|$)/, '').replace(/:/g, '-');
+    name = (body.split('/').filter(Boolean).pop() ?? 'image')
+      .replace(/\.(?:tar(?:\.(?:gz|zst|zstd|xz|bz2|lz4))?|tgz|tzst)(?=:|$)/, '')
+      .replace(/:/g, '-');
   } else {
-    const ref = parseReference(image);
+    const ref = parseReference(registryName(image));
     name = ref.repository.split('/').pop()!;
     version = ref.digest !== undefined && ref.tag === undefined ? ref.digest.slice(7, 19) : ref.tag;
   }
@@ -114,7 +118,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
       throw e;
     }
   };
-  if (!image.startsWith('oci:') && !image.startsWith('docker-archive:')) wrap('image', () => parseReference(image));
+  if (!isLocalReference(image)) wrap('image', () => parseReference(registryName(image)));
 
   const compressionText = get('compression').trim() || 'gzip';
   const compression = wrap('compression', () => parseCompression(compressionText));

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build } from '../build.ts';
 import { isInitramfsError } from '../errors.ts';
+import { isLocalReference, registryName } from '../image/transport.ts';
 import type { RegistryClientOptions } from '../registry/client.ts';
 import { parseReference } from '../registry/reference.ts';
 import { actionCacheDir, parseInputs, type ActionInputs } from './inputs.ts';
@@ -90,8 +91,8 @@ function registryOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv): Registry
   const opts: RegistryClientOptions = { env };
   if (inputs.registryUsername !== undefined && inputs.registryPassword !== undefined) {
     opts.credentials = { username: inputs.registryUsername, password: inputs.registryPassword };
-  } else if (inputs.githubToken !== undefined && !inputs.image.startsWith('oci:') && !inputs.image.startsWith('docker-archive:')) {
-    if (parseReference(inputs.image).registry === 'ghcr.io') {
+  } else if (inputs.githubToken !== undefined && !isLocalReference(inputs.image)) {
+    if (parseReference(registryName(inputs.image)).registry === 'ghcr.io') {
       opts.fallbackCredentials = {
         registry: 'ghcr.io',
         username: env['GITHUB_ACTOR'] || 'x-access-token',

@@ -15,8 +15,11 @@ export const USAGE = `Usage:
 
 IMAGE:
   NAME[:TAG][@DIGEST]        an image in a registry: alpine, python:3.12-alpine, ghcr.io/o/r@sha256:...
-  oci:DIR[:REF]              an OCI image layout (skopeo copy ... oci:DIR:REF, buildx --output type=oci)
-  docker-archive:FILE[:REF]  a tar written by docker save
+                             (docker://NAME as skopeo writes it is the same)
+  oci:DIR[:REF]              an OCI image layout directory (skopeo copy ... oci:DIR:REF)
+  oci-archive:FILE[:REF]     an OCI layout in a tar (buildx --output type=oci,dest=FILE,
+                             skopeo copy ... oci-archive:FILE:REF); plain, gzip or zstd
+  docker-archive:FILE[:REF]  a tar written by docker save; plain, gzip or zstd (docker save IMG | gzip)
 
 Build options:
   -o, --output FILE          the archive to write (written atomically)
