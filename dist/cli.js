@@ -54425,7 +54425,7 @@ async function openPlainArchive(file, opts) {
         }
         dir ??= await makeTmpDir(opts);
         const path = (0,external_node_path_.join)(dir, 'archive.tar');
-        opts.reporter?.info(`decompressing ${compression} archive ${file}`);
+        opts.reporter?.info(`decompressing ${compression} archive ${(0,quote/* shown */.SP)(file)}`);
         const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)({ chunkSize: 1 << 20 }) : new decompress/* ZstdMultiFrameDecompress */.t();
         await copyThrough(source, path, decoder, compression, opts);
         if (source !== file)

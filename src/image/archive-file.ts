@@ -186,7 +186,7 @@ export async function openPlainArchive(file: string, opts: ArchiveOpenOptions): 
     }
     dir ??= await makeTmpDir(opts);
     const path = join(dir, 'archive.tar');
-    opts.reporter?.info(`decompressing ${compression} archive ${file}`);
+    opts.reporter?.info(`decompressing ${compression} archive ${shown(file)}`);
     const decoder = compression === 'gzip' ? createGunzip({ chunkSize: 1 << 20 }) : new ZstdMultiFrameDecompress();
     await copyThrough(source, path, decoder, compression, opts);
     if (source !== file) await rm(source, { force: true });
