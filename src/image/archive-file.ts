@@ -88,14 +88,18 @@ export interface PlainArchive {
   close(): Promise<void>;
 }
 
-export interface ArchiveOpenOptions {
-  /** The reference as the user wrote it, for messages. */
-  reference: string;
-  /** `docker-archive` or `oci-archive`: how the message names a decompressed file to use instead. */
-  transport: string;
-  /** The build's cache directory: a compressed archive is decompressed under its tmp/. */
+/** What an archive source needs besides its reference. */
+export interface ArchiveSourceOptions {
+  /** The build's cache directory: a compressed archive, or a pipe, is copied under its tmp/. */
   cacheDir?: string;
   reporter?: Reporter;
+}
+
+export interface ArchiveOpenOptions extends ArchiveSourceOptions {
+  /** The reference as the user wrote it, for messages. */
+  reference: string;
+  /** `docker-archive` or `oci-archive`: how messages name the transport to use instead. */
+  transport: string;
 }
 
 function readHead(file: string, length: number): Buffer {

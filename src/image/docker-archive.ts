@@ -4,11 +4,10 @@
 // a gzip or zstd archive (`docker save img | gzip`) is decompressed once into the cache's tmp/ first.
 import { posix } from 'node:path';
 import { InitramfsError } from '../errors.ts';
-import { openArchive, parseArchiveReference, type ArchiveReference, type OpenedArchive } from './archive-file.ts';
+import { openArchive, parseArchiveReference, type ArchiveReference, type ArchiveSourceOptions, type OpenedArchive } from './archive-file.ts';
 import { isDigest } from './digest.ts';
 import { parseImageConfig, parseJson } from './image-config.ts';
 import { layerMediaType } from './media-types.ts';
-import type { ArchiveSourceOptions } from './oci-archive.ts';
 import { listPlatforms, platformMatches } from './platform.ts';
 import { quote, shown } from './quote.ts';
 import type { TarArchive } from './tar-archive.ts';

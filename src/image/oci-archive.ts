@@ -4,18 +4,11 @@
 // byte range (never extracted); REF is the org.opencontainers.image.ref.name, as for oci:.
 import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
-import type { Reporter } from '../log.ts';
-import { openArchive, type OpenedArchive } from './archive-file.ts';
+import { openArchive, type ArchiveSourceOptions, type OpenedArchive } from './archive-file.ts';
 import { LayoutSource, type LayoutFiles } from './layout-source.ts';
 import { quote, shown } from './quote.ts';
 import type { TarArchive } from './tar-archive.ts';
 import type { BlobCheck } from './verify.ts';
-
-export interface ArchiveSourceOptions {
-  /** Where a compressed archive is decompressed to (its tmp/); required for compressed archives. */
-  cacheDir?: string;
-  reporter?: Reporter;
-}
 
 /** A layout's files as members of a tar. */
 class ArchiveFiles implements LayoutFiles {

@@ -182,6 +182,19 @@ describe('messages that help', () => {
     expect(message).toBe(`error [BAD_IMAGE]: docker-archive:${cut}: the gzip stream is corrupt or truncated (unexpected end of file)`);
   });
 
+  it('a layer that fails its digest inside a zstd archive fails the build and still removes the copy', async () => {
+    // docker-archive's uncompressed layer: its bytes are in the tar as they are, so one can be flipped.
+    const bytes = readFileSync(dockerTar);
+    const at = bytes.indexOf(Buffer.from('from the second layer'));
+    expect(at).toBeGreaterThan(0);
+    bytes[at]! ^= 0x20;
+    const flipped = join(work, 'flipped.tar');
+    writeFileSync(flipped, bytes);
+    await sh(`zstd -q -c ${flipped} > flipped.tar.zst`, work);
+    const message = await failureOf(`docker-archive:${join(work, 'flipped.tar.zst')}`, 1);
+    expect(message).toMatch(/^error \[DIGEST_MISMATCH\]: /);
+  });
+
   it('oci:FILE.tar exits 2 naming oci-archive:FILE.tar, which builds', async () => {
     const message = await failureOf(`oci:${ociTar}:v1`, 2);
     expect(message).toContain(`error [USAGE]: oci:${ociTar}:v1: "${ociTar}" is a file, and oci: reads a layout directory`);
