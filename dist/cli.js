@@ -54075,9 +54075,10 @@ class DirectoryFiles {
             return undefined;
         }
         try {
-            if (!(0,external_node_fs_.fstatSync)(fd).isFile())
+            const st = (0,external_node_fs_.fstatSync)(fd);
+            if (!st.isFile())
                 return undefined;
-            const buf = Buffer.alloc(max + 1);
+            const buf = Buffer.alloc(Math.min(st.size, max + 1));
             let done = 0;
             for (let n = -1; n !== 0 && done < buf.length; done += n)
                 n = (0,external_node_fs_.readSync)(fd, buf, done, buf.length - done, done);

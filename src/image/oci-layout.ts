@@ -56,8 +56,9 @@ class DirectoryFiles implements LayoutFiles {
       return undefined;
     }
     try {
-      if (!fstatSync(fd).isFile()) return undefined;
-      const buf = Buffer.alloc(max + 1);
+      const st = fstatSync(fd);
+      if (!st.isFile()) return undefined;
+      const buf = Buffer.alloc(Math.min(st.size, max + 1));
       let done = 0;
       for (let n = -1; n !== 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
       return buf.subarray(0, done);
