@@ -6786,7 +6786,7 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 9501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6922,7 +6922,7 @@ module.exports = upgrade
 module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.upgrade = __nccwpck_require__(9501)
 module.exports.connect = __nccwpck_require__(2279)
 
 
@@ -50980,7 +50980,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 4460:
+/***/ 1882:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51606,6 +51606,459 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./build/fs-atomic.js
 var fs_atomic = __nccwpck_require__(4579);
+;// CONCATENATED MODULE: ./build/quote.js
+// User input as it appears in a message: single-quoted, on one line (control characters escaped, so a
+// stray newline in a workflow input cannot split an error), and shortened in the middle when long, so a
+// 4 KiB argument still gives a readable one-line error that shows how the input starts and ends.
+/** Longest quoted input, in characters, before the middle is elided. */
+const MAX = 80;
+const escapeControl = (s) => 
+// eslint-disable-next-line no-control-regex
+s.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** `'text'`, escaped and shortened to about `max` characters with `…` in the middle. */
+function quote_quote(text, max = MAX) {
+    const s = escapeControl(text);
+    if (s.length <= max)
+        return `'${s}'`;
+    const keep = Math.floor((max - 1) / 2);
+    return `'${s.slice(0, keep)}…${s.slice(s.length - keep)}'`;
+}
+
+;// CONCATENATED MODULE: ./build/output.js
+// Where an archive (or a report) goes, with the rules gzip, tar and crane users expect:
+// - `-` is standard output (refused when it is a terminal, as gzip refuses);
+// - a FIFO, a character or block device (`/dev/null`), or a process's descriptor (`/dev/stdout`,
+//   `/dev/fd/N`, `/proc/self/fd/N`) is written straight into: no temporary file, no rename, so a special
+//   file is never replaced with a regular one;
+// - anything else is a regular file written atomically: a temporary file beside the real file, fsynced and
+//   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
+//   directories are created; the permission bits of a file that is replaced are kept.
+// A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
+// the target, and the target itself is untouched.
+//
+// `checkOutput` runs every check that needs no data (before a build pulls anything); `openOutput` resolves
+// the path again when writing starts, so a change made meanwhile (a FIFO replaced, a link retargeted) is
+// honoured rather than overwritten.
+
+
+
+
+
+
+/** The name that means standard output. */
+const STDOUT = '-';
+/** The suffix each compression's files end in, for messages that suggest a name. */
+const SUFFIX_FOR = { gzip: '.gz', zstd: '.zst', none: '.cpio' };
+/**
+ * The compression an output name implies by its suffix, as tar -a and file managers read it: `.gz` (and
+ * `.tgz`) gzip, `.zst` (and `.zstd`) zstd, `.cpio` none; case does not matter. Any other name (`initrd.img`,
+ * `-`, `/dev/null`) implies nothing.
+ */
+function compressionFromName(name) {
+    const m = /\.(gz|tgz|zst|zstd|cpio)$/i.exec(basename(name));
+    if (m === null)
+        return undefined;
+    const suffix = m[0];
+    const ext = m[1].toLowerCase();
+    const compression = ext === 'gz' || ext === 'tgz' ? 'gzip' : ext === 'cpio' ? 'none' : 'zstd';
+    return { compression, suffix };
+}
+/** Linux's own bound on symlinks followed in one lookup. */
+const MAX_SYMLINKS = 40;
+const defaultStdout = () => ({ stream: process.stdout, isTTY: process.stdout.isTTY === true });
+const errnoOf = (e) => e?.code;
+const describeErrno = (e) => {
+    switch (errnoOf(e)) {
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'EROFS':
+            return 'read-only file system';
+        case 'ENOSPC':
+            return 'no space left on the device';
+        case 'EDQUOT':
+            return 'disk quota exceeded';
+        case 'EPIPE':
+            return 'the reader went away (broken pipe)';
+        case 'ELOOP':
+            return 'too many levels of symbolic links';
+        case 'ENXIO':
+            return 'no such device (or a socket, which cannot be opened)';
+        default:
+            return e?.message ?? String(e);
+    }
+};
+class Naming {
+    label;
+    given;
+    constructor(label, given) {
+        this.label = label;
+        this.given = given;
+    }
+    get display() {
+        return this.given === STDOUT ? 'standard output' : this.given;
+    }
+    /** One line naming the input and what went wrong. */
+    error(why, cause, code = 'IO') {
+        return new errors/* InitramfsError */.sp(code, `${this.label} ${quote_quote(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
+    }
+    wrap(what, e) {
+        return (0,errors/* isInitramfsError */._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
+    }
+}
+/** `/proc/PID/fd` (or a thread's): a name there is a process's open descriptor, not a file to replace. */
+const isDescriptorDir = (realDir) => /^\/proc\/\d+(\/task\/\d+)?\/fd$/.test(realDir);
+const isSpecial = (st) => st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice();
+/** The nearest directory above `path` that exists; an error when something on the way is not a directory. */
+async function existingAncestor(path, n) {
+    for (let dir = (0,external_node_path_.dirname)(path);; dir = (0,external_node_path_.dirname)(dir)) {
+        let st;
+        try {
+            st = await (0,promises_.stat)(dir);
+        }
+        catch (e) {
+            if (errnoOf(e) === 'ENOENT' && dir !== (0,external_node_path_.dirname)(dir))
+                continue;
+            if (errnoOf(e) === 'ENOTDIR')
+                continue; // a file further up: found when the loop reaches it
+            throw n.wrap(`cannot look up ${dir}`, e);
+        }
+        if (!st.isDirectory())
+            throw n.error(`${dir} is not a directory`);
+        return dir;
+    }
+}
+async function resolveTarget(given, n) {
+    if (given === STDOUT)
+        return { kind: 'stdout' };
+    let st;
+    try {
+        st = await (0,promises_.stat)(given);
+    }
+    catch (e) {
+        const code = errnoOf(e);
+        if (code === 'ELOOP')
+            throw n.error(describeErrno(e), e);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR')
+            throw n.wrap('cannot look it up', e);
+        // Nothing there yet, or a dangling link: the link walk below finds which.
+    }
+    if (st?.isDirectory())
+        throw n.error('is a directory; expected a file name, a FIFO or a character device');
+    if (st !== undefined && isSpecial(st))
+        return { kind: 'stream', path: given, append: false };
+    if (st !== undefined && !st.isFile())
+        throw n.error('is a socket or another file that cannot be written; expected a file, a FIFO or a character device');
+    // A regular file or a new name: follow the links one by one to the file itself, so the rename replaces
+    // the file and not the link. A hop through /proc/PID/fd is a descriptor: written into, never renamed over.
+    let path = (0,external_node_path_.resolve)(given);
+    for (let hop = 0; hop <= MAX_SYMLINKS; hop++) {
+        let dir;
+        try {
+            dir = await (0,promises_.realpath)((0,external_node_path_.dirname)(path));
+        }
+        catch (e) {
+            const code = errnoOf(e);
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw n.wrap(`cannot look up ${(0,external_node_path_.dirname)(path)}`, e);
+            await existingAncestor(path, n);
+            return { kind: 'file', path, missing: true };
+        }
+        if (isDescriptorDir(dir))
+            return { kind: 'stream', path: given, append: true };
+        const full = (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(path));
+        let l;
+        try {
+            l = await (0,promises_.lstat)(full);
+        }
+        catch (e) {
+            if (errnoOf(e) === 'ENOENT')
+                return { kind: 'file', path: full, missing: false };
+            throw n.wrap(`cannot look up ${full}`, e);
+        }
+        if (l.isSymbolicLink()) {
+            let target;
+            try {
+                target = await (0,promises_.readlink)(full);
+            }
+            catch (e) {
+                throw n.wrap(`cannot read the link ${full}`, e);
+            }
+            path = (0,external_node_path_.resolve)(dir, target);
+            continue;
+        }
+        if (l.isFile())
+            return { kind: 'file', path: full, mode: l.mode & 0o777, missing: false };
+        if (l.isDirectory())
+            throw n.error(`leads to the directory ${full}; expected a file name`);
+        if (isSpecial(l))
+            return { kind: 'stream', path: full, append: false };
+        throw n.error(`leads to ${full}, a socket or another file that cannot be written`);
+    }
+    throw n.error(describeErrno({ code: 'ELOOP' }));
+}
+/**
+ * Checks, without writing anything that stays, that `given` can be written as its kind says: standard
+ * output is not a terminal; a stream can be opened for writing; a regular file's directory (or, when it is
+ * missing, the nearest one that exists) accepts a new file. Errors are IO (USAGE for a terminal), one line
+ * naming the path.
+ */
+async function checkOutput(given, opts = {}) {
+    const n = new Naming(opts.label ?? 'output', given);
+    const r = await resolveTarget(given, n);
+    switch (r.kind) {
+        case 'stdout':
+            if (!opts.text && (opts.stdout ?? defaultStdout()).isTTY) {
+                throw n.error('standard output is a terminal; redirect it to a file or a pipe (> initramfs.cpio.gz, | ...), or name a file', undefined, 'USAGE');
+            }
+            return;
+        case 'stream':
+            try {
+                await (0,promises_.access)(r.path, external_node_fs_.constants.W_OK);
+            }
+            catch (e) {
+                throw n.wrap('cannot be written', e);
+            }
+            return;
+        case 'file': {
+            if (r.missing) {
+                const dir = await existingAncestor(r.path, n);
+                try {
+                    await (0,promises_.access)(dir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+                }
+                catch (e) {
+                    throw n.wrap(`cannot create directories in ${dir}`, e);
+                }
+                return;
+            }
+            // Creating (and removing) the temporary file is the one check that sees everything: permissions,
+            // read-only mounts, ACLs, a full inode table.
+            const probe = (0,fs_atomic/* tempNameFor */.D)(r.path);
+            try {
+                await (await (0,promises_.open)(probe, 'wx', 0o600)).close();
+            }
+            catch (e) {
+                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
+            }
+            await (0,promises_.rm)(probe, { force: true });
+            return;
+        }
+    }
+}
+/** Opens `given` for writing (see the rules at the top of this file). */
+async function openOutput(given, opts = {}) {
+    const n = new Naming(opts.label ?? 'output', given);
+    const r = await resolveTarget(given, n);
+    switch (r.kind) {
+        case 'stdout': {
+            const out = opts.stdout ?? defaultStdout();
+            if (out.isTTY && !opts.text)
+                await checkOutput(given, opts);
+            return new StreamTarget(n, out.stream);
+        }
+        case 'stream': {
+            let fh;
+            try {
+                // No O_CREAT: if the special file went away, fail instead of creating a regular one in its place.
+                // O_APPEND for a descriptor: `>> log` and `> file` both keep working as the shell opened them.
+                fh = await (0,promises_.open)(r.path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NOCTTY | (r.append ? external_node_fs_.constants.O_APPEND : 0));
+            }
+            catch (e) {
+                throw n.wrap('cannot open it for writing', e);
+            }
+            return new DescriptorTarget(n, fh);
+        }
+        case 'file': {
+            if (r.missing) {
+                try {
+                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(r.path), { recursive: true });
+                }
+                catch (e) {
+                    throw n.wrap(`cannot create ${(0,external_node_path_.dirname)(r.path)}`, e);
+                }
+            }
+            const temp = (0,fs_atomic/* tempNameFor */.D)(r.path);
+            let fh;
+            try {
+                fh = await (0,promises_.open)(temp, 'wx', 0o644);
+            }
+            catch (e) {
+                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
+            }
+            return new FileTarget(n, fh, temp, r.path, r.mode);
+        }
+    }
+}
+/** Writes `data` to `given` whole, by the same rules (used for reports). */
+async function writeOutputFile(given, data, opts = {}) {
+    const target = await openOutput(given, opts);
+    try {
+        await target.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+        await target.commit();
+    }
+    catch (e) {
+        await target.abort();
+        throw e;
+    }
+}
+/**
+ * True when writing to `given` writes to this process's standard output: `-`, or a path that names the
+ * same file (`/dev/stdout`, a FIFO that stdout is). Then nothing else may be printed there.
+ */
+async function isStandardOutput(given) {
+    if (given === STDOUT)
+        return true;
+    try {
+        const a = await stat(given);
+        const b = fstatSync(1);
+        return a.dev === b.dev && a.ino === b.ino && a.rdev === b.rdev;
+    }
+    catch {
+        return false;
+    }
+}
+/** The temporary file beside a regular file: renamed onto it on commit, removed on abort. */
+class FileTarget {
+    #fh;
+    naming;
+    temp;
+    path;
+    mode;
+    constructor(naming, fh, temp, path, mode) {
+        this.naming = naming;
+        this.#fh = fh;
+        this.temp = temp;
+        this.path = path;
+        this.mode = mode;
+    }
+    get display() {
+        return this.naming.display;
+    }
+    async write(buf) {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: write after commit or abort');
+        try {
+            for (let done = 0; done < buf.length;)
+                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+        }
+        catch (e) {
+            throw this.naming.wrap('cannot write', e);
+        }
+    }
+    async commit() {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: commit after commit or abort');
+        try {
+            if (this.mode !== undefined)
+                await fh.chmod(this.mode);
+            await fh.sync();
+            await fh.close();
+            this.#fh = undefined;
+            await (0,promises_.rename)(this.temp, this.path);
+        }
+        catch (e) {
+            await this.abort();
+            throw this.naming.wrap('cannot write', e);
+        }
+        // The rename is durable only once the directory is: best effort, as some file systems refuse.
+        try {
+            const dir = await (0,promises_.open)((0,external_node_path_.dirname)(this.path), 'r');
+            await dir.sync().finally(() => dir.close());
+        }
+        catch {
+            // EINVAL on file systems without directory fsync; the file itself is complete either way.
+        }
+    }
+    async abort() {
+        await this.#fh?.close().catch(() => { });
+        this.#fh = undefined;
+        await (0,promises_.rm)(this.temp, { force: true }).catch(() => { });
+    }
+}
+/** A FIFO, device or descriptor, written in place. */
+class DescriptorTarget {
+    #fh;
+    naming;
+    constructor(naming, fh) {
+        this.naming = naming;
+        this.#fh = fh;
+    }
+    get display() {
+        return this.naming.display;
+    }
+    async write(buf) {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: write after commit or abort');
+        try {
+            for (let done = 0; done < buf.length;)
+                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+        }
+        catch (e) {
+            throw this.naming.wrap('cannot write', e);
+        }
+    }
+    async commit() {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: commit after commit or abort');
+        this.#fh = undefined;
+        try {
+            // Meaningful for block devices and files behind a descriptor; pipes and most devices refuse (EINVAL).
+            await fh.sync().catch((e) => {
+                if (!['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EROFS'].includes(errnoOf(e) ?? ''))
+                    throw e;
+            });
+            await fh.close();
+        }
+        catch (e) {
+            await fh.close().catch(() => { });
+            throw this.naming.wrap('cannot write', e);
+        }
+    }
+    async abort() {
+        await this.#fh?.close().catch(() => { });
+        this.#fh = undefined;
+    }
+}
+/** Standard output (or a stream standing for it): each write waits until the stream took the bytes. */
+class StreamTarget {
+    #failure;
+    naming;
+    stream;
+    constructor(naming, stream) {
+        this.naming = naming;
+        this.stream = stream;
+        // A reader that goes away (EPIPE) is reported here as well as to the write's callback; without a
+        // listener it would end the process with a stack trace instead of one error line.
+        stream.on('error', (e) => {
+            this.#failure ??= e;
+        });
+    }
+    get display() {
+        return this.naming.display;
+    }
+    write(buf) {
+        if (this.#failure !== undefined)
+            return Promise.reject(this.naming.wrap('cannot write', this.#failure));
+        return new Promise((resolvePromise, reject) => {
+            try {
+                this.stream.write(buf, (e) => (e ? reject(this.naming.wrap('cannot write', e)) : resolvePromise()));
+            }
+            catch (e) {
+                reject(this.naming.wrap('cannot write', e));
+            }
+        });
+    }
+    async commit() {
+        if (this.#failure !== undefined)
+            throw this.naming.wrap('cannot write', this.#failure);
+    }
+    async abort() { }
+}
+
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __nccwpck_require__(1304);
 ;// CONCATENATED MODULE: ./build/initramfs/newc.js
@@ -52118,9 +52571,10 @@ class SegmentCache {
 ;// CONCATENATED MODULE: ./build/initramfs/write.js
 // Writes the initramfs: plan → newc records with their file data → segments of one cpio archive (whole
 // entries; the last ends with the trailer) → each compressed on its own, concurrently → appended in order
-// to a temporary file beside the output, hashed as written, fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
-// either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
-
+// to the output target (see output.ts: a temporary file fsynced and renamed onto a regular file; a FIFO,
+// device or standard output written straight into), hashed as written. On any error the target is
+// aborted, so a file output either holds a complete archive or is untouched. Memory stays at a few
+// segments, whatever the image size.
 
 
 
@@ -52140,7 +52594,6 @@ const STREAM_CHUNK = 1 << 20;
  */
 const IN_MEMORY_FACTOR = 2;
 const ZERO_PAD = Buffer.alloc(4);
-const ioError = (what, e) => (0,errors/* isInitramfsError */._e)(e) ? e : new errors/* InitramfsError */.sp('IO', `${what}: ${e.message}`, { cause: e });
 const openHost = async (path, hostPath, size) => {
     const fail = (why, cause) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `${(0,rootfs_node/* fromBytePath */.cj)(path)}: cannot read ${hostPath}: ${why}`, { cause });
     let fh;
@@ -52272,24 +52725,17 @@ async function* segmentChunks(segment) {
     if (segment.last)
         yield encodeTrailer();
 }
-/** The temporary output: appends in order, hashing and counting what it writes. */
+/** The output: appends in order, hashing and counting what it writes. */
 class Sink {
-    #fh;
+    #target;
     #hash = (0,external_node_crypto_.createHash)('sha256');
     size = 0;
-    constructor(fh) {
-        this.#fh = fh;
+    constructor(target) {
+        this.#target = target;
     }
     async write(buf) {
         this.#hash.update(buf);
-        let done = 0;
-        try {
-            while (done < buf.length)
-                done += (await this.#fh.write(buf, done, buf.length - done)).bytesWritten;
-        }
-        catch (e) {
-            throw ioError('cannot write the archive', e);
-        }
+        await this.#target.write(buf);
         this.size += buf.length;
     }
     digest() {
@@ -52344,18 +52790,11 @@ const writeArchive = async (root, options) => {
     }
     const plan = planArchive(root, { sourceDateEpoch: options.sourceDateEpoch, segmentTarget });
     const inMemoryLimit = IN_MEMORY_FACTOR * segmentTarget;
-    const output = (0,external_node_path_.resolve)(options.output);
-    const temp = (0,fs_atomic/* tempNameFor */.D)(output);
     reporter?.stage('archive', `writing ${plan.entries} entries in ${plan.segments.length} segment(s), ${compression}${compression === 'none' ? '' : ` level ${level}`}`, plan.uncompressedSize);
-    let fh;
+    let target;
     try {
-        try {
-            fh = await (0,promises_.open)(temp, 'wx', 0o644);
-        }
-        catch (e) {
-            throw ioError(`cannot create ${temp}`, e);
-        }
-        const sink = new Sink(fh);
+        target = await openOutput(options.output);
+        const sink = new Sink(target);
         const cache = compression === 'none' || options.cacheDir === undefined ? undefined : new SegmentCache(options.cacheDir, compression, level);
         let reused = 0;
         const cachedCompress = async (raw, c) => {
@@ -52397,15 +52836,7 @@ const writeArchive = async (root, options) => {
         }
         while (inflight.length > 0)
             await writeOldest();
-        try {
-            await fh.sync();
-            await fh.close();
-            fh = undefined;
-            await (0,promises_.rename)(temp, output);
-        }
-        catch (e) {
-            throw ioError(`cannot write ${output}`, e);
-        }
+        await target.commit();
         const result = {
             digest: sink.digest(),
             size: sink.size,
@@ -52414,12 +52845,11 @@ const writeArchive = async (root, options) => {
             uncompressedSize: plan.uncompressedSize,
         };
         const reuse = reused > 0 ? `, ${reused} of ${plan.segments.length} segment(s) reused from the cache` : '';
-        reporter?.done('archive', `${options.output}: ${result.size} bytes (${plan.uncompressedSize} uncompressed)${reuse}, ${result.digest}`);
+        reporter?.done('archive', `${target.display}: ${result.size} bytes (${plan.uncompressedSize} uncompressed)${reuse}, ${result.digest}`);
         return result;
     }
     catch (e) {
-        await fh?.close().catch(() => { });
-        await (0,promises_.rm)(temp, { force: true }).catch(() => { });
+        await target?.abort();
         throw e;
     }
 };
@@ -52759,7 +53189,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7596);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4460);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1882);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2200);
 /* harmony import */ var _fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4579);

@@ -1,13 +1,14 @@
 // Writes the initramfs: plan → newc records with their file data → segments of one cpio archive (whole
 // entries; the last ends with the trailer) → each compressed on its own, concurrently → appended in order
-// to a temporary file beside the output, hashed as written, fsynced and renamed onto the output. On any error the temporary file is removed, so the output path
-// either holds a complete archive or is untouched. Memory stays at a few segments, whatever the image size.
+// to the output target (see output.ts: a temporary file fsynced and renamed onto a regular file; a FIFO,
+// device or standard output written straight into), hashed as written. On any error the target is
+// aborted, so a file output either holds a complete archive or is untouched. Memory stays at a few
+// segments, whatever the image size.
 import { createHash } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
-import { InitramfsError, isInitramfsError } from '../errors.ts';
-import { tempNameFor } from '../fs-atomic.ts';
+import { InitramfsError } from '../errors.ts';
+import { openOutput, type OutputTarget } from '../output.ts';
 import type { Reporter } from '../log.ts';
 import { fromBytePath, type DataRef, type Node } from '../rootfs/node.ts';
 import { compressSegment, compressStream, resolveLevel, type Compression } from './compress.ts';
@@ -16,7 +17,7 @@ import { planArchive, SEGMENT_TARGET, type PlannedRecord, type Segment } from '.
 import { SegmentCache } from './segment-cache.ts';
 
 export interface WriteOptions {
-  /** Final path of the archive. */
+  /** Final path of the archive, or `-` for standard output (see output.ts). */
   output: string;
   compression: Compression;
   /** Defaults to the method's default level. */
@@ -57,9 +58,6 @@ const STREAM_CHUNK = 1 << 20;
 const IN_MEMORY_FACTOR = 2;
 
 const ZERO_PAD = Buffer.alloc(4);
-
-const ioError = (what: string, e: unknown): InitramfsError =>
-  isInitramfsError(e) ? e : new InitramfsError('IO', `${what}: ${(e as Error).message}`, { cause: e });
 
 /** Reads a regular file's bytes from wherever the model says they are, in pieces at any position. */
 interface DataReader {
@@ -191,24 +189,19 @@ async function* segmentChunks(segment: Segment): AsyncGenerator<Buffer> {
   if (segment.last) yield encodeTrailer();
 }
 
-/** The temporary output: appends in order, hashing and counting what it writes. */
+/** The output: appends in order, hashing and counting what it writes. */
 class Sink {
-  readonly #fh: FileHandle;
+  readonly #target: OutputTarget;
   readonly #hash = createHash('sha256');
   size = 0;
 
-  constructor(fh: FileHandle) {
-    this.#fh = fh;
+  constructor(target: OutputTarget) {
+    this.#target = target;
   }
 
   async write(buf: Buffer): Promise<void> {
     this.#hash.update(buf);
-    let done = 0;
-    try {
-      while (done < buf.length) done += (await this.#fh.write(buf, done, buf.length - done)).bytesWritten;
-    } catch (e) {
-      throw ioError('cannot write the archive', e);
-    }
+    await this.#target.write(buf);
     this.size += buf.length;
   }
 
@@ -272,22 +265,16 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
   const plan = planArchive(root, { sourceDateEpoch: options.sourceDateEpoch, segmentTarget });
   const inMemoryLimit = IN_MEMORY_FACTOR * segmentTarget;
 
-  const output = resolve(options.output);
-  const temp = tempNameFor(output);
   reporter?.stage(
     'archive',
     `writing ${plan.entries} entries in ${plan.segments.length} segment(s), ${compression}${compression === 'none' ? '' : ` level ${level}`}`,
     plan.uncompressedSize,
   );
 
-  let fh: FileHandle | undefined;
+  let target: OutputTarget | undefined;
   try {
-    try {
-      fh = await open(temp, 'wx', 0o644);
-    } catch (e) {
-      throw ioError(`cannot create ${temp}`, e);
-    }
-    const sink = new Sink(fh);
+    target = await openOutput(options.output);
+    const sink = new Sink(target);
     const cache = compression === 'none' || options.cacheDir === undefined ? undefined : new SegmentCache(options.cacheDir, compression, level);
     let reused = 0;
     const cachedCompress = async (raw: Buffer, c: SegmentCache): Promise<Buffer> => {
@@ -328,14 +315,7 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
     }
     while (inflight.length > 0) await writeOldest();
 
-    try {
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
-      await rename(temp, output);
-    } catch (e) {
-      throw ioError(`cannot write ${output}`, e);
-    }
+    await target.commit();
     const result: ArchiveResult = {
       digest: sink.digest(),
       size: sink.size,
@@ -344,11 +324,10 @@ export const writeArchive = async (root: Node, options: WriteOptions): Promise<A
       uncompressedSize: plan.uncompressedSize,
     };
     const reuse = reused > 0 ? `, ${reused} of ${plan.segments.length} segment(s) reused from the cache` : '';
-    reporter?.done('archive', `${options.output}: ${result.size} bytes (${plan.uncompressedSize} uncompressed)${reuse}, ${result.digest}`);
+    reporter?.done('archive', `${target.display}: ${result.size} bytes (${plan.uncompressedSize} uncompressed)${reuse}, ${result.digest}`);
     return result;
   } catch (e) {
-    await fh?.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
+    await target?.abort();
     throw e;
   }
 };
