@@ -6786,7 +6786,7 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 9501:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6922,7 +6922,7 @@ module.exports = upgrade
 module.exports.request = __nccwpck_require__(4043)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(9501)
+module.exports.upgrade = __nccwpck_require__(1882)
 module.exports.connect = __nccwpck_require__(2279)
 
 
@@ -50980,7 +50980,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1280:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51606,24 +51606,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./build/fs-atomic.js
 var fs_atomic = __nccwpck_require__(4579);
-;// CONCATENATED MODULE: ./build/quote.js
-// User input as it appears in a message: single-quoted, on one line (control characters escaped, so a
-// stray newline in a workflow input cannot split an error), and shortened in the middle when long, so a
-// 4 KiB argument still gives a readable one-line error that shows how the input starts and ends.
-/** Longest quoted input, in characters, before the middle is elided. */
-const MAX = 80;
-const escapeControl = (s) => 
-// eslint-disable-next-line no-control-regex
-s.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-/** `'text'`, escaped and shortened to about `max` characters with `…` in the middle. */
-function quote_quote(text, max = MAX) {
-    const s = escapeControl(text);
-    if (s.length <= max)
-        return `'${s}'`;
-    const keep = Math.floor((max - 1) / 2);
-    return `'${s.slice(0, keep)}…${s.slice(s.length - keep)}'`;
-}
-
+// EXTERNAL MODULE: ./build/quote.js
+var build_quote = __nccwpck_require__(9692);
 ;// CONCATENATED MODULE: ./build/output.js
 // Where an archive (or a report) goes, with the rules gzip, tar and crane users expect:
 // - `-` is standard output (refused when it is a terminal, as gzip refuses);
@@ -51700,7 +51684,7 @@ class Naming {
     }
     /** One line naming the input and what went wrong. */
     error(why, cause, code = 'IO') {
-        return new errors/* InitramfsError */.sp(code, `${this.label} ${quote_quote(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
+        return new errors/* InitramfsError */.sp(code, `${this.label} ${(0,build_quote/* quote */.h)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
     }
     wrap(what, e) {
         return (0,errors/* isInitramfsError */._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
@@ -52854,11 +52838,161 @@ const writeArchive = async (root, options) => {
     }
 };
 
+;// CONCATENATED MODULE: ./build/preflight.js
+// Everything about a build that can be checked on this machine is checked before the first byte is pulled:
+// a wrong level, a bad exclude, an output that cannot be written, an inject source that is missing or
+// unreadable, or an --init the kernel cannot execute would otherwise surface only after a long pull and
+// assembly. build() runs this first, so the CLI, the action and library callers all get it. Nothing here
+// writes anything that stays, except the tool's own cache directory.
+
+
+
+
+
+
+
+
+
+
+
+/** Runs every local check; throws the first failure as an InitramfsError (USAGE, IO or INJECT_SOURCE). */
+async function preflight(opts) {
+    // Malformed values first (USAGE), then what is on disk.
+    const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
+    (0,compress/* resolveLevel */.XC)(opts.compression, opts.level);
+    compileExcludes(opts.exclude);
+    await checkOutput(opts.output, opts.stdout === undefined ? {} : { stdout: opts.stdout });
+    // The same code that injects after the pull walks every source now, into a model that is thrown away:
+    // each file is stat'ed and opened, each directory listed, so the errors are exactly the ones the build
+    // would give. No file data is read.
+    const scratch = (0,rootfs_node/* newDir */.s9)();
+    for (const spec of opts.inject)
+        await (0,overlay/* injectPath */.bm)(scratch, spec);
+    if (opts.init !== undefined) {
+        await (0,overlay/* setInit */.Zg)(scratch, opts.init);
+        await checkInitExecutable(opts.init, platform);
+    }
+    await checkCacheDir(opts.cacheDir);
+}
+async function checkCacheDir(cacheDir) {
+    try {
+        await (0,promises_.mkdir)(cacheDir, { recursive: true, mode: 0o700 });
+        await (0,promises_.access)(cacheDir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+    }
+    catch (e) {
+        const code = e.code;
+        throw new errors/* InitramfsError */.sp('IO', `cache directory ${(0,build_quote/* quote */.h)(cacheDir)}: cannot be written (${code ?? e.message}); pass --cache-dir DIR`, { cause: e });
+    }
+}
+/** The kernel reads this much of a file to decide how to run it (BINPRM_BUF_SIZE). */
+const BINPRM_BUF_SIZE = 256;
+// ELF e_machine values (elf.h) and how messages name them.
+const MACHINE_NAMES = {
+    3: 'x86 (i386)',
+    8: 'MIPS',
+    20: 'PowerPC',
+    21: 'PowerPC 64-bit',
+    22: 's390',
+    40: 'ARM',
+    62: 'x86-64',
+    183: 'AArch64',
+    243: 'RISC-V',
+    258: 'LoongArch',
+};
+/** e_machine values a kernel for each OCI architecture runs (its own, and its 32-bit compat ABI). */
+const MACHINES_FOR_ARCH = {
+    amd64: [62, 3],
+    '386': [3],
+    arm64: [183, 40],
+    arm: [40],
+    riscv64: [243],
+    ppc64le: [21],
+    ppc64: [21],
+    s390x: [22],
+    loong64: [258],
+    mips: [8],
+    mipsle: [8],
+    mips64: [8],
+    mips64le: [8],
+};
+const ET_EXEC = 2;
+const ET_DYN = 3;
+/** The first bytes of a file for a message: printable text quoted, control characters escaped. */
+const preview = (head) => (0,build_quote/* quote */.h)(head.subarray(0, 16).toString('latin1'));
+/**
+ * Throws INJECT_SOURCE unless the kernel can execute `hostPath` as /init on `platform`: an ELF executable
+ * (or PIE) for the platform's architecture, or a `#!` script whose interpreter line the kernel can read.
+ * Anything else boots to "Failed to execute /init (error -8)" (ENOEXEC); a `#!/bin/sh\r` line boots to
+ * error -2, the interpreter not found. Whether a script's interpreter exists is known only after the pull.
+ */
+async function checkInitExecutable(hostPath, platform) {
+    const fail = (why) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.h)(hostPath)}: the kernel cannot execute it: ${why}`);
+    const expected = `expected an ELF executable for ${(0,types/* formatPlatform */.B)(platform)} or a script starting with #!`;
+    let head;
+    try {
+        const fh = await (0,promises_.open)(hostPath, 'r');
+        try {
+            const buf = Buffer.alloc(BINPRM_BUF_SIZE);
+            const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+            head = buf.subarray(0, bytesRead);
+        }
+        finally {
+            await fh.close();
+        }
+    }
+    catch (e) {
+        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.h)(hostPath)}: cannot be read (${e.code ?? e.message})`, { cause: e });
+    }
+    if (head.length === 0)
+        throw fail(`it is empty; ${expected}`);
+    if (head[0] === 0x23 && head[1] === 0x21) {
+        // binfmt_script: spaces and tabs after #!, then the interpreter up to a space, tab, NUL or newline.
+        const newline = head.indexOf(0x0a);
+        const line = head.subarray(2, newline < 0 ? head.length : newline).toString('latin1');
+        const interpreter = /^[ \t]*([^ \t\0]*)/.exec(line)[1];
+        if (interpreter === '')
+            throw fail('its #! line names no interpreter');
+        if (line.endsWith('\r')) {
+            const part = interpreter.endsWith('\r') ? `the interpreter ${(0,build_quote/* quote */.h)(interpreter)}` : 'the last argument';
+            throw fail(`its #! line ends in a carriage return (Windows line endings), which the kernel keeps in ${part}; convert the file to LF line endings`);
+        }
+        if (newline < 0 && head.length === BINPRM_BUF_SIZE && /^[ \t]*[^ \t\0]*$/.test(line)) {
+            throw fail(`its #! line is longer than the ${BINPRM_BUF_SIZE - 1} bytes the kernel reads`);
+        }
+        return;
+    }
+    if (head.length >= 4 && head.readUInt32BE(0) === 0x7f454c46) {
+        if (head.length < 20 || (head[4] !== 1 && head[4] !== 2) || (head[5] !== 1 && head[5] !== 2)) {
+            throw fail(`its ELF header is truncated or malformed; ${expected}`);
+        }
+        const le = head[5] === 1;
+        const type = le ? head.readUInt16LE(16) : head.readUInt16BE(16);
+        const machine = le ? head.readUInt16LE(18) : head.readUInt16BE(18);
+        if (type !== ET_EXEC && type !== ET_DYN) {
+            throw fail(`it is an ELF ${type === 1 ? 'object file (.o)' : type === 4 ? 'core dump' : `file of type ${type}`}, not an executable`);
+        }
+        const allowed = MACHINES_FOR_ARCH[platform.architecture];
+        if (allowed !== undefined && !allowed.includes(machine)) {
+            const name = MACHINE_NAMES[machine] ?? `machine ${machine}`;
+            throw fail(`it is an ELF executable for ${name}, and the platform is ${(0,types/* formatPlatform */.B)(platform)}; build it for the platform or pass --platform`);
+        }
+        return;
+    }
+    if (head[0] === 0x4d && head[1] === 0x5a)
+        throw fail(`it is a Windows (PE) executable; ${expected}`);
+    const magic = head.length >= 4 ? head.readUInt32BE(0) : 0;
+    if ([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(magic)) {
+        throw fail(`it is a macOS (Mach-O) executable; ${expected}`);
+    }
+    throw fail(`${expected}, and it starts with ${preview(head)}`);
+}
+
 ;// CONCATENATED MODULE: ./build/build.js
 // The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
 // (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
-// atomically → report. The shells (CLI, action) only turn their inputs into BuildOptions and render the
-// Reporter's events.
+// atomically → report. Every local input is checked first (preflight.ts), before any byte is pulled. The
+// shells (CLI, action) only turn their inputs into BuildOptions and render the Reporter's events.
+
 
 
 
@@ -52880,6 +53014,7 @@ const writeArchive = async (root, options) => {
 const LAYER_CONCURRENCY = 2;
 async function build(opts) {
     const { reporter } = opts;
+    await preflight(opts);
     reporter.stage('resolve', `resolving ${opts.image}`);
     const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
     const source = await (0,image_source/* openSource */.oD)(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
@@ -53189,7 +53324,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7596);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1882);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1280);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2200);
 /* harmony import */ var _fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4579);
@@ -57095,6 +57230,32 @@ function formatInspection(i) {
 
 /***/ }),
 
+/***/ 9692:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+// User input as it appears in a message: single-quoted, on one line (control characters escaped, so a
+// stray newline in a workflow input cannot split an error), and shortened in the middle when long, so a
+// 4 KiB argument still gives a readable one-line error that shows how the input starts and ends.
+/** Longest quoted input, in characters, before the middle is elided. */
+const MAX = 80;
+const escapeControl = (s) => 
+// eslint-disable-next-line no-control-regex
+s.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** `'text'`, escaped and shortened to about `max` characters with `…` in the middle. */
+function quote(text, max = MAX) {
+    const s = escapeControl(text);
+    if (s.length <= max)
+        return `'${s}'`;
+    const keep = Math.floor((max - 1) / 2);
+    return `'${s.slice(0, keep)}…${s.slice(s.length - keep)}'`;
+}
+
+
+/***/ }),
+
 /***/ 2200:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57140,9 +57301,10 @@ const fromBytePath = (p) => Buffer.from(p, 'latin1').toString('utf8');
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9473);
-/* harmony import */ var _node_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4984);
-/* harmony import */ var _path_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6195);
-/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8244);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9692);
+/* harmony import */ var _node_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4984);
+/* harmony import */ var _path_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6195);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8244);
 // What goes on top of the image's layers, in the model: injected host files and directories, /init, and
 // the device nodes and mount points a kernel and init need. Host files are only stat'ed and listed here;
 // their bytes are read when the archive is written. Owners are 0:0 and mtimes 0: host metadata would make
@@ -57159,45 +57321,49 @@ const fromBytePath = (p) => Buffer.from(p, 'latin1').toString('utf8');
 
 
 
+
 const DEFAULT_FILE_MODE = 0o755;
 const SPEC_FORM = 'SRC:DEST[:MODE] with DEST absolute and MODE octal, e.g. ./agent:/usr/bin/agent:0755';
 /**
- * Parse `SRC:DEST[:MODE]`. The spec is split at its LAST ":/" (DEST is absolute, so it starts there), so
- * SRC may contain ":" freely; DEST then cannot contain ":/", and a DEST ending in ":" plus octal digits is
- * read as DEST:MODE (append an explicit mode to keep such a name).
+ * Parse `SRC:DEST[:MODE]`, strictly. DEST is absolute and holds no ":", so it begins at the LAST ":/" of
+ * the spec: SRC may contain ":" freely (`dir:x/f`, a Windows runner path such as `C:\agent.exe`), and
+ * everything after DEST's first ":" is MODE, which must be octal (`:rwx` is an error, never part of the
+ * name).
  */
 function parseInjectSpec(spec) {
+    const invalid = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(spec)}: ${why}. Expected ${SPEC_FORM}.`);
     const split = spec.lastIndexOf(':/');
-    if (split <= 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject '${spec}'. Expected ${SPEC_FORM}.`);
-    }
+    if (split < 0)
+        throw invalid('no absolute DEST after a ":"');
+    if (split === 0)
+        throw invalid('SRC is empty');
     const source = spec.slice(0, split);
-    let dest = spec.slice(split + 1);
+    const rest = spec.slice(split + 1);
+    const colon = rest.indexOf(':');
+    const dest = colon < 0 ? rest : rest.slice(0, colon);
     let mode;
-    const modeMatch = /:([0-7]+)$/.exec(dest);
-    if (modeMatch !== null) {
-        mode = parseInt(modeMatch[1], 8);
-        if (mode > 0o7777) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject '${spec}': mode ${modeMatch[1]} is not a permission mode (at most 7777). Expected ${SPEC_FORM}.`);
+    if (colon >= 0) {
+        const modeText = rest.slice(colon + 1);
+        if (!/^[0-7]+$/.test(modeText)) {
+            throw invalid(`MODE ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(modeText)} is not an octal mode such as 0644 (DEST cannot contain ":")`);
         }
-        dest = dest.slice(0, modeMatch.index);
+        mode = parseInt(modeText, 8);
+        if (mode > 0o7777)
+            throw invalid(`MODE ${modeText} is not a permission mode (at most 7777)`);
     }
-    else if (/:\d+$/.test(dest)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject '${spec}': the mode must be octal. Expected ${SPEC_FORM}.`);
-    }
-    checkDest(dest, `inject '${spec}'`);
+    checkDest(dest, `inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(spec)}`);
     return mode === undefined ? { source, dest } : { source, dest, mode };
 }
 /** Inject a host file or directory (recursively, in sorted order) at `spec.dest`. */
 async function injectPath(root, spec) {
-    const what = `--inject ${spec.source}:${spec.dest}`;
+    const what = `--inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(`${spec.source}:${spec.dest}`)}`;
     checkDest(spec.dest, what);
     const fileMode = (spec.mode ?? DEFAULT_FILE_MODE) & 0o7777;
     const st = await statSource(spec.source, what);
     if (st.isDirectory()) {
         const { parent, name } = destParent(root, spec.dest, what);
         const existing = parent.children.get(name);
-        const dir = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .newDir */ .s9)();
+        const dir = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .newDir */ .s9)();
         parent.children.set(name, dir);
         await copyDir(spec.source, dir, fileMode, what);
     }
@@ -57207,16 +57373,16 @@ async function injectPath(root, spec) {
         parent.children.set(name, hostFile(spec.source, st.size, fileMode));
     }
     else {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${spec.source} is not a regular file or a directory`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(spec.source)} is not a regular file or a directory`);
     }
 }
 /** Make the host file `hostPath` the image's /init (mode 0755), replacing whatever /init was. */
 async function setInit(root, hostPath) {
-    const what = `--init ${hostPath}`;
+    const what = `--init ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(hostPath)}`;
     const st = await statSource(hostPath, what);
     // The kernel execs /init; a directory or device there cannot boot.
     if (!st.isFile())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${hostPath} is not a regular file`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(hostPath)} is not a regular file`);
     await checkReadable(hostPath, what);
     const { parent, name } = destParent(root, '/init', what);
     parent.children.set(name, hostFile(hostPath, st.size, 0o755));
@@ -57244,7 +57410,7 @@ function ensureDir(parent, name, mode) {
     const existing = parent.children.get(name);
     if (existing?.inode.type === 'dir')
         return existing;
-    const dir = (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .newDir */ .s9)(mode);
+    const dir = (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .newDir */ .s9)(mode);
     parent.children.set(name, dir);
     return dir;
 }
@@ -57269,7 +57435,7 @@ async function copyDir(hostDir, dir, fileMode, what) {
         throw sourceError(what, hostDir, e);
     }
     // Byte strings compare by byte under `<`, unlike UTF-16 strings (astral characters).
-    const sorted = names.map((n) => ({ host: n, bytes: (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .toBytePath */ .xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+    const sorted = names.map((n) => ({ host: n, bytes: (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
     for (const { host, bytes } of sorted) {
         const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(hostDir, host);
         let st;
@@ -57281,7 +57447,7 @@ async function copyDir(hostDir, dir, fileMode, what) {
         }
         if (st.isDirectory()) {
             const existing = dir.children.get(bytes);
-            const sub = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .newDir */ .s9)();
+            const sub = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .newDir */ .s9)();
             dir.children.set(bytes, sub);
             await copyDir(path, sub, fileMode, what);
         }
@@ -57302,31 +57468,31 @@ async function copyDir(hostDir, dir, fileMode, what) {
             });
         }
         else {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${path} is not a regular file, directory or symlink`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(path)} is not a regular file, directory or symlink`);
         }
     }
 }
 function checkDest(dest, what) {
     if (!dest.startsWith('/')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}' must be an absolute path in the image. Expected ${SPEC_FORM}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)} must be an absolute path in the image. Expected ${SPEC_FORM}.`);
     }
-    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_4__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .toBytePath */ .xe)(dest));
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_5__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(dest));
     if (!p.ok)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}': ${p.reason}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)}: ${p.reason}.`);
     if (p.components.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}' is the root; name a path under it.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)} is the root; name a path under it.`);
     }
 }
 /** The directory that will hold `dest` (parents created, symlinks followed inside the root) and the name. */
 function destParent(root, dest, what) {
-    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_4__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_3__/* .toBytePath */ .xe)(dest));
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_5__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(dest));
     const name = p.ok ? p.components[p.components.length - 1] : undefined;
     if (!p.ok || name === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}' is not a path under the root.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)} is not a path under the root.`);
     }
-    const parent = (0,_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveDir */ .m$)(root, p.components.slice(0, -1), true);
+    const parent = (0,_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .resolveDir */ .m$)(root, p.components.slice(0, -1), true);
     if (!parent.ok)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination '${dest}': ${parent.reason} in the image.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)}: ${parent.reason} in the image.`);
     return { parent: parent.node, name };
 }
 async function statSource(path, what) {
@@ -57348,7 +57514,7 @@ async function checkReadable(path, what) {
 function sourceError(what, path, cause) {
     const code = cause.code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(cause)})`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${path} ${why}`, { cause });
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(path)} ${why}`, { cause });
 }
 
 

@@ -1,7 +1,7 @@
 // The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
 // (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
-// atomically → report. The shells (CLI, action) only turn their inputs into BuildOptions and render the
-// Reporter's events.
+// atomically → report. Every local input is checked first (preflight.ts), before any byte is pulled. The
+// shells (CLI, action) only turn their inputs into BuildOptions and render the Reporter's events.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSource } from './image/source.ts';
@@ -23,13 +23,14 @@ import { generateInit } from './initramfs/init-script.ts';
 import { writeArchive } from './initramfs/write.ts';
 import type { Compression } from './initramfs/compress.ts';
 import { InitramfsError } from './errors.ts';
+import { preflight } from './preflight.ts';
 import type { Reporter } from './log.ts';
 import type { BuildReport } from './report.ts';
 
 export interface BuildOptions {
   /** `oci:DIR[:REF]`, `docker-archive:FILE[:REF]` (registry references: issue 3). */
   image: string;
-  /** Final path of the archive. */
+  /** Final path of the archive, or `-` for standard output; a FIFO or device is written into (output.ts). */
   output: string;
   /** `os/arch[/variant]`; default linux/amd64. */
   platform?: string;
@@ -57,6 +58,7 @@ const LAYER_CONCURRENCY = 2;
 
 export async function build(opts: BuildOptions): Promise<BuildReport> {
   const { reporter } = opts;
+  await preflight(opts);
   reporter.stage('resolve', `resolving ${opts.image}`);
   const platform = parsePlatform(opts.platform);
   const source = await openSource(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });

@@ -12,6 +12,7 @@ import { lstat, open, readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
+import { quote } from '../quote.ts';
 import { newDir, toBytePath, type Node } from './node.ts';
 import { normalisePath } from './path.ts';
 import { resolveDir } from './tree.ts';
@@ -30,35 +31,36 @@ const DEFAULT_FILE_MODE = 0o755;
 const SPEC_FORM = 'SRC:DEST[:MODE] with DEST absolute and MODE octal, e.g. ./agent:/usr/bin/agent:0755';
 
 /**
- * Parse `SRC:DEST[:MODE]`. The spec is split at its LAST ":/" (DEST is absolute, so it starts there), so
- * SRC may contain ":" freely; DEST then cannot contain ":/", and a DEST ending in ":" plus octal digits is
- * read as DEST:MODE (append an explicit mode to keep such a name).
+ * Parse `SRC:DEST[:MODE]`, strictly. DEST is absolute and holds no ":", so it begins at the LAST ":/" of
+ * the spec: SRC may contain ":" freely (`dir:x/f`, a Windows runner path such as `C:\agent.exe`), and
+ * everything after DEST's first ":" is MODE, which must be octal (`:rwx` is an error, never part of the
+ * name).
  */
 export function parseInjectSpec(spec: string): InjectSpec {
+  const invalid = (why: string): InitramfsError => new InitramfsError('USAGE', `Invalid inject ${quote(spec)}: ${why}. Expected ${SPEC_FORM}.`);
   const split = spec.lastIndexOf(':/');
-  if (split <= 0) {
-    throw new InitramfsError('USAGE', `Invalid inject '${spec}'. Expected ${SPEC_FORM}.`);
-  }
+  if (split < 0) throw invalid('no absolute DEST after a ":"');
+  if (split === 0) throw invalid('SRC is empty');
   const source = spec.slice(0, split);
-  let dest = spec.slice(split + 1);
+  const rest = spec.slice(split + 1);
+  const colon = rest.indexOf(':');
+  const dest = colon < 0 ? rest : rest.slice(0, colon);
   let mode: number | undefined;
-  const modeMatch = /:([0-7]+)$/.exec(dest);
-  if (modeMatch !== null) {
-    mode = parseInt(modeMatch[1]!, 8);
-    if (mode > 0o7777) {
-      throw new InitramfsError('USAGE', `Invalid inject '${spec}': mode ${modeMatch[1]} is not a permission mode (at most 7777). Expected ${SPEC_FORM}.`);
+  if (colon >= 0) {
+    const modeText = rest.slice(colon + 1);
+    if (!/^[0-7]+$/.test(modeText)) {
+      throw invalid(`MODE ${quote(modeText)} is not an octal mode such as 0644 (DEST cannot contain ":")`);
     }
-    dest = dest.slice(0, modeMatch.index);
-  } else if (/:\d+$/.test(dest)) {
-    throw new InitramfsError('USAGE', `Invalid inject '${spec}': the mode must be octal. Expected ${SPEC_FORM}.`);
+    mode = parseInt(modeText, 8);
+    if (mode > 0o7777) throw invalid(`MODE ${modeText} is not a permission mode (at most 7777)`);
   }
-  checkDest(dest, `inject '${spec}'`);
+  checkDest(dest, `inject ${quote(spec)}`);
   return mode === undefined ? { source, dest } : { source, dest, mode };
 }
 
 /** Inject a host file or directory (recursively, in sorted order) at `spec.dest`. */
 export async function injectPath(root: Node, spec: InjectSpec): Promise<void> {
-  const what = `--inject ${spec.source}:${spec.dest}`;
+  const what = `--inject ${quote(`${spec.source}:${spec.dest}`)}`;
   checkDest(spec.dest, what);
   const fileMode = (spec.mode ?? DEFAULT_FILE_MODE) & 0o7777;
   const st = await statSource(spec.source, what);
@@ -73,16 +75,16 @@ export async function injectPath(root: Node, spec: InjectSpec): Promise<void> {
     const { parent, name } = destParent(root, spec.dest, what);
     parent.children!.set(name, hostFile(spec.source, st.size, fileMode));
   } else {
-    throw new InitramfsError('INJECT_SOURCE', `${what}: ${spec.source} is not a regular file or a directory`);
+    throw new InitramfsError('INJECT_SOURCE', `${what}: ${quote(spec.source)} is not a regular file or a directory`);
   }
 }
 
 /** Make the host file `hostPath` the image's /init (mode 0755), replacing whatever /init was. */
 export async function setInit(root: Node, hostPath: string): Promise<void> {
-  const what = `--init ${hostPath}`;
+  const what = `--init ${quote(hostPath)}`;
   const st = await statSource(hostPath, what);
   // The kernel execs /init; a directory or device there cannot boot.
-  if (!st.isFile()) throw new InitramfsError('INJECT_SOURCE', `${what}: ${hostPath} is not a regular file`);
+  if (!st.isFile()) throw new InitramfsError('INJECT_SOURCE', `${what}: ${quote(hostPath)} is not a regular file`);
   await checkReadable(hostPath, what);
   const { parent, name } = destParent(root, '/init', what);
   parent.children!.set(name, hostFile(hostPath, st.size, 0o755));
@@ -166,19 +168,19 @@ async function copyDir(hostDir: string, dir: Node, fileMode: number, what: strin
         inode: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: target.toString('latin1') },
       });
     } else {
-      throw new InitramfsError('INJECT_SOURCE', `${what}: ${path} is not a regular file, directory or symlink`);
+      throw new InitramfsError('INJECT_SOURCE', `${what}: ${quote(path)} is not a regular file, directory or symlink`);
     }
   }
 }
 
 function checkDest(dest: string, what: string): void {
   if (!dest.startsWith('/')) {
-    throw new InitramfsError('USAGE', `Invalid ${what}: destination '${dest}' must be an absolute path in the image. Expected ${SPEC_FORM}.`);
+    throw new InitramfsError('USAGE', `Invalid ${what}: destination ${quote(dest)} must be an absolute path in the image. Expected ${SPEC_FORM}.`);
   }
   const p = normalisePath(toBytePath(dest));
-  if (!p.ok) throw new InitramfsError('USAGE', `Invalid ${what}: destination '${dest}': ${p.reason}.`);
+  if (!p.ok) throw new InitramfsError('USAGE', `Invalid ${what}: destination ${quote(dest)}: ${p.reason}.`);
   if (p.components.length === 0) {
-    throw new InitramfsError('USAGE', `Invalid ${what}: destination '${dest}' is the root; name a path under it.`);
+    throw new InitramfsError('USAGE', `Invalid ${what}: destination ${quote(dest)} is the root; name a path under it.`);
   }
 }
 
@@ -187,10 +189,10 @@ function destParent(root: Node, dest: string, what: string): { parent: Node; nam
   const p = normalisePath(toBytePath(dest));
   const name = p.ok ? p.components[p.components.length - 1] : undefined;
   if (!p.ok || name === undefined) {
-    throw new InitramfsError('USAGE', `Invalid ${what}: destination '${dest}' is not a path under the root.`);
+    throw new InitramfsError('USAGE', `Invalid ${what}: destination ${quote(dest)} is not a path under the root.`);
   }
   const parent = resolveDir(root, p.components.slice(0, -1), true);
-  if (!parent.ok) throw new InitramfsError('USAGE', `Invalid ${what}: destination '${dest}': ${parent.reason} in the image.`);
+  if (!parent.ok) throw new InitramfsError('USAGE', `Invalid ${what}: destination ${quote(dest)}: ${parent.reason} in the image.`);
   return { parent: parent.node, name };
 }
 
@@ -213,5 +215,5 @@ async function checkReadable(path: string, what: string): Promise<void> {
 function sourceError(what: string, path: string, cause: unknown): InitramfsError {
   const code = (cause as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(cause)})`;
-  return new InitramfsError('INJECT_SOURCE', `${what}: ${path} ${why}`, { cause });
+  return new InitramfsError('INJECT_SOURCE', `${what}: ${quote(path)} ${why}`, { cause });
 }

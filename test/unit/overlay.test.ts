@@ -51,6 +51,19 @@ describe('parseInjectSpec', () => {
     expect(parseInjectSpec('C:/x:/opt/x')).toEqual({ source: 'C:/x', dest: '/opt/x' });
   });
 
+  it('splits where DEST begins, so a Windows runner path works as SRC', () => {
+    expect(parseInjectSpec('C:\\agent.exe:/usr/bin/agent')).toEqual({ source: 'C:\\agent.exe', dest: '/usr/bin/agent' });
+    expect(parseInjectSpec('D:\\a\\tools\\agent.exe:/usr/bin/agent:0700')).toEqual({ source: 'D:\\a\\tools\\agent.exe', dest: '/usr/bin/agent', mode: 0o700 });
+    expect(parseInjectSpec('C:/tools/agent:/usr/bin/agent')).toEqual({ source: 'C:/tools/agent', dest: '/usr/bin/agent' });
+  });
+
+  it('is strict about MODE: anything after DEST that is not octal is an error, never part of the name', async () => {
+    await expectError(() => parseInjectSpec('./agent:/usr/bin/agent:rwx'), 'USAGE', "Invalid inject './agent:/usr/bin/agent:rwx'", "MODE 'rwx' is not an octal mode", 'SRC:DEST[:MODE]');
+    await expectError(() => parseInjectSpec('./agent:/usr/bin/agent:'), 'USAGE', "MODE '' is not an octal mode");
+    await expectError(() => parseInjectSpec('a:/etc/x:y:0644'), 'USAGE', "MODE 'y:0644'", 'DEST cannot contain ":"');
+    await expectError(() => parseInjectSpec('a:/x:+x'), 'USAGE', "MODE '+x'");
+  });
+
   it('rejects a relative DEST, a missing SRC, a non-octal or too large MODE, naming the spec and the form', async () => {
     await expectError(() => parseInjectSpec('agent:usr/bin/agent'), 'USAGE', "'agent:usr/bin/agent'", 'SRC:DEST[:MODE]');
     await expectError(() => parseInjectSpec('agent'), 'USAGE', "'agent'", 'SRC:DEST[:MODE]');
