@@ -50980,7 +50980,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 1280:
+/***/ 9267:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51604,445 +51604,8 @@ function cdLines(dir) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./build/fs-atomic.js
-var fs_atomic = __nccwpck_require__(4579);
-// EXTERNAL MODULE: ./build/quote.js
-var build_quote = __nccwpck_require__(9692);
-;// CONCATENATED MODULE: ./build/output.js
-// Where an archive (or a report) goes, with the rules gzip, tar and crane users expect:
-// - `-` is standard output (refused when it is a terminal, as gzip refuses);
-// - a FIFO, a character or block device (`/dev/null`), or a process's descriptor (`/dev/stdout`,
-//   `/dev/fd/N`, `/proc/self/fd/N`) is written straight into: no temporary file, no rename, so a special
-//   file is never replaced with a regular one;
-// - anything else is a regular file written atomically: a temporary file beside the real file, fsynced and
-//   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
-//   directories are created; the permission bits of a file that is replaced are kept.
-// A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
-// the target, and the target itself is untouched.
-//
-// `checkOutput` runs every check that needs no data (before a build pulls anything); `openOutput` resolves
-// the path again when writing starts, so a change made meanwhile (a FIFO replaced, a link retargeted) is
-// honoured rather than overwritten.
-
-
-
-
-
-
-/** The name that means standard output. */
-const STDOUT = '-';
-/** The suffix each compression's files end in, for messages that suggest a name. */
-const SUFFIX_FOR = { gzip: '.gz', zstd: '.zst', none: '.cpio' };
-/**
- * The compression an output name implies by its suffix, as tar -a and file managers read it: `.gz` (and
- * `.tgz`) gzip, `.zst` (and `.zstd`) zstd, `.cpio` none; case does not matter. Any other name (`initrd.img`,
- * `-`, `/dev/null`) implies nothing.
- */
-function compressionFromName(name) {
-    const m = /\.(gz|tgz|zst|zstd|cpio)$/i.exec(basename(name));
-    if (m === null)
-        return undefined;
-    const suffix = m[0];
-    const ext = m[1].toLowerCase();
-    const compression = ext === 'gz' || ext === 'tgz' ? 'gzip' : ext === 'cpio' ? 'none' : 'zstd';
-    return { compression, suffix };
-}
-/** Linux's own bound on symlinks followed in one lookup. */
-const MAX_SYMLINKS = 40;
-const defaultStdout = () => ({ stream: process.stdout, isTTY: process.stdout.isTTY === true });
-const errnoOf = (e) => e?.code;
-const describeErrno = (e) => {
-    switch (errnoOf(e)) {
-        case 'EACCES':
-        case 'EPERM':
-            return 'permission denied';
-        case 'EROFS':
-            return 'read-only file system';
-        case 'ENOSPC':
-            return 'no space left on the device';
-        case 'EDQUOT':
-            return 'disk quota exceeded';
-        case 'EPIPE':
-            return 'the reader went away (broken pipe)';
-        case 'ELOOP':
-            return 'too many levels of symbolic links';
-        case 'ENXIO':
-            return 'no such device (or a socket, which cannot be opened)';
-        default:
-            return e?.message ?? String(e);
-    }
-};
-class Naming {
-    label;
-    given;
-    constructor(label, given) {
-        this.label = label;
-        this.given = given;
-    }
-    get display() {
-        return this.given === STDOUT ? 'standard output' : this.given;
-    }
-    /** One line naming the input and what went wrong. */
-    error(why, cause, code = 'IO') {
-        return new errors/* InitramfsError */.sp(code, `${this.label} ${(0,build_quote/* quote */.h)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
-    }
-    wrap(what, e) {
-        return (0,errors/* isInitramfsError */._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
-    }
-}
-/** `/proc/PID/fd` (or a thread's): a name there is a process's open descriptor, not a file to replace. */
-const isDescriptorDir = (realDir) => /^\/proc\/\d+(\/task\/\d+)?\/fd$/.test(realDir);
-const isSpecial = (st) => st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice();
-/** The nearest directory above `path` that exists; an error when something on the way is not a directory. */
-async function existingAncestor(path, n) {
-    for (let dir = (0,external_node_path_.dirname)(path);; dir = (0,external_node_path_.dirname)(dir)) {
-        let st;
-        try {
-            st = await (0,promises_.stat)(dir);
-        }
-        catch (e) {
-            if (errnoOf(e) === 'ENOENT' && dir !== (0,external_node_path_.dirname)(dir))
-                continue;
-            if (errnoOf(e) === 'ENOTDIR')
-                continue; // a file further up: found when the loop reaches it
-            throw n.wrap(`cannot look up ${dir}`, e);
-        }
-        if (!st.isDirectory())
-            throw n.error(`${dir} is not a directory`);
-        return dir;
-    }
-}
-async function resolveTarget(given, n) {
-    if (given === STDOUT)
-        return { kind: 'stdout' };
-    let st;
-    try {
-        st = await (0,promises_.stat)(given);
-    }
-    catch (e) {
-        const code = errnoOf(e);
-        if (code === 'ELOOP')
-            throw n.error(describeErrno(e), e);
-        if (code !== 'ENOENT' && code !== 'ENOTDIR')
-            throw n.wrap('cannot look it up', e);
-        // Nothing there yet, or a dangling link: the link walk below finds which.
-    }
-    if (st?.isDirectory())
-        throw n.error('is a directory; expected a file name, a FIFO or a character device');
-    if (st !== undefined && isSpecial(st))
-        return { kind: 'stream', path: given, append: false };
-    if (st !== undefined && !st.isFile())
-        throw n.error('is a socket or another file that cannot be written; expected a file, a FIFO or a character device');
-    // A regular file or a new name: follow the links one by one to the file itself, so the rename replaces
-    // the file and not the link. A hop through /proc/PID/fd is a descriptor: written into, never renamed over.
-    let path = (0,external_node_path_.resolve)(given);
-    for (let hop = 0; hop <= MAX_SYMLINKS; hop++) {
-        let dir;
-        try {
-            dir = await (0,promises_.realpath)((0,external_node_path_.dirname)(path));
-        }
-        catch (e) {
-            const code = errnoOf(e);
-            if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw n.wrap(`cannot look up ${(0,external_node_path_.dirname)(path)}`, e);
-            await existingAncestor(path, n);
-            return { kind: 'file', path, missing: true };
-        }
-        if (isDescriptorDir(dir))
-            return { kind: 'stream', path: given, append: true };
-        const full = (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(path));
-        let l;
-        try {
-            l = await (0,promises_.lstat)(full);
-        }
-        catch (e) {
-            if (errnoOf(e) === 'ENOENT')
-                return { kind: 'file', path: full, missing: false };
-            throw n.wrap(`cannot look up ${full}`, e);
-        }
-        if (l.isSymbolicLink()) {
-            let target;
-            try {
-                target = await (0,promises_.readlink)(full);
-            }
-            catch (e) {
-                throw n.wrap(`cannot read the link ${full}`, e);
-            }
-            path = (0,external_node_path_.resolve)(dir, target);
-            continue;
-        }
-        if (l.isFile())
-            return { kind: 'file', path: full, mode: l.mode & 0o777, missing: false };
-        if (l.isDirectory())
-            throw n.error(`leads to the directory ${full}; expected a file name`);
-        if (isSpecial(l))
-            return { kind: 'stream', path: full, append: false };
-        throw n.error(`leads to ${full}, a socket or another file that cannot be written`);
-    }
-    throw n.error(describeErrno({ code: 'ELOOP' }));
-}
-/**
- * Checks, without writing anything that stays, that `given` can be written as its kind says: standard
- * output is not a terminal; a stream can be opened for writing; a regular file's directory (or, when it is
- * missing, the nearest one that exists) accepts a new file. Errors are IO (USAGE for a terminal), one line
- * naming the path.
- */
-async function checkOutput(given, opts = {}) {
-    const n = new Naming(opts.label ?? 'output', given);
-    const r = await resolveTarget(given, n);
-    switch (r.kind) {
-        case 'stdout':
-            if (!opts.text && (opts.stdout ?? defaultStdout()).isTTY) {
-                throw n.error('standard output is a terminal; redirect it to a file or a pipe (> initramfs.cpio.gz, | ...), or name a file', undefined, 'USAGE');
-            }
-            return;
-        case 'stream':
-            try {
-                await (0,promises_.access)(r.path, external_node_fs_.constants.W_OK);
-            }
-            catch (e) {
-                throw n.wrap('cannot be written', e);
-            }
-            return;
-        case 'file': {
-            if (r.missing) {
-                const dir = await existingAncestor(r.path, n);
-                try {
-                    await (0,promises_.access)(dir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
-                }
-                catch (e) {
-                    throw n.wrap(`cannot create directories in ${dir}`, e);
-                }
-                return;
-            }
-            // Creating (and removing) the temporary file is the one check that sees everything: permissions,
-            // read-only mounts, ACLs, a full inode table.
-            const probe = (0,fs_atomic/* tempNameFor */.D)(r.path);
-            try {
-                await (await (0,promises_.open)(probe, 'wx', 0o600)).close();
-            }
-            catch (e) {
-                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
-            }
-            await (0,promises_.rm)(probe, { force: true });
-            return;
-        }
-    }
-}
-/** Opens `given` for writing (see the rules at the top of this file). */
-async function openOutput(given, opts = {}) {
-    const n = new Naming(opts.label ?? 'output', given);
-    const r = await resolveTarget(given, n);
-    switch (r.kind) {
-        case 'stdout': {
-            const out = opts.stdout ?? defaultStdout();
-            if (out.isTTY && !opts.text)
-                await checkOutput(given, opts);
-            return new StreamTarget(n, out.stream);
-        }
-        case 'stream': {
-            let fh;
-            try {
-                // No O_CREAT: if the special file went away, fail instead of creating a regular one in its place.
-                // O_APPEND for a descriptor: `>> log` and `> file` both keep working as the shell opened them.
-                fh = await (0,promises_.open)(r.path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NOCTTY | (r.append ? external_node_fs_.constants.O_APPEND : 0));
-            }
-            catch (e) {
-                throw n.wrap('cannot open it for writing', e);
-            }
-            return new DescriptorTarget(n, fh);
-        }
-        case 'file': {
-            if (r.missing) {
-                try {
-                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(r.path), { recursive: true });
-                }
-                catch (e) {
-                    throw n.wrap(`cannot create ${(0,external_node_path_.dirname)(r.path)}`, e);
-                }
-            }
-            const temp = (0,fs_atomic/* tempNameFor */.D)(r.path);
-            let fh;
-            try {
-                fh = await (0,promises_.open)(temp, 'wx', 0o644);
-            }
-            catch (e) {
-                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
-            }
-            return new FileTarget(n, fh, temp, r.path, r.mode);
-        }
-    }
-}
-/** Writes `data` to `given` whole, by the same rules (used for reports). */
-async function writeOutputFile(given, data, opts = {}) {
-    const target = await openOutput(given, opts);
-    try {
-        await target.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-        await target.commit();
-    }
-    catch (e) {
-        await target.abort();
-        throw e;
-    }
-}
-/**
- * True when writing to `given` writes to this process's standard output: `-`, or a path that names the
- * same file (`/dev/stdout`, a FIFO that stdout is). Then nothing else may be printed there.
- */
-async function isStandardOutput(given) {
-    if (given === STDOUT)
-        return true;
-    try {
-        const a = await stat(given);
-        const b = fstatSync(1);
-        return a.dev === b.dev && a.ino === b.ino && a.rdev === b.rdev;
-    }
-    catch {
-        return false;
-    }
-}
-/** The temporary file beside a regular file: renamed onto it on commit, removed on abort. */
-class FileTarget {
-    #fh;
-    naming;
-    temp;
-    path;
-    mode;
-    constructor(naming, fh, temp, path, mode) {
-        this.naming = naming;
-        this.#fh = fh;
-        this.temp = temp;
-        this.path = path;
-        this.mode = mode;
-    }
-    get display() {
-        return this.naming.display;
-    }
-    async write(buf) {
-        const fh = this.#fh;
-        if (fh === undefined)
-            throw new Error('output: write after commit or abort');
-        try {
-            for (let done = 0; done < buf.length;)
-                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-        }
-        catch (e) {
-            throw this.naming.wrap('cannot write', e);
-        }
-    }
-    async commit() {
-        const fh = this.#fh;
-        if (fh === undefined)
-            throw new Error('output: commit after commit or abort');
-        try {
-            if (this.mode !== undefined)
-                await fh.chmod(this.mode);
-            await fh.sync();
-            await fh.close();
-            this.#fh = undefined;
-            await (0,promises_.rename)(this.temp, this.path);
-        }
-        catch (e) {
-            await this.abort();
-            throw this.naming.wrap('cannot write', e);
-        }
-        // The rename is durable only once the directory is: best effort, as some file systems refuse.
-        try {
-            const dir = await (0,promises_.open)((0,external_node_path_.dirname)(this.path), 'r');
-            await dir.sync().finally(() => dir.close());
-        }
-        catch {
-            // EINVAL on file systems without directory fsync; the file itself is complete either way.
-        }
-    }
-    async abort() {
-        await this.#fh?.close().catch(() => { });
-        this.#fh = undefined;
-        await (0,promises_.rm)(this.temp, { force: true }).catch(() => { });
-    }
-}
-/** A FIFO, device or descriptor, written in place. */
-class DescriptorTarget {
-    #fh;
-    naming;
-    constructor(naming, fh) {
-        this.naming = naming;
-        this.#fh = fh;
-    }
-    get display() {
-        return this.naming.display;
-    }
-    async write(buf) {
-        const fh = this.#fh;
-        if (fh === undefined)
-            throw new Error('output: write after commit or abort');
-        try {
-            for (let done = 0; done < buf.length;)
-                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-        }
-        catch (e) {
-            throw this.naming.wrap('cannot write', e);
-        }
-    }
-    async commit() {
-        const fh = this.#fh;
-        if (fh === undefined)
-            throw new Error('output: commit after commit or abort');
-        this.#fh = undefined;
-        try {
-            // Meaningful for block devices and files behind a descriptor; pipes and most devices refuse (EINVAL).
-            await fh.sync().catch((e) => {
-                if (!['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EROFS'].includes(errnoOf(e) ?? ''))
-                    throw e;
-            });
-            await fh.close();
-        }
-        catch (e) {
-            await fh.close().catch(() => { });
-            throw this.naming.wrap('cannot write', e);
-        }
-    }
-    async abort() {
-        await this.#fh?.close().catch(() => { });
-        this.#fh = undefined;
-    }
-}
-/** Standard output (or a stream standing for it): each write waits until the stream took the bytes. */
-class StreamTarget {
-    #failure;
-    naming;
-    stream;
-    constructor(naming, stream) {
-        this.naming = naming;
-        this.stream = stream;
-        // A reader that goes away (EPIPE) is reported here as well as to the write's callback; without a
-        // listener it would end the process with a stack trace instead of one error line.
-        stream.on('error', (e) => {
-            this.#failure ??= e;
-        });
-    }
-    get display() {
-        return this.naming.display;
-    }
-    write(buf) {
-        if (this.#failure !== undefined)
-            return Promise.reject(this.naming.wrap('cannot write', this.#failure));
-        return new Promise((resolvePromise, reject) => {
-            try {
-                this.stream.write(buf, (e) => (e ? reject(this.naming.wrap('cannot write', e)) : resolvePromise()));
-            }
-            catch (e) {
-                reject(this.naming.wrap('cannot write', e));
-            }
-        });
-    }
-    async commit() {
-        if (this.#failure !== undefined)
-            throw this.naming.wrap('cannot write', this.#failure);
-    }
-    async abort() { }
-}
-
+// EXTERNAL MODULE: ./build/output.js + 1 modules
+var output = __nccwpck_require__(1297);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __nccwpck_require__(1304);
 ;// CONCATENATED MODULE: ./build/initramfs/newc.js
@@ -52777,7 +52340,7 @@ const writeArchive = async (root, options) => {
     reporter?.stage('archive', `writing ${plan.entries} entries in ${plan.segments.length} segment(s), ${compression}${compression === 'none' ? '' : ` level ${level}`}`, plan.uncompressedSize);
     let target;
     try {
-        target = await openOutput(options.output);
+        target = await (0,output/* openOutput */.c1)(options.output);
         const sink = new Sink(target);
         const cache = compression === 'none' || options.cacheDir === undefined ? undefined : new SegmentCache(options.cacheDir, compression, level);
         let reused = 0;
@@ -52838,6 +52401,8 @@ const writeArchive = async (root, options) => {
     }
 };
 
+// EXTERNAL MODULE: ./build/quote.js
+var build_quote = __nccwpck_require__(9692);
 ;// CONCATENATED MODULE: ./build/preflight.js
 // Everything about a build that can be checked on this machine is checked before the first byte is pulled:
 // a wrong level, a bad exclude, an output that cannot be written, an inject source that is missing or
@@ -52861,7 +52426,7 @@ async function preflight(opts) {
     const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
     (0,compress/* resolveLevel */.XC)(opts.compression, opts.level);
     compileExcludes(opts.exclude);
-    await checkOutput(opts.output, opts.stdout === undefined ? {} : { stdout: opts.stdout });
+    await (0,output/* checkOutput */.yr)(opts.output, opts.stdout === undefined ? {} : { stdout: opts.stdout });
     // The same code that injects after the pull walks every source now, into a model that is thrown away:
     // each file is stat'ed and opened, each directory listed, so the errors are exactly the ones the build
     // would give. No file data is read.
@@ -53159,6 +52724,10 @@ var errors = __nccwpck_require__(9473);
 var overlay = __nccwpck_require__(3682);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __nccwpck_require__(1304);
+// EXTERNAL MODULE: ./build/output.js + 1 modules
+var build_output = __nccwpck_require__(1297);
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __nccwpck_require__(9692);
 ;// CONCATENATED MODULE: ./build/source-date-epoch.js
 // SOURCE_DATE_EPOCH (reproducible-builds.org): the environment variable that clamps every mtime in the
 // archive. Read by both shells, so both reject the same bad values with the same message.
@@ -53182,6 +52751,8 @@ function parseSourceDateEpoch(value) {
 
 
 
+
+
 const USAGE = `Usage:
   initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
   initramfs-action inspect IMAGE [--platform P]     show platforms, config and layers
@@ -53196,8 +52767,11 @@ IMAGE:
   docker-archive:FILE[:REF]  a tar written by docker save; plain, gzip or zstd (docker save IMG | gzip)
 
 Build options:
-  -o, --output FILE          the archive to write (written atomically)
-  -c, --compression C        gzip (default), zstd or none; inferred from FILE's .gz/.zst/.cpio suffix
+  -o, --output FILE          the archive to write: a file (written atomically; a symlink is followed and
+                             kept; missing directories are created), - for standard output, or a FIFO or
+                             device such as /dev/null (written into)
+  -c, --compression C        gzip, zstd or none; FILE's .gz/.zst/.cpio suffix implies one (and must
+                             agree with -c); for other names the default is gzip
   -l, --level N              compression level (gzip 1-9, default 6; zstd 1-19, default 3)
   -p, --platform OS/ARCH     platform to pick from a multi-platform image (default linux/amd64)
   -i, --inject SRC:DEST[:MODE]
@@ -53205,7 +52779,8 @@ Build options:
       --init FILE            use FILE as /init (0755); default: the image's /init, else one generated
                              from the image's Entrypoint, Cmd, Env and WorkingDir
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
-      --report FILE          write a JSON report (digest, size, image, layers, entries)
+      --report FILE          write a JSON report (digest, size, image, layers, entries); - for
+                             standard output
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
 
 Registry options (build and inspect):
@@ -53221,15 +52796,24 @@ Environment:
 const usage = (message) => new errors/* InitramfsError */.sp('USAGE', `${message} (see --help)`);
 /** The default cache: XDG's cache home, else ~/.cache. */
 const defaultCacheDir = (env) => (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'initramfs-action');
-const compressionFromName = (file) => {
-    if (/\.(gz|tgz)$/.test(file))
-        return 'gzip';
-    if (/\.(zst|zstd)$/.test(file))
-        return 'zstd';
-    if (/\.cpio$/.test(file))
-        return 'none';
-    return undefined;
-};
+/** --compression and the output's suffix: the suffix decides unless -c is given, and they must agree. */
+function chooseCompression(output, given) {
+    const implied = (0,build_output/* compressionFromName */.Oh)(output);
+    if (given === undefined)
+        return implied?.compression ?? 'gzip';
+    let compression;
+    try {
+        compression = (0,compress/* parseCompression */.Gd)(given);
+    }
+    catch {
+        throw usage(`--compression ${(0,quote/* quote */.h)(given)}: expected gzip, zstd or none`);
+    }
+    if (implied !== undefined && implied.compression !== compression) {
+        throw usage(`--compression ${compression} contradicts -o ${(0,quote/* quote */.h)(output)} (${implied.suffix} means ${implied.compression}); ` +
+            `drop --compression, or name a file ending in ${build_output/* SUFFIX_FOR */.IB[compression]}`);
+    }
+    return compression;
+}
 function parseCommand(argv, env) {
     let parsed;
     try {
@@ -53285,15 +52869,25 @@ function parseCommand(argv, env) {
     if (verb === 'inspect')
         return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
     if (v.output === undefined || v.output === '')
-        throw usage('build: missing -o/--output FILE');
-    const output = (0,external_node_path_.resolve)(v.output);
-    const compression = v.compression !== undefined ? (0,compress/* parseCompression */.Gd)(v.compression) : (compressionFromName(output) ?? 'gzip');
+        throw usage('build: missing -o/--output FILE (- for standard output)');
+    const output = v.output === build_output/* STDOUT */.UU ? build_output/* STDOUT */.UU : (0,external_node_path_.resolve)(v.output);
+    const compression = chooseCompression(v.output, v.compression);
     let level;
     if (v.level !== undefined) {
         if (!/^\d+$/.test(v.level))
-            throw usage(`--level '${v.level}': expected a whole number`);
+            throw usage(`--level ${(0,quote/* quote */.h)(v.level)}: expected a whole number`);
         level = Number(v.level);
+        try {
+            (0,compress/* resolveLevel */.XC)(compression, level);
+        }
+        catch (e) {
+            throw usage(`--level ${(0,quote/* quote */.h)(v.level)}: ${e.message}`);
+        }
     }
+    if (v.init === '')
+        throw usage('--init: expected a file (an ELF executable or a #! script)');
+    if (v.report === '')
+        throw usage('--report: expected a file name');
     return {
         kind: 'build',
         image,
@@ -53304,7 +52898,7 @@ function parseCommand(argv, env) {
         inject: (v.inject ?? []).map((s) => (0,overlay/* parseInjectSpec */.Iq)(s)),
         init: v.init,
         exclude: v.exclude ?? [],
-        report: v.report === undefined ? undefined : (0,external_node_path_.resolve)(v.report),
+        report: v.report === undefined || v.report === build_output/* STDOUT */.UU ? v.report : (0,external_node_path_.resolve)(v.report),
         cacheDir,
         sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
         registry,
@@ -53324,10 +52918,10 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7596);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1280);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9267);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2200);
-/* harmony import */ var _fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4579);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1297);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9473);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
@@ -53357,10 +52951,21 @@ async function main(argv, env) {
             }
             case 'build': {
                 const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .TtyReporter */ .T(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .PlainReporter */ .W(process.stderr);
+                // Decided before the build: once written, a renamed file is no longer the inode stdout was.
+                const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.output);
+                const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.report));
+                if (archiveOnStdout && reportOnStdout) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', '--report: the archive already goes to standard output; name a file for the report (see --help)');
+                }
+                // Like the archive's own output, checked before anything is pulled.
+                if (cmd.report !== undefined)
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
                 const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
                 if (cmd.report !== undefined)
-                    await (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_4__/* .writeFileAtomic */ .Z)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_7__/* .formatReport */ .C)(report));
-                process.stdout.write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_7__/* .formatReport */ .C)(report), { label: 'report', text: true });
+                // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
+                // result lines go with the messages, so what is on stdout stays one clean stream.
+                (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
                 return 0;
             }
         }
@@ -53518,46 +53123,6 @@ class DigestMismatchError extends InitramfsError {
     }
 }
 const isInitramfsError = (e) => e instanceof InitramfsError;
-
-
-/***/ }),
-
-/***/ 4579:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ tempNameFor),
-/* harmony export */   Z: () => (/* binding */ writeFileAtomic)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7598);
-// Atomic file output: write to a temporary name in the target's directory, fsync, rename. A reader (or a
-// crashed build) never sees a half-written file under the final name.
-
-
-
-/** A temporary name beside `target`, hidden, unique per call. */
-const tempNameFor = (target) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(target), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(target)}.tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_2__.randomBytes)(6).toString('hex')}`);
-/** Writes `data` to `target` atomically. */
-async function writeFileAtomic(target, data) {
-    const tmp = tempNameFor(target);
-    try {
-        const fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(tmp, 'wx', 0o644);
-        try {
-            await fh.writeFile(data);
-            await fh.sync();
-        }
-        finally {
-            await fh.close();
-        }
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(tmp, target);
-    }
-    catch (e) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(tmp, { force: true });
-        throw e;
-    }
-}
 
 
 /***/ }),
@@ -57225,6 +56790,510 @@ function formatInspection(i) {
         ...i.layers.map((l, n) => `  ${String(n + 1).padStart(2)}. ${l.digest}  ${l.size} bytes  ${l.mediaType}`),
     ];
     return lines.join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 1297:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  UU: () => (/* binding */ STDOUT),
+  IB: () => (/* binding */ SUFFIX_FOR),
+  yr: () => (/* binding */ checkOutput),
+  Oh: () => (/* binding */ compressionFromName),
+  HT: () => (/* binding */ isStandardOutput),
+  c1: () => (/* binding */ openOutput),
+  BF: () => (/* binding */ writeOutputFile)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __nccwpck_require__(9473);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/fs-atomic.js
+// Atomic file output: write to a temporary name in the target's directory, fsync, rename. A reader (or a
+// crashed build) never sees a half-written file under the final name.
+
+
+
+/** A temporary name beside `target`, hidden, unique per call. */
+const tempNameFor = (target) => (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+/** Writes `data` to `target` atomically. */
+async function writeFileAtomic(target, data) {
+    const tmp = tempNameFor(target);
+    try {
+        const fh = await open(tmp, 'wx', 0o644);
+        try {
+            await fh.writeFile(data);
+            await fh.sync();
+        }
+        finally {
+            await fh.close();
+        }
+        await rename(tmp, target);
+    }
+    catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
+    }
+}
+
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __nccwpck_require__(9692);
+;// CONCATENATED MODULE: ./build/output.js
+// Where an archive (or a report) goes, with the rules gzip, tar and crane users expect:
+// - `-` is standard output (refused when it is a terminal, as gzip refuses), and so is any path that names
+//   the file this process's stdout is (`/dev/stdout`, even when stdout is a socket, which no open() reaches);
+// - a FIFO, a character or block device (`/dev/null`), or a process's descriptor (`/dev/stdout`,
+//   `/dev/fd/N`, `/proc/self/fd/N`) is written straight into: no temporary file, no rename, so a special
+//   file is never replaced with a regular one;
+// - anything else is a regular file written atomically: a temporary file beside the real file, fsynced and
+//   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
+//   directories are created; the permission bits of a file that is replaced are kept.
+// A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
+// the target, and the target itself is untouched.
+//
+// `checkOutput` runs every check that needs no data (before a build pulls anything); `openOutput` resolves
+// the path again when writing starts, so a change made meanwhile (a FIFO replaced, a link retargeted) is
+// honoured rather than overwritten.
+
+
+
+
+
+
+/** The name that means standard output. */
+const STDOUT = '-';
+/** The suffix each compression's files end in, for messages that suggest a name. */
+const SUFFIX_FOR = { gzip: '.gz', zstd: '.zst', none: '.cpio' };
+/**
+ * The compression an output name implies by its suffix, as tar -a and file managers read it: `.gz` (and
+ * `.tgz`) gzip, `.zst` (and `.zstd`) zstd, `.cpio` none; case does not matter. Any other name (`initrd.img`,
+ * `-`, `/dev/null`) implies nothing.
+ */
+function compressionFromName(name) {
+    const m = /\.(gz|tgz|zst|zstd|cpio)$/i.exec((0,external_node_path_.basename)(name));
+    if (m === null)
+        return undefined;
+    const suffix = m[0];
+    const ext = m[1].toLowerCase();
+    const compression = ext === 'gz' || ext === 'tgz' ? 'gzip' : ext === 'cpio' ? 'none' : 'zstd';
+    return { compression, suffix };
+}
+/** Linux's own bound on symlinks followed in one lookup. */
+const MAX_SYMLINKS = 40;
+const defaultStdout = () => ({ stream: process.stdout, isTTY: process.stdout.isTTY === true });
+const errnoOf = (e) => e?.code;
+const describeErrno = (e) => {
+    switch (errnoOf(e)) {
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'EROFS':
+            return 'read-only file system';
+        case 'ENOSPC':
+            return 'no space left on the device';
+        case 'EDQUOT':
+            return 'disk quota exceeded';
+        case 'EPIPE':
+            return 'the reader went away (broken pipe)';
+        case 'ELOOP':
+            return 'too many levels of symbolic links';
+        case 'ENXIO':
+            return 'no such device (or a socket, which cannot be opened)';
+        default:
+            return e?.message ?? String(e);
+    }
+};
+class Naming {
+    label;
+    given;
+    constructor(label, given) {
+        this.label = label;
+        this.given = given;
+    }
+    get display() {
+        return this.given === STDOUT ? 'standard output' : this.given;
+    }
+    /** One line naming the input and what went wrong. */
+    error(why, cause, code = 'IO') {
+        return new errors/* InitramfsError */.sp(code, `${this.label} ${(0,quote/* quote */.h)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
+    }
+    wrap(what, e) {
+        return (0,errors/* isInitramfsError */._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
+    }
+}
+/** `/proc/PID/fd` (or a thread's): a name there is a process's open descriptor, not a file to replace. */
+const isDescriptorDir = (realDir) => /^\/proc\/\d+(\/task\/\d+)?\/fd$/.test(realDir);
+const isSpecial = (st) => st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice();
+/** The nearest directory above `path` that exists; an error when something on the way is not a directory. */
+async function existingAncestor(path, n) {
+    for (let dir = (0,external_node_path_.dirname)(path);; dir = (0,external_node_path_.dirname)(dir)) {
+        let st;
+        try {
+            st = await (0,promises_.stat)(dir);
+        }
+        catch (e) {
+            if (errnoOf(e) === 'ENOENT' && dir !== (0,external_node_path_.dirname)(dir))
+                continue;
+            if (errnoOf(e) === 'ENOTDIR')
+                continue; // a file further up: found when the loop reaches it
+            throw n.wrap(`cannot look up ${dir}`, e);
+        }
+        if (!st.isDirectory())
+            throw n.error(`${dir} is not a directory`);
+        return dir;
+    }
+}
+/** True when `st` is the file descriptor 1 refers to. */
+const isStdoutFile = (st) => {
+    try {
+        const out = (0,external_node_fs_.fstatSync)(1);
+        return st.dev === out.dev && st.ino === out.ino;
+    }
+    catch {
+        return false; // no descriptor 1 at all
+    }
+};
+async function resolveTarget(given, n) {
+    if (given === STDOUT)
+        return { kind: 'stdout' };
+    let st;
+    try {
+        st = await (0,promises_.stat)(given);
+    }
+    catch (e) {
+        const code = errnoOf(e);
+        if (code === 'ELOOP')
+            throw n.error(describeErrno(e), e);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR')
+            throw n.wrap('cannot look it up', e);
+        // Nothing there yet, or a dangling link: the link walk below finds which.
+    }
+    if (st !== undefined && isStdoutFile(st))
+        return { kind: 'stdout' };
+    if (st?.isDirectory())
+        throw n.error('is a directory; expected a file name, a FIFO or a character device');
+    if (st !== undefined && isSpecial(st))
+        return { kind: 'stream', path: given, append: false };
+    if (st !== undefined && !st.isFile())
+        throw n.error('is a socket or another file that cannot be written; expected a file, a FIFO or a character device');
+    // A regular file or a new name: follow the links one by one to the file itself, so the rename replaces
+    // the file and not the link. A hop through /proc/PID/fd is a descriptor: written into, never renamed over.
+    let path = (0,external_node_path_.resolve)(given);
+    for (let hop = 0; hop <= MAX_SYMLINKS; hop++) {
+        let dir;
+        try {
+            dir = await (0,promises_.realpath)((0,external_node_path_.dirname)(path));
+        }
+        catch (e) {
+            const code = errnoOf(e);
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                throw n.wrap(`cannot look up ${(0,external_node_path_.dirname)(path)}`, e);
+            await existingAncestor(path, n);
+            return { kind: 'file', path, missing: true };
+        }
+        if (isDescriptorDir(dir))
+            return { kind: 'stream', path: given, append: true };
+        const full = (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(path));
+        let l;
+        try {
+            l = await (0,promises_.lstat)(full);
+        }
+        catch (e) {
+            if (errnoOf(e) === 'ENOENT')
+                return { kind: 'file', path: full, missing: false };
+            throw n.wrap(`cannot look up ${full}`, e);
+        }
+        if (l.isSymbolicLink()) {
+            let target;
+            try {
+                target = await (0,promises_.readlink)(full);
+            }
+            catch (e) {
+                throw n.wrap(`cannot read the link ${full}`, e);
+            }
+            path = (0,external_node_path_.resolve)(dir, target);
+            continue;
+        }
+        if (l.isFile())
+            return { kind: 'file', path: full, mode: l.mode & 0o777, missing: false };
+        if (l.isDirectory())
+            throw n.error(`leads to the directory ${full}; expected a file name`);
+        if (isSpecial(l))
+            return { kind: 'stream', path: full, append: false };
+        throw n.error(`leads to ${full}, a socket or another file that cannot be written`);
+    }
+    throw n.error(describeErrno({ code: 'ELOOP' }));
+}
+/**
+ * Checks, without writing anything that stays, that `given` can be written as its kind says: standard
+ * output is not a terminal; a stream can be opened for writing; a regular file's directory (or, when it is
+ * missing, the nearest one that exists) accepts a new file. Errors are IO (USAGE for a terminal), one line
+ * naming the path.
+ */
+async function checkOutput(given, opts = {}) {
+    const n = new Naming(opts.label ?? 'output', given);
+    const r = await resolveTarget(given, n);
+    switch (r.kind) {
+        case 'stdout':
+            if (!opts.text && (opts.stdout ?? defaultStdout()).isTTY) {
+                throw n.error('standard output is a terminal; redirect it to a file or a pipe (> initramfs.cpio.gz, | ...), or name a file', undefined, 'USAGE');
+            }
+            return;
+        case 'stream':
+            try {
+                await (0,promises_.access)(r.path, external_node_fs_.constants.W_OK);
+            }
+            catch (e) {
+                throw n.wrap('cannot be written', e);
+            }
+            return;
+        case 'file': {
+            if (r.missing) {
+                const dir = await existingAncestor(r.path, n);
+                try {
+                    await (0,promises_.access)(dir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+                }
+                catch (e) {
+                    throw n.wrap(`cannot create directories in ${dir}`, e);
+                }
+                return;
+            }
+            // Creating (and removing) the temporary file is the one check that sees everything: permissions,
+            // read-only mounts, ACLs, a full inode table.
+            const probe = tempNameFor(r.path);
+            try {
+                await (await (0,promises_.open)(probe, 'wx', 0o600)).close();
+            }
+            catch (e) {
+                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
+            }
+            await (0,promises_.rm)(probe, { force: true });
+            return;
+        }
+    }
+}
+/** Opens `given` for writing (see the rules at the top of this file). */
+async function openOutput(given, opts = {}) {
+    const n = new Naming(opts.label ?? 'output', given);
+    const r = await resolveTarget(given, n);
+    switch (r.kind) {
+        case 'stdout': {
+            const out = opts.stdout ?? defaultStdout();
+            if (out.isTTY && !opts.text)
+                await checkOutput(given, opts);
+            return new StreamTarget(n, out.stream);
+        }
+        case 'stream': {
+            let fh;
+            try {
+                // No O_CREAT: if the special file went away, fail instead of creating a regular one in its place.
+                // O_APPEND for a descriptor: `>> log` and `> file` both keep working as the shell opened them.
+                fh = await (0,promises_.open)(r.path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NOCTTY | (r.append ? external_node_fs_.constants.O_APPEND : 0));
+            }
+            catch (e) {
+                throw n.wrap('cannot open it for writing', e);
+            }
+            return new DescriptorTarget(n, fh);
+        }
+        case 'file': {
+            if (r.missing) {
+                try {
+                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(r.path), { recursive: true });
+                }
+                catch (e) {
+                    throw n.wrap(`cannot create ${(0,external_node_path_.dirname)(r.path)}`, e);
+                }
+            }
+            const temp = tempNameFor(r.path);
+            let fh;
+            try {
+                fh = await (0,promises_.open)(temp, 'wx', 0o644);
+            }
+            catch (e) {
+                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
+            }
+            return new FileTarget(n, fh, temp, r.path, r.mode);
+        }
+    }
+}
+/** Writes `data` to `given` whole, by the same rules (used for reports). */
+async function writeOutputFile(given, data, opts = {}) {
+    const target = await openOutput(given, opts);
+    try {
+        await target.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+        await target.commit();
+    }
+    catch (e) {
+        await target.abort();
+        throw e;
+    }
+}
+/**
+ * True when writing to `given` writes to this process's standard output: `-`, or a path that names the
+ * same file (`/dev/stdout`, a FIFO that stdout is). Then nothing else may be printed there.
+ */
+async function isStandardOutput(given) {
+    if (given === STDOUT)
+        return true;
+    try {
+        return isStdoutFile(await (0,promises_.stat)(given));
+    }
+    catch {
+        return false;
+    }
+}
+/** The temporary file beside a regular file: renamed onto it on commit, removed on abort. */
+class FileTarget {
+    #fh;
+    naming;
+    temp;
+    path;
+    mode;
+    constructor(naming, fh, temp, path, mode) {
+        this.naming = naming;
+        this.#fh = fh;
+        this.temp = temp;
+        this.path = path;
+        this.mode = mode;
+    }
+    get display() {
+        return this.naming.display;
+    }
+    async write(buf) {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: write after commit or abort');
+        try {
+            for (let done = 0; done < buf.length;)
+                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+        }
+        catch (e) {
+            throw this.naming.wrap('cannot write', e);
+        }
+    }
+    async commit() {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: commit after commit or abort');
+        try {
+            if (this.mode !== undefined)
+                await fh.chmod(this.mode);
+            await fh.sync();
+            await fh.close();
+            this.#fh = undefined;
+            await (0,promises_.rename)(this.temp, this.path);
+        }
+        catch (e) {
+            await this.abort();
+            throw this.naming.wrap('cannot write', e);
+        }
+        // The rename is durable only once the directory is: best effort, as some file systems refuse.
+        try {
+            const dir = await (0,promises_.open)((0,external_node_path_.dirname)(this.path), 'r');
+            await dir.sync().finally(() => dir.close());
+        }
+        catch {
+            // EINVAL on file systems without directory fsync; the file itself is complete either way.
+        }
+    }
+    async abort() {
+        await this.#fh?.close().catch(() => { });
+        this.#fh = undefined;
+        await (0,promises_.rm)(this.temp, { force: true }).catch(() => { });
+    }
+}
+/** A FIFO, device or descriptor, written in place. */
+class DescriptorTarget {
+    #fh;
+    naming;
+    constructor(naming, fh) {
+        this.naming = naming;
+        this.#fh = fh;
+    }
+    get display() {
+        return this.naming.display;
+    }
+    async write(buf) {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: write after commit or abort');
+        try {
+            for (let done = 0; done < buf.length;)
+                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+        }
+        catch (e) {
+            throw this.naming.wrap('cannot write', e);
+        }
+    }
+    async commit() {
+        const fh = this.#fh;
+        if (fh === undefined)
+            throw new Error('output: commit after commit or abort');
+        this.#fh = undefined;
+        try {
+            // Meaningful for block devices and files behind a descriptor; pipes and most devices refuse (EINVAL).
+            await fh.sync().catch((e) => {
+                if (!['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EROFS'].includes(errnoOf(e) ?? ''))
+                    throw e;
+            });
+            await fh.close();
+        }
+        catch (e) {
+            await fh.close().catch(() => { });
+            throw this.naming.wrap('cannot write', e);
+        }
+    }
+    async abort() {
+        await this.#fh?.close().catch(() => { });
+        this.#fh = undefined;
+    }
+}
+/** Standard output (or a stream standing for it): each write waits until the stream took the bytes. */
+class StreamTarget {
+    #failure;
+    naming;
+    stream;
+    constructor(naming, stream) {
+        this.naming = naming;
+        this.stream = stream;
+        // A reader that goes away (EPIPE) is reported here as well as to the write's callback; without a
+        // listener it would end the process with a stack trace instead of one error line.
+        stream.on('error', (e) => {
+            this.#failure ??= e;
+        });
+    }
+    get display() {
+        return this.naming.display;
+    }
+    write(buf) {
+        if (this.#failure !== undefined)
+            return Promise.reject(this.naming.wrap('cannot write', this.#failure));
+        return new Promise((resolvePromise, reject) => {
+            try {
+                this.stream.write(buf, (e) => (e ? reject(this.naming.wrap('cannot write', e)) : resolvePromise()));
+            }
+            catch (e) {
+                reject(this.naming.wrap('cannot write', e));
+            }
+        });
+    }
+    async commit() {
+        if (this.#failure !== undefined)
+            throw this.naming.wrap('cannot write', this.#failure);
+    }
+    async abort() { }
 }
 
 

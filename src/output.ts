@@ -1,5 +1,6 @@
 // Where an archive (or a report) goes, with the rules gzip, tar and crane users expect:
-// - `-` is standard output (refused when it is a terminal, as gzip refuses);
+// - `-` is standard output (refused when it is a terminal, as gzip refuses), and so is any path that names
+//   the file this process's stdout is (`/dev/stdout`, even when stdout is a socket, which no open() reaches);
 // - a FIFO, a character or block device (`/dev/null`), or a process's descriptor (`/dev/stdout`,
 //   `/dev/fd/N`, `/proc/self/fd/N`) is written straight into: no temporary file, no rename, so a special
 //   file is never replaced with a regular one;
@@ -146,6 +147,16 @@ async function existingAncestor(path: string, n: Naming): Promise<string> {
   }
 }
 
+/** True when `st` is the file descriptor 1 refers to. */
+const isStdoutFile = (st: Stats): boolean => {
+  try {
+    const out = fstatSync(1);
+    return st.dev === out.dev && st.ino === out.ino;
+  } catch {
+    return false; // no descriptor 1 at all
+  }
+};
+
 async function resolveTarget(given: string, n: Naming): Promise<Resolved> {
   if (given === STDOUT) return { kind: 'stdout' };
   let st: Stats | undefined;
@@ -157,6 +168,7 @@ async function resolveTarget(given: string, n: Naming): Promise<Resolved> {
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw n.wrap('cannot look it up', e);
     // Nothing there yet, or a dangling link: the link walk below finds which.
   }
+  if (st !== undefined && isStdoutFile(st)) return { kind: 'stdout' };
   if (st?.isDirectory()) throw n.error('is a directory; expected a file name, a FIFO or a character device');
   if (st !== undefined && isSpecial(st)) return { kind: 'stream', path: given, append: false };
   if (st !== undefined && !st.isFile()) throw n.error('is a socket or another file that cannot be written; expected a file, a FIFO or a character device');
@@ -307,9 +319,7 @@ export async function writeOutputFile(given: string, data: string | Uint8Array, 
 export async function isStandardOutput(given: string): Promise<boolean> {
   if (given === STDOUT) return true;
   try {
-    const a = await stat(given);
-    const b = fstatSync(1);
-    return a.dev === b.dev && a.ino === b.ino && a.rdev === b.rdev;
+    return isStdoutFile(await stat(given));
   } catch {
     return false;
   }

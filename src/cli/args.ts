@@ -5,7 +5,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InitramfsError } from '../errors.ts';
 import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
-import { parseCompression, type Compression } from '../initramfs/compress.ts';
+import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
+import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
+import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 
 export const USAGE = `Usage:
@@ -22,8 +24,11 @@ IMAGE:
   docker-archive:FILE[:REF]  a tar written by docker save; plain, gzip or zstd (docker save IMG | gzip)
 
 Build options:
-  -o, --output FILE          the archive to write (written atomically)
-  -c, --compression C        gzip (default), zstd or none; inferred from FILE's .gz/.zst/.cpio suffix
+  -o, --output FILE          the archive to write: a file (written atomically; a symlink is followed and
+                             kept; missing directories are created), - for standard output, or a FIFO or
+                             device such as /dev/null (written into)
+  -c, --compression C        gzip, zstd or none; FILE's .gz/.zst/.cpio suffix implies one (and must
+                             agree with -c); for other names the default is gzip
   -l, --level N              compression level (gzip 1-9, default 6; zstd 1-19, default 3)
   -p, --platform OS/ARCH     platform to pick from a multi-platform image (default linux/amd64)
   -i, --inject SRC:DEST[:MODE]
@@ -31,7 +36,8 @@ Build options:
       --init FILE            use FILE as /init (0755); default: the image's /init, else one generated
                              from the image's Entrypoint, Cmd, Env and WorkingDir
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
-      --report FILE          write a JSON report (digest, size, image, layers, entries)
+      --report FILE          write a JSON report (digest, size, image, layers, entries); - for
+                             standard output
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
 
 Registry options (build and inspect):
@@ -78,12 +84,24 @@ const usage = (message: string): InitramfsError => new InitramfsError('USAGE', `
 export const defaultCacheDir = (env: NodeJS.ProcessEnv): string =>
   join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'initramfs-action');
 
-const compressionFromName = (file: string): Compression | undefined => {
-  if (/\.(gz|tgz)$/.test(file)) return 'gzip';
-  if (/\.(zst|zstd)$/.test(file)) return 'zstd';
-  if (/\.cpio$/.test(file)) return 'none';
-  return undefined;
-};
+/** --compression and the output's suffix: the suffix decides unless -c is given, and they must agree. */
+function chooseCompression(output: string, given: string | undefined): Compression {
+  const implied = compressionFromName(output);
+  if (given === undefined) return implied?.compression ?? 'gzip';
+  let compression: Compression;
+  try {
+    compression = parseCompression(given);
+  } catch {
+    throw usage(`--compression ${quote(given)}: expected gzip, zstd or none`);
+  }
+  if (implied !== undefined && implied.compression !== compression) {
+    throw usage(
+      `--compression ${compression} contradicts -o ${quote(output)} (${implied.suffix} means ${implied.compression}); ` +
+        `drop --compression, or name a file ending in ${SUFFIX_FOR[compression]}`,
+    );
+  }
+  return compression;
+}
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   let parsed;
@@ -130,14 +148,21 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   const cacheDir = resolve(v['cache-dir'] ?? defaultCacheDir(env));
   if (verb === 'inspect') return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
 
-  if (v.output === undefined || v.output === '') throw usage('build: missing -o/--output FILE');
-  const output = resolve(v.output);
-  const compression = v.compression !== undefined ? parseCompression(v.compression) : (compressionFromName(output) ?? 'gzip');
+  if (v.output === undefined || v.output === '') throw usage('build: missing -o/--output FILE (- for standard output)');
+  const output = v.output === STDOUT ? STDOUT : resolve(v.output);
+  const compression = chooseCompression(v.output, v.compression);
   let level: number | undefined;
   if (v.level !== undefined) {
-    if (!/^\d+$/.test(v.level)) throw usage(`--level '${v.level}': expected a whole number`);
+    if (!/^\d+$/.test(v.level)) throw usage(`--level ${quote(v.level)}: expected a whole number`);
     level = Number(v.level);
+    try {
+      resolveLevel(compression, level);
+    } catch (e) {
+      throw usage(`--level ${quote(v.level)}: ${(e as Error).message}`);
+    }
   }
+  if (v.init === '') throw usage('--init: expected a file (an ELF executable or a #! script)');
+  if (v.report === '') throw usage('--report: expected a file name');
   return {
     kind: 'build',
     image,
@@ -148,7 +173,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     inject: (v.inject ?? []).map((s) => parseInjectSpec(s)),
     init: v.init,
     exclude: v.exclude ?? [],
-    report: v.report === undefined ? undefined : resolve(v.report),
+    report: v.report === undefined || v.report === STDOUT ? v.report : resolve(v.report),
     cacheDir,
     sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
     registry,

@@ -8,7 +8,7 @@ import { PlainReporter, TtyReporter } from './progress.ts';
 import { build } from '../build.ts';
 import { inspect, formatInspection } from '../inspect.ts';
 import { formatReport } from '../report.ts';
-import { writeFileAtomic } from '../fs-atomic.ts';
+import { checkOutput, isStandardOutput, writeOutputFile } from '../output.ts';
 import { InitramfsError, isInitramfsError } from '../errors.ts';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -28,9 +28,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       }
       case 'build': {
         const reporter = process.stderr.isTTY ? new TtyReporter(process.stderr) : new PlainReporter(process.stderr);
+        // Decided before the build: once written, a renamed file is no longer the inode stdout was.
+        const archiveOnStdout = await isStandardOutput(cmd.output);
+        const reportOnStdout = cmd.report !== undefined && (await isStandardOutput(cmd.report));
+        if (archiveOnStdout && reportOnStdout) {
+          throw new InitramfsError('USAGE', '--report: the archive already goes to standard output; name a file for the report (see --help)');
+        }
+        // Like the archive's own output, checked before anything is pulled.
+        if (cmd.report !== undefined) await checkOutput(cmd.report, { label: 'report', text: true });
         const report = await build({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
-        if (cmd.report !== undefined) await writeFileAtomic(cmd.report, formatReport(report));
-        process.stdout.write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+        if (cmd.report !== undefined) await writeOutputFile(cmd.report, formatReport(report), { label: 'report', text: true });
+        // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
+        // result lines go with the messages, so what is on stdout stays one clean stream.
+        (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
         return 0;
       }
     }

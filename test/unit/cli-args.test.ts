@@ -10,17 +10,42 @@ const build = (...args: string[]) => {
   return c;
 };
 
-describe('compression', () => {
-  it('is inferred from the output suffix when not given', () => {
+describe('compression and the output suffix', () => {
+  it('.gz, .zst and .cpio imply a compression when none is given', () => {
     expect(build('-o', 'x.cpio.gz').compression).toBe('gzip');
     expect(build('-o', 'x.cpio.zst').compression).toBe('zstd');
     expect(build('-o', 'x.cpio').compression).toBe('none');
   });
-  it('defaults to gzip for other names', () => {
-    expect(build('-o', 'initrd.img').compression).toBe('gzip');
+  it('an explicit --compression that agrees with the suffix is fine', () => {
+    expect(build('-o', 'x.cpio.zst', '-c', 'zstd').compression).toBe('zstd');
+    expect(build('-o', 'x.cpio', '--compression', 'none').compression).toBe('none');
   });
-  it('given explicitly wins over the suffix', () => {
-    expect(build('-o', 'x.cpio.gz', '-c', 'zstd').compression).toBe('zstd');
+  it('an explicit --compression that contradicts the suffix is a usage error naming both', () => {
+    expect(usageError(() => build('-o', 'x.cpio.gz', '-c', 'zstd'))).toBe(
+      "--compression zstd contradicts -o 'x.cpio.gz' (.gz means gzip); drop --compression, or name a file ending in .zst (see --help)",
+    );
+    expect(usageError(() => build('-o', 'out/x.cpio', '-c', 'gzip'))).toMatch(/^--compression gzip contradicts -o 'out\/x.cpio' \(.cpio means none\)/);
+    expect(usageError(() => build('-o', 'x.cpio.zst', '-c', 'none'))).toMatch(/\(.zst means zstd\); drop --compression, or name a file ending in .cpio/);
+  });
+  it('any other name takes --compression, else gzip', () => {
+    expect(build('-o', 'initrd.img').compression).toBe('gzip');
+    expect(build('-o', 'initrd.img', '-c', 'zstd').compression).toBe('zstd');
+    expect(build('-o', '-').compression).toBe('gzip');
+    expect(build('-o', '-', '-c', 'none').compression).toBe('none');
+    expect(build('-o', '/dev/null', '-c', 'zstd').compression).toBe('zstd');
+  });
+  it('an unknown compression names the value and the choices', () => {
+    expect(usageError(() => build('-o', 'x', '-c', 'lzma'))).toBe("--compression 'lzma': expected gzip, zstd or none (see --help)");
+  });
+});
+
+describe('output', () => {
+  it('- stays -, standard output, and any other name becomes absolute', () => {
+    expect(build('-o', '-').output).toBe('-');
+    expect(build('-o', 'initrd.img').output).toBe(`${process.cwd()}/initrd.img`);
+  });
+  it('--report - stays - as well', () => {
+    expect(build('-o', 'x', '--report', '-').report).toBe('-');
   });
 });
 
@@ -51,6 +76,15 @@ describe('errors name the option and the expected form', () => {
   it('missing image', () => expect(usageError(() => parseCommand(['build'], env))).toMatch(/IMAGE/));
   it('unknown command', () => expect(usageError(() => parseCommand(['bild', 'x'], env))).toMatch(/'bild'.*build or inspect/));
   it('non-numeric level', () => expect(usageError(() => build('-o', 'x', '-l', 'fast'))).toMatch(/--level 'fast'/));
+  it('a level out of range for the compression, found while parsing', () => {
+    expect(usageError(() => build('-o', 'x.gz', '--level', '42'))).toBe("--level '42': gzip level must be an integer from 1 to 9, got 42 (see --help)");
+    expect(usageError(() => build('-o', 'x.zst', '-l', '0'))).toMatch(/^--level '0': zstd level must be an integer from 1 to 19/);
+    expect(build('-o', 'x.zst', '-l', '19').level).toBe(19);
+  });
+  it('an empty --init or --report', () => {
+    expect(usageError(() => build('-o', 'x', '--init', ''))).toMatch(/^--init: expected a file/);
+    expect(usageError(() => build('-o', 'x', '--report', ''))).toMatch(/^--report: expected a file name/);
+  });
   it('stray argument', () => expect(usageError(() => build('-o', 'x', 'extra'))).toMatch(/'extra'/));
   it('SOURCE_DATE_EPOCH that is not whole seconds', () => {
     expect(usageError(() => parseSourceDateEpoch('yesterday'))).toMatch(/SOURCE_DATE_EPOCH 'yesterday'/);
