@@ -193,6 +193,7 @@ async function resolveTarget(given: string, n: Naming): Promise<Resolved> {
       l = await lstat(full);
     } catch (e) {
       if (errnoOf(e) === 'ENOENT') return { kind: 'file', path: full, missing: false };
+      if (errnoOf(e) === 'ENOTDIR') await existingAncestor(full, n); // throws, naming the file in the way
       throw n.wrap(`cannot look up ${full}`, e);
     }
     if (l.isSymbolicLink()) {

@@ -265,9 +265,11 @@ describe('refusals name the path and what was expected', () => {
   it('a parent that is a file', async () => {
     const dir = await scratchDir();
     writeFileSync(join(dir, 'file.txt'), '');
-    const e = await failure(checkOutput(join(dir, 'file.txt', 'sub', 'out.cpio')));
-    expect(e.code).toBe('IO');
-    expect(e.message).toBe(`output '${join(dir, 'file.txt', 'sub', 'out.cpio')}': ${join(dir, 'file.txt')} is not a directory`);
+    for (const path of [join(dir, 'file.txt', 'sub', 'out.cpio'), join(dir, 'file.txt', 'out.cpio')]) {
+      const e = await failure(checkOutput(path));
+      expect(e.code).toBe('IO');
+      expect(e.message).toBe(`output '${path}': ${join(dir, 'file.txt')} is not a directory`);
+    }
   });
 
   it('a directory that takes no new file (even for root)', async () => {
