@@ -10,6 +10,8 @@ import { isLocalReference, registryName } from '../image/transport.ts';
 import { formatPlatform } from '../image/types.ts';
 import { parseReference } from '../registry/reference.ts';
 import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
+import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
+import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 
 export type UploadMode = 'artifact' | 'release' | 'none';
@@ -120,8 +122,20 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   };
   if (!isLocalReference(image)) wrap('image', () => parseReference(registryName(image)));
 
-  const compressionText = get('compression').trim() || 'gzip';
-  const compression = wrap('compression', () => parseCompression(compressionText));
+  // The output's suffix implies a compression, as in the CLI: it decides when `compression` is empty, and
+  // the two must agree when both are given.
+  const outputText = get('output').trim();
+  if (outputText === STDOUT) throw bad('output', outputText, "a file path (the action's standard output is the job log)");
+  const implied = outputText === '' ? undefined : compressionFromName(outputText);
+  const compressionText = get('compression').trim();
+  const compression = compressionText === '' ? (implied?.compression ?? 'gzip') : wrap('compression', () => parseCompression(compressionText));
+  if (implied !== undefined && compressionText !== '' && implied.compression !== compression) {
+    throw new InitramfsError(
+      'USAGE',
+      `input 'compression': ${JSON.stringify(compressionText)} contradicts input 'output' ${quote(outputText)} (${implied.suffix} means ${implied.compression}): ` +
+        `leave compression empty, or name a file ending in ${SUFFIX_FOR[compression]}`,
+    );
+  }
   const levelText = get('compression-level').trim();
   if (levelText !== '' && !/^-?\d+$/.test(levelText)) throw bad('compression-level', levelText, 'an integer');
   const level = wrap('compression-level', () => resolveLevel(compression, levelText === '' ? undefined : Number(levelText)));
@@ -137,7 +151,6 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   const exclude = lines(get('exclude'));
 
   const slug = `${imageSlug(image)}-${platform.replaceAll('/', '-')}`;
-  const outputText = get('output').trim();
   const output = hostPath(outputText === '' ? slug + extensionFor(compression) : outputText);
 
   const uploadText = get('upload').trim() || 'artifact';

@@ -2,8 +2,8 @@
 // code that talks to @actions/*; everything it calls is the shared core. Any failure ends as one
 // setFailed line (the error's message, which names the input or image at fault).
 import * as core from '@actions/core';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build } from '../build.ts';
 import { isInitramfsError } from '../errors.ts';
 import { isLocalReference, registryName } from '../image/transport.ts';
@@ -34,8 +34,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       scratch = await mkdtemp(join(env['RUNNER_TEMP'] || process.cwd(), 'initramfs-nocache-'));
       cacheDir = scratch;
     }
-    // A workflow names paths like dist/initrd.cpio.gz before anything created dist/.
-    await mkdir(dirname(inputs.output), { recursive: true });
+    // Missing directories of the output (dist/initrd.cpio.gz before anything made dist/) are created by
+    // the build, after its preflight has checked every input.
     const layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m) }) : undefined;
 
     const report = await build({

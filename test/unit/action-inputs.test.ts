@@ -86,6 +86,29 @@ describe('parseInputs', () => {
     expect(usageError(() => parse({ image: 'alpine' }, { SOURCE_DATE_EPOCH: 'yesterday' }))).toMatch(/SOURCE_DATE_EPOCH 'yesterday'/);
   });
 
+  it('takes the compression from the output suffix when compression is empty, as the CLI does', () => {
+    expect(parse({ image: 'alpine', output: 'dist/initramfs.cpio.zst' })).toMatchObject({ compression: 'zstd', level: 3 });
+    expect(parse({ image: 'alpine', output: 'dist/initramfs.cpio' }).compression).toBe('none');
+    expect(parse({ image: 'alpine', output: 'dist/initramfs.cpio.zst', compression: 'zstd' }).compression).toBe('zstd');
+    expect(parse({ image: 'alpine', output: 'initrd.img' }).compression).toBe('gzip');
+    expect(parse({ image: 'alpine', output: 'initrd.img', compression: 'zstd' }).compression).toBe('zstd');
+  });
+
+  it('refuses a compression that contradicts the output suffix, naming both inputs', () => {
+    expect(usageError(() => parse({ image: 'alpine', output: 'dist/initramfs.cpio.gz', compression: 'zstd' }))).toBe(
+      "input 'compression': \"zstd\" contradicts input 'output' 'dist/initramfs.cpio.gz' (.gz means gzip): leave compression empty, or name a file ending in .zst",
+    );
+  });
+
+  it('refuses - as the output: the action\'s standard output is the job log', () => {
+    expect(usageError(() => parse({ image: 'alpine', output: '-' }))).toMatch(/^input 'output': "-": expected a file path/);
+  });
+
+  it('refuses an inject line whose MODE is not octal, and takes a Windows runner path as SRC', () => {
+    expect(usageError(() => parse({ image: 'alpine', inject: './agent:/usr/bin/agent:rwx' }))).toMatch(/^input 'inject': Invalid inject '.\/agent:\/usr\/bin\/agent:rwx': MODE 'rwx' is not an octal mode/);
+    expect(parse({ image: 'alpine', inject: 'C:\\agent.exe:/usr/bin/agent' }).inject[0]!.dest).toBe('/usr/bin/agent');
+  });
+
   it('accepts the booleans and numbers the way workflows write them', () => {
     const i = parse({ image: 'alpine', cache: 'FALSE', overwrite: ' true ', 'retention-days': '7', 'compression-level': '9' }, { SOURCE_DATE_EPOCH: '1700000000' });
     expect(i).toMatchObject({ cache: false, overwrite: true, retentionDays: 7, level: 9, sourceDateEpoch: 1700000000 });
