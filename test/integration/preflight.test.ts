@@ -11,9 +11,10 @@ import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.ts';
 import { startFaultProxy, type ProxyHandle } from '../helpers/fault-proxy.ts';
 import { pushLayout } from '../helpers/push.ts';
-import { runCli } from '../helpers/cli.ts';
+import { REPO, runCli } from '../helpers/cli.ts';
 import { runAction } from '../helpers/action.ts';
 import { decodeNewc } from '../../src/initramfs/newc.ts';
+import { parse as parseYaml } from 'yaml';
 
 let work: string;
 let registry: RegistryHandle;
@@ -136,6 +137,15 @@ describe('the action', () => {
     expect(proxy.requests.length).toBeGreaterThan(0);
     expect(r.outputs['path']).toBe(join(r.workspace, 'out', 'sub', 'initramfs.cpio.zst'));
     expect(readFileSync(r.outputs['path']!).subarray(0, 4)).toEqual(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+  });
+
+  it('an output ending in .cpio.zst with compression left at its action.yml default builds zstd', async () => {
+    // The runner fills every input the workflow leaves out with its action.yml default, so that default
+    // must leave the suffix free to decide.
+    const action = parseYaml(readFileSync(join(REPO, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    const r = await run({ output: 'dist/initramfs.cpio.zst', compression: action.inputs['compression']!.default ?? '' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(readFileSync(join(r.workspace, 'dist', 'initramfs.cpio.zst')).subarray(0, 4)).toEqual(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
   });
 
   const cases: [string, Record<string, string>, RegExp][] = [
