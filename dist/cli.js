@@ -52446,7 +52446,7 @@ async function checkCacheDir(cacheDir) {
     }
     catch (e) {
         const code = e.code;
-        throw new errors/* InitramfsError */.sp('IO', `cache directory ${(0,build_quote/* quote */.h)(cacheDir)}: cannot be written (${code ?? e.message}); pass --cache-dir DIR`, { cause: e });
+        throw new errors/* InitramfsError */.sp('IO', `cache directory ${(0,build_quote/* quote */.hD)(cacheDir)}: cannot be written (${code ?? e.message}); pass --cache-dir DIR`, { cause: e });
     }
 }
 /** The kernel reads this much of a file to decide how to run it (BINPRM_BUF_SIZE). */
@@ -52483,7 +52483,7 @@ const MACHINES_FOR_ARCH = {
 const ET_EXEC = 2;
 const ET_DYN = 3;
 /** The first bytes of a file for a message: printable text quoted, control characters escaped. */
-const preview = (head) => (0,build_quote/* quote */.h)(head.subarray(0, 16).toString('latin1'));
+const preview = (head) => (0,build_quote/* quote */.hD)(head.subarray(0, 16).toString('latin1'));
 /**
  * Throws INJECT_SOURCE unless the kernel can execute `hostPath` as /init on `platform`: an ELF executable
  * (or PIE) for the platform's architecture, or a `#!` script whose interpreter line the kernel can read.
@@ -52491,7 +52491,7 @@ const preview = (head) => (0,build_quote/* quote */.h)(head.subarray(0, 16).toSt
  * error -2, the interpreter not found. Whether a script's interpreter exists is known only after the pull.
  */
 async function checkInitExecutable(hostPath, platform) {
-    const fail = (why) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.h)(hostPath)}: the kernel cannot execute it: ${why}`);
+    const fail = (why) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.hD)(hostPath)}: the kernel cannot execute it: ${why}`);
     const expected = `expected an ELF executable for ${(0,types/* formatPlatform */.B)(platform)} or a script starting with #!`;
     let head;
     try {
@@ -52506,7 +52506,7 @@ async function checkInitExecutable(hostPath, platform) {
         }
     }
     catch (e) {
-        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.h)(hostPath)}: cannot be read (${e.code ?? e.message})`, { cause: e });
+        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.hD)(hostPath)}: cannot be read (${e.code ?? e.message})`, { cause: e });
     }
     if (head.length === 0)
         throw fail(`it is empty; ${expected}`);
@@ -52518,7 +52518,7 @@ async function checkInitExecutable(hostPath, platform) {
         if (interpreter === '')
             throw fail('its #! line names no interpreter');
         if (line.endsWith('\r')) {
-            const part = interpreter.endsWith('\r') ? `the interpreter ${(0,build_quote/* quote */.h)(interpreter)}` : 'the last argument';
+            const part = interpreter.endsWith('\r') ? `the interpreter ${(0,build_quote/* quote */.hD)(interpreter)}` : 'the last argument';
             throw fail(`its #! line ends in a carriage return (Windows line endings), which the kernel keeps in ${part}; convert the file to LF line endings`);
         }
         if (newline < 0 && head.length === BINPRM_BUF_SIZE && /^[ \t]*[^ \t\0]*$/.test(line)) {
@@ -52806,10 +52806,10 @@ function chooseCompression(output, given) {
         compression = (0,compress/* parseCompression */.Gd)(given);
     }
     catch {
-        throw usage(`--compression ${(0,quote/* quote */.h)(given)}: expected gzip, zstd or none`);
+        throw usage(`--compression ${(0,quote/* quote */.hD)(given)}: expected gzip, zstd or none`);
     }
     if (implied !== undefined && implied.compression !== compression) {
-        throw usage(`--compression ${compression} contradicts -o ${(0,quote/* quote */.h)(output)} (${implied.suffix} means ${implied.compression}); ` +
+        throw usage(`--compression ${compression} contradicts -o ${(0,quote/* quote */.hD)(output)} (${implied.suffix} means ${implied.compression}); ` +
             `drop --compression, or name a file ending in ${build_output/* SUFFIX_FOR */.IB[compression]}`);
     }
     return compression;
@@ -52875,13 +52875,13 @@ function parseCommand(argv, env) {
     let level;
     if (v.level !== undefined) {
         if (!/^\d+$/.test(v.level))
-            throw usage(`--level ${(0,quote/* quote */.h)(v.level)}: expected a whole number`);
+            throw usage(`--level ${(0,quote/* quote */.hD)(v.level)}: expected a whole number`);
         level = Number(v.level);
         try {
             (0,compress/* resolveLevel */.XC)(compression, level);
         }
         catch (e) {
-            throw usage(`--level ${(0,quote/* quote */.h)(v.level)}: ${e.message}`);
+            throw usage(`--level ${(0,quote/* quote */.hD)(v.level)}: ${e.message}`);
         }
     }
     if (v.init === '')
@@ -53593,53 +53593,6 @@ function listPlatforms(platforms) {
 
 /***/ }),
 
-/***/ 2106:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K7: () => (/* binding */ quoteBytes),
-/* harmony export */   SP: () => (/* binding */ shown),
-/* harmony export */   hD: () => (/* binding */ quote)
-/* harmony export */ });
-// User data (file names, tags, bytes read from a file) as it appears inside a one-line message: quoted,
-// shortened, and never raw, so a binary file or a hostile name cannot put a newline or a terminal escape
-// sequence into the terminal or the Actions log.
-/** Characters of user data kept in a message before it is cut with "…". */
-const DEFAULT_MAX = 64;
-/** Control, format, unassigned and line/paragraph separator characters: never printed as they are. */
-const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
-function quoted(text, max, escape) {
-    let out = '';
-    let shown = 0;
-    for (const ch of text) {
-        if (shown === max)
-            return `"${out}…"`;
-        const code = ch.codePointAt(0);
-        if (ch === '"' || ch === '\\')
-            out += `\\${ch}`;
-        else if (!escape(ch, code))
-            out += ch;
-        else if (code <= 0xff)
-            out += `\\x${code.toString(16).padStart(2, '0')}`;
-        else
-            out += `\\u{${code.toString(16)}}`;
-        shown++;
-    }
-    return `"${out}"`;
-}
-/** Text the user gave (a path, a tag), in double quotes: letters of any script kept, controls as `\xNN`. */
-const quote = (text, max = DEFAULT_MAX) => quoted(text, max, (ch) => UNPRINTABLE.test(ch));
-/**
- * A byte string (one char per byte, as tar headers are read) in double quotes: printable ASCII kept, every
- * other byte as `\xNN`.
- */
-const quoteBytes = (bytes, max = DEFAULT_MAX) => quoted(bytes, max, (_ch, code) => code < 0x20 || code >= 0x7f);
-/** Text shown as it is when every character is printable (a reference to copy), else quote(text). */
-const shown = (text, max = 256) => text.length <= max && ![...text].some((ch) => UNPRINTABLE.test(ch)) ? text : quote(text, max);
-
-
-/***/ }),
-
 /***/ 3090:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -53753,8 +53706,8 @@ const SCHEMA1_TYPES = new Set([
 
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __nccwpck_require__(3847);
-// EXTERNAL MODULE: ./build/image/quote.js
-var quote = __nccwpck_require__(2106);
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __nccwpck_require__(9692);
 ;// CONCATENATED MODULE: ./build/image/transport.js
 // Which kind of source an image reference names, by its prefix, the way skopeo names its transports:
 // `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`, and a registry reference with or
@@ -56402,7 +56355,7 @@ async function openSource(reference, opts) {
 /* harmony export */ });
 /* unused harmony export decodeNumber */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2106);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9692);
 // An index of an uncompressed tar file's members (name → data offset and size), built by reading only the
 // 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
 // Understands ustar name+prefix, GNU long names ('L'/'K') and pax 'x' path/linkpath/size records.
@@ -56927,7 +56880,7 @@ class Naming {
     }
     /** One line naming the input and what went wrong. */
     error(why, cause, code = 'IO') {
-        return new errors/* InitramfsError */.sp(code, `${this.label} ${(0,quote/* quote */.h)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
+        return new errors/* InitramfsError */.sp(code, `${this.label} ${(0,quote/* quote */.hD)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
     }
     wrap(what, e) {
         return (0,errors/* isInitramfsError */._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
@@ -57305,24 +57258,53 @@ class StreamTarget {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */   K7: () => (/* binding */ quoteBytes),
+/* harmony export */   SP: () => (/* binding */ shown),
+/* harmony export */   hD: () => (/* binding */ quote)
 /* harmony export */ });
-// User input as it appears in a message: single-quoted, on one line (control characters escaped, so a
-// stray newline in a workflow input cannot split an error), and shortened in the middle when long, so a
-// 4 KiB argument still gives a readable one-line error that shows how the input starts and ends.
-/** Longest quoted input, in characters, before the middle is elided. */
-const MAX = 80;
-const escapeControl = (s) => 
-// eslint-disable-next-line no-control-regex
-s.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-/** `'text'`, escaped and shortened to about `max` characters with `…` in the middle. */
-function quote(text, max = MAX) {
-    const s = escapeControl(text);
-    if (s.length <= max)
-        return `'${s}'`;
-    const keep = Math.floor((max - 1) / 2);
-    return `'${s.slice(0, keep)}…${s.slice(s.length - keep)}'`;
+// User data (file names, tags, inputs, bytes read from a file) as it appears inside a one-line message:
+// quoted, shortened, and never raw, so a binary file, a stray newline in a workflow input or a hostile
+// name cannot split an error line or put a terminal escape sequence into the terminal or the Actions log.
+// Long values are shortened in the middle: a path keeps how it starts and the file name it ends with.
+/** Characters of user data kept in a message before its middle is replaced with "…". */
+const DEFAULT_MAX = 64;
+/** Control, format, unassigned and line/paragraph separator characters: never printed as they are. */
+const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
+/** The escapes everybody reads at a glance; other controls are `\xNN`. */
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function quoted(text, max, escape) {
+    const one = (ch) => {
+        const code = ch.codePointAt(0);
+        if (ch === "'" || ch === '\\')
+            return `\\${ch}`;
+        if (!escape(ch, code))
+            return ch;
+        const named = NAMED_ESCAPES[ch];
+        if (named !== undefined)
+            return named;
+        if (code <= 0xff)
+            return `\\x${code.toString(16).padStart(2, '0')}`;
+        return `\\u{${code.toString(16)}}`;
+    };
+    const chars = [...text];
+    if (chars.length <= max)
+        return `'${chars.map(one).join('')}'`;
+    const head = Math.ceil((max - 1) / 2);
+    const tail = Math.floor((max - 1) / 2);
+    return `'${chars.slice(0, head).map(one).join('')}…${chars.slice(chars.length - tail).map(one).join('')}'`;
 }
+/**
+ * Text the user gave (a path, a tag), in single quotes as GNU tools quote it: letters of any script kept,
+ * controls as `\n`, `\r`, `\t` or `\xNN`.
+ */
+const quote = (text, max = DEFAULT_MAX) => quoted(text, max, (ch) => UNPRINTABLE.test(ch));
+/**
+ * A byte string (one char per byte, as tar headers are read) in single quotes: printable ASCII kept, every
+ * other byte as `\xNN`.
+ */
+const quoteBytes = (bytes, max = DEFAULT_MAX) => quoted(bytes, max, (_ch, code) => code < 0x20 || code >= 0x7f);
+/** Text shown as it is when every character is printable (a reference to copy), else quote(text). */
+const shown = (text, max = 256) => text.length <= max && ![...text].some((ch) => UNPRINTABLE.test(ch)) ? text : quote(text, max);
 
 
 /***/ }),
@@ -57402,7 +57384,7 @@ const SPEC_FORM = 'SRC:DEST[:MODE] with DEST absolute and MODE octal, e.g. ./age
  * name).
  */
 function parseInjectSpec(spec) {
-    const invalid = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(spec)}: ${why}. Expected ${SPEC_FORM}.`);
+    const invalid = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(spec)}: ${why}. Expected ${SPEC_FORM}.`);
     const split = spec.lastIndexOf(':/');
     if (split < 0)
         throw invalid('no absolute DEST after a ":"');
@@ -57416,18 +57398,18 @@ function parseInjectSpec(spec) {
     if (colon >= 0) {
         const modeText = rest.slice(colon + 1);
         if (!/^[0-7]+$/.test(modeText)) {
-            throw invalid(`MODE ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(modeText)} is not an octal mode such as 0644 (DEST cannot contain ":")`);
+            throw invalid(`MODE ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(modeText)} is not an octal mode such as 0644 (DEST cannot contain ":")`);
         }
         mode = parseInt(modeText, 8);
         if (mode > 0o7777)
             throw invalid(`MODE ${modeText} is not a permission mode (at most 7777)`);
     }
-    checkDest(dest, `inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(spec)}`);
+    checkDest(dest, `inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(spec)}`);
     return mode === undefined ? { source, dest } : { source, dest, mode };
 }
 /** Inject a host file or directory (recursively, in sorted order) at `spec.dest`. */
 async function injectPath(root, spec) {
-    const what = `--inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(`${spec.source}:${spec.dest}`)}`;
+    const what = `--inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(`${spec.source}:${spec.dest}`)}`;
     checkDest(spec.dest, what);
     const fileMode = (spec.mode ?? DEFAULT_FILE_MODE) & 0o7777;
     const st = await statSource(spec.source, what);
@@ -57444,16 +57426,16 @@ async function injectPath(root, spec) {
         parent.children.set(name, hostFile(spec.source, st.size, fileMode));
     }
     else {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(spec.source)} is not a regular file or a directory`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(spec.source)} is not a regular file or a directory`);
     }
 }
 /** Make the host file `hostPath` the image's /init (mode 0755), replacing whatever /init was. */
 async function setInit(root, hostPath) {
-    const what = `--init ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(hostPath)}`;
+    const what = `--init ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(hostPath)}`;
     const st = await statSource(hostPath, what);
     // The kernel execs /init; a directory or device there cannot boot.
     if (!st.isFile())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(hostPath)} is not a regular file`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(hostPath)} is not a regular file`);
     await checkReadable(hostPath, what);
     const { parent, name } = destParent(root, '/init', what);
     parent.children.set(name, hostFile(hostPath, st.size, 0o755));
@@ -57539,19 +57521,19 @@ async function copyDir(hostDir, dir, fileMode, what) {
             });
         }
         else {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(path)} is not a regular file, directory or symlink`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(path)} is not a regular file, directory or symlink`);
         }
     }
 }
 function checkDest(dest, what) {
     if (!dest.startsWith('/')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)} must be an absolute path in the image. Expected ${SPEC_FORM}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(dest)} must be an absolute path in the image. Expected ${SPEC_FORM}.`);
     }
     const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_5__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(dest));
     if (!p.ok)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)}: ${p.reason}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(dest)}: ${p.reason}.`);
     if (p.components.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)} is the root; name a path under it.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(dest)} is the root; name a path under it.`);
     }
 }
 /** The directory that will hold `dest` (parents created, symlinks followed inside the root) and the name. */
@@ -57559,11 +57541,11 @@ function destParent(root, dest, what) {
     const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_5__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(dest));
     const name = p.ok ? p.components[p.components.length - 1] : undefined;
     if (!p.ok || name === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)} is not a path under the root.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(dest)} is not a path under the root.`);
     }
     const parent = (0,_tree_js__WEBPACK_IMPORTED_MODULE_6__/* .resolveDir */ .m$)(root, p.components.slice(0, -1), true);
     if (!parent.ok)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(dest)}: ${parent.reason} in the image.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(dest)}: ${parent.reason} in the image.`);
     return { parent: parent.node, name };
 }
 async function statSource(path, what) {
@@ -57585,7 +57567,7 @@ async function checkReadable(path, what) {
 function sourceError(what, path, cause) {
     const code = cause.code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(cause)})`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(path)} ${why}`, { cause });
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(path)} ${why}`, { cause });
 }
 
 

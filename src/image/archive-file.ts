@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { InitramfsError } from '../errors.ts';
 import type { Reporter } from '../log.ts';
 import { ZstdMultiFrameDecompress } from './decompress.ts';
-import { quote, shown } from './quote.ts';
+import { quote, shown } from '../quote.ts';
 import { TarArchive } from './tar-archive.ts';
 import { isTarHeader, TarFormatError } from './tar-index.ts';
 

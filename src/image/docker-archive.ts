@@ -9,7 +9,7 @@ import { isDigest } from './digest.ts';
 import { parseImageConfig, parseJson } from './image-config.ts';
 import { layerMediaType } from './media-types.ts';
 import { listPlatforms, platformMatches } from './platform.ts';
-import { quote, shown } from './quote.ts';
+import { quote, shown } from '../quote.ts';
 import type { TarArchive } from './tar-archive.ts';
 import type { ImageSource, Layer, LayerCompression, Platform, ResolvedImage } from './types.ts';
 import { verifyBytes } from './verify.ts';

@@ -16,7 +16,7 @@ import {
   type Descriptor,
   type DocumentStore,
 } from './manifest-walk.ts';
-import { quote, shown } from './quote.ts';
+import { quote, shown } from '../quote.ts';
 import type { ImageSource, Layer, LayerCompression, Platform, ResolvedImage } from './types.ts';
 import { verifyBytes, type BlobCheck } from './verify.ts';
 

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
 import { openArchive, type ArchiveSourceOptions, type OpenedArchive } from './archive-file.ts';
 import { LayoutSource, type LayoutFiles } from './layout-source.ts';
-import { quote, shown } from './quote.ts';
+import { quote, shown } from '../quote.ts';
 import type { TarArchive } from './tar-archive.ts';
 import type { BlobCheck } from './verify.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
 import { LayoutSource, type LayoutFiles } from './layout-source.ts';
-import { quote, shown } from './quote.ts';
+import { quote, shown } from '../quote.ts';
 import { openVerifiedFile, type BlobCheck } from './verify.ts';
 
 export interface OciReference {

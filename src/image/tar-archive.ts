@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
-import { quote } from './quote.ts';
+import { quote } from '../quote.ts';
 import { indexTar, TarFormatError, type TarMember } from './tar-index.ts';
 import { verifyStream, type BlobCheck } from './verify.ts';
 

@@ -2,7 +2,7 @@
 // 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
 // Understands ustar name+prefix, GNU long names ('L'/'K') and pax 'x' path/linkpath/size records.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { quoteBytes } from './quote.ts';
+import { quoteBytes } from '../quote.ts';
 
 const BLOCK = 512;
 // ustar header field offsets (POSIX.1-1988 + pax).

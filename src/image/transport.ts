@@ -2,7 +2,7 @@
 // `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`, and a registry reference with or
 // without `docker://`. skopeo's other transports are named so the message can say what to do instead.
 import { InitramfsError } from '../errors.ts';
-import { quote } from './quote.ts';
+import { quote } from '../quote.ts';
 
 export type Transport = 'oci' | 'oci-archive' | 'docker-archive' | 'registry';
 

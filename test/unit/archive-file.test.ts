@@ -105,7 +105,7 @@ describe('compressed docker-archive', () => {
     const cache = fresh('-cache');
     const err = await failure(DockerArchiveSource.open(`docker-archive:${file}`, { cacheDir: cache }));
     expect(err.code).toBe('BAD_IMAGE');
-    expect(err.message).toContain(`"${file}" decompressed (gzip) is not a tar archive`);
+    expect(err.message).toContain(`'${file}' decompressed (gzip) is not a tar archive`);
     expect(err.message).toMatch(ONE_PRINTABLE_LINE);
     expect(tmpFiles(cache)).toEqual([]);
   });
@@ -132,7 +132,7 @@ describe('compressed docker-archive', () => {
       const err = await failure(DockerArchiveSource.open(`docker-archive:${file}`, { cacheDir: cache }));
       expect(err.code).toBe('UNSUPPORTED');
       expect(err.message).toBe(
-        `docker-archive:${file}: "${file}" is compressed with ${format}, which this tool does not decompress; ` +
+        `docker-archive:${file}: '${file}' is compressed with ${format}, which this tool does not decompress; ` +
           `decompress it first (${format === 'bzip2' ? 'bzip2' : format} -dc ${file} > image.tar) and use docker-archive:image.tar, or compress it with gzip or zstd instead`,
       );
       expect(existsSync(join(cache, 'tmp'))).toBe(false);
@@ -162,7 +162,7 @@ describe('compressed docker-archive', () => {
     const err = await failure(openArchive(`docker-archive:${dir}`, { transport: 'docker-archive' }));
     expect(err.code).toBe('USAGE');
     expect(err.message).toBe(
-      `docker-archive:${dir}: "${dir}" is a directory; docker-archive: reads the tar docker save writes; for an OCI layout directory use oci:${dir}`,
+      `docker-archive:${dir}: '${dir}' is a directory; docker-archive: reads the tar docker save writes; for an OCI layout directory use oci:${dir}`,
     );
     expect((await failure(openArchive(`docker-archive:${fresh()}`, { transport: 'docker-archive' }))).code).toBe('IMAGE_NOT_FOUND');
   });

@@ -49,7 +49,7 @@ describe('registryName', () => {
 
   test('skopeo transports this tool does not read are USAGE errors that say what to use instead', () => {
     expect(usageError(() => registryName('docker-daemon:alpine:latest'))).toBe(
-      'image reference "docker-daemon:alpine:latest": the docker-daemon: transport is not supported; ' +
+      "image reference 'docker-daemon:alpine:latest': the docker-daemon: transport is not supported; " +
         'save the image first (docker save IMAGE -o image.tar) and use docker-archive:image.tar',
     );
     expect(usageError(() => registryName('containers-storage:localhost/app'))).toContain('use oci-archive:image.tar');
@@ -84,7 +84,7 @@ describe('openSource', () => {
     const err = await failure(openSource(`oci:${file}:v1`, { cacheDir }));
     expect(err.code).toBe('USAGE');
     expect(err.message).toBe(
-      `oci:${file}:v1: "${file}" is a file, and oci: reads a layout directory; for a layout in a tar ` +
+      `oci:${file}:v1: '${file}' is a file, and oci: reads a layout directory; for a layout in a tar ` +
         `(docker buildx --output type=oci,dest=FILE, skopeo copy … oci-archive:FILE) use oci-archive:${file}:v1`,
     );
     // …and that reference works.
@@ -96,7 +96,7 @@ describe('openSource', () => {
     writeOciArchive(file, [{ ref: 'v1', image }]);
     const err = await failure(openSource(`docker-archive:${file}`, { cacheDir }));
     expect(err.code).toBe('USAGE');
-    expect(err.message).toBe(`docker-archive:${file}: "${file}" is an OCI archive (oci-layout, no manifest.json); use oci-archive:${file}`);
+    expect(err.message).toBe(`docker-archive:${file}: '${file}' is an OCI archive (oci-layout, no manifest.json); use oci-archive:${file}`);
   });
 
   test('a Docker ≥ 25 save (manifest.json and an OCI layout of the same blobs) reads as docker-archive: and as oci-archive:', async () => {

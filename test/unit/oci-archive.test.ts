@@ -90,7 +90,7 @@ describe('OciArchiveSource', () => {
     expect(none.message).toContain(`the archive holds 2 images; name one as oci-archive:${file}:REF (refs: busybox:latest, v1)`);
     const unknown = await failure(OciArchiveSource.open(`oci-archive:${file}:v3`));
     expect(unknown.code).toBe('IMAGE_NOT_FOUND');
-    expect(unknown.message).toContain('no image tagged "v3"; refs: busybox:latest, v1');
+    expect(unknown.message).toContain("no image tagged 'v3'; refs: busybox:latest, v1");
     const single = fresh();
     writeOciArchive(single, [{ image: image('untagged') }]);
     expect((await contents(await OciArchiveSource.open(`oci-archive:${single}`)))[0]).toEqual(['marker=untagged']);
@@ -158,7 +158,7 @@ describe('OciArchiveSource', () => {
     const err = await failure(OciArchiveSource.open(`oci-archive:${file}:box:v1`));
     expect(err.code).toBe('USAGE');
     expect(err.message).toBe(
-      `oci-archive:${file}:box:v1: "${file}" is a docker save archive (manifest.json, no oci-layout); use docker-archive:${file}:box:v1`,
+      `oci-archive:${file}:box:v1: '${file}' is a docker save archive (manifest.json, no oci-layout); use docker-archive:${file}:box:v1`,
     );
   });
 

@@ -1,35 +1,36 @@
 import { describe, expect, test } from 'vitest';
-import { quote, quoteBytes, shown } from '../../src/image/quote.ts';
+import { quote, quoteBytes, shown } from '../../src/quote.ts';
 import { decodeNumber, TarFormatError } from '../../src/image/tar-index.ts';
 
 const PRINTABLE_LINE = /^[\x20-\x7e\u00a0-\uffff]*$/;
 
 describe('quote', () => {
   test('keeps printable text of any script and escapes quotes and backslashes', () => {
-    expect(quote('café/img.tar')).toBe('"café/img.tar"');
-    expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(quote('café/img.tar')).toBe("'café/img.tar'");
+    expect(quote("a'b\\c")).toBe("'a\\'b\\\\c'");
   });
 
   test('shows control, escape and line-separator characters as escapes, never raw', () => {
-    expect(quote('a\nb\x1b[31m\u2028\u202e')).toBe('"a\\x0ab\\x1b[31m\\u{2028}\\u{202e}"');
+    expect(quote('a\nb\x1b[31m\u2028\u202e\r\t\0')).toBe("'a\\nb\\x1b[31m\\u{2028}\\u{202e}\\r\\t\\x00'");
   });
 
-  test('cuts long text with an ellipsis', () => {
-    expect(quote('x'.repeat(100), 10)).toBe(`"${'x'.repeat(10)}…"`);
-    expect(quote('x'.repeat(10), 10)).toBe(`"${'x'.repeat(10)}"`);
+  test('shortens long text in the middle, keeping how it starts and ends', () => {
+    expect(quote(`/start/${'x'.repeat(500)}/end`, 20)).toBe(`'/start/xxx…xxxxx/end'`);
+    expect(quote('x'.repeat(10), 10)).toBe(`'${'x'.repeat(10)}'`);
+    expect(quote('y'.repeat(1 << 20))).toHaveLength(64 + 2);
   });
 });
 
 describe('quoteBytes', () => {
   test('shows every byte outside printable ASCII as \\xNN', () => {
-    expect(quoteBytes('\x1f\x8b\x08\x00ab\xff')).toBe('"\\x1f\\x8b\\x08\\x00ab\\xff"');
+    expect(quoteBytes('\x1f\x8b\x08\x00ab\xff')).toBe("'\\x1f\\x8b\\x08\\x00ab\\xff'");
   });
 });
 
 describe('shown', () => {
   test('leaves a printable reference as it is, so it can be copied, and quotes anything else', () => {
     expect(shown('oci-archive:/tmp/my img.tar:v1')).toBe('oci-archive:/tmp/my img.tar:v1');
-    expect(shown('oci-archive:/tmp/\x1b.tar')).toBe('"oci-archive:/tmp/\\x1b.tar"');
+    expect(shown('oci-archive:/tmp/\x1b.tar')).toBe("'oci-archive:/tmp/\\x1b.tar'");
   });
 });
 
