@@ -9,9 +9,14 @@ const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-/** entry in build/ → file name in dist/ */
+/**
+ * entry in build/ → file name in dist/. The CLI's entry is its Node version gate (src/cli/entry.ts), which
+ * imports main.ts dynamically: ncc emits the gate and webpack's runtime as dist/cli.js and the CLI with its
+ * dependencies as chunks (NNN.index.js, named by deterministic chunk ids) that cli.js loads only on a
+ * supported Node, so an old Node parses nothing it cannot run before it is told which Node to use.
+ */
 const entries = [
-  ['cli/main.js', 'cli.js'],
+  ['cli/entry.js', 'cli.js'],
   ['action/index.js', 'index.js'],
 ];
 
