@@ -1938,14 +1938,14 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   main: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7596);
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9267);
-/* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9267);
+/* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2200);
-/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1297);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1297);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5537);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
 // that prints a stack).
@@ -1959,33 +1959,33 @@ __webpack_require__.r(__webpack_exports__);
 
 async function main(argv, env) {
     try {
-        const cmd = (0,_args_js__WEBPACK_IMPORTED_MODULE_1__/* .parseCommand */ .RM)(argv, env);
+        const cmd = (0,_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseCommand */ .RM)(argv, env);
         switch (cmd.kind) {
             case 'help':
-                process.stdout.write(_args_js__WEBPACK_IMPORTED_MODULE_1__/* .USAGE */ .u_);
+                process.stdout.write(_args_js__WEBPACK_IMPORTED_MODULE_0__/* .USAGE */ .u_);
                 return 0;
             case 'version':
-                process.stdout.write(`${version()}\n`);
+                process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .packageVersion */ .T)()}\n`);
                 return 0;
             case 'inspect': {
-                const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .inspect */ .N)(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
-                process.stdout.write((0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .formatInspection */ .a)(info));
+                const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_2__/* .inspect */ .N)(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
+                process.stdout.write((0,_inspect_js__WEBPACK_IMPORTED_MODULE_2__/* .formatInspection */ .a)(info));
                 return 0;
             }
             case 'build': {
                 const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .TtyReporter */ .T(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .PlainReporter */ .W(process.stderr);
                 // Decided before the build: once written, a renamed file is no longer the inode stdout was.
-                const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.output);
-                const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.report));
+                const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .isStandardOutput */ .HT)(cmd.output);
+                const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .isStandardOutput */ .HT)(cmd.report));
                 if (archiveOnStdout && reportOnStdout) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', '--report: the archive already goes to standard output; name a file for the report (see --help)');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InitramfsError */ .sp('USAGE', '--report: the archive already goes to standard output; name a file for the report (see --help)');
                 }
                 // Like the archive's own output, checked before anything is pulled.
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
-                const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
+                const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_7__/* .formatReport */ .C)(report), { label: 'report', text: true });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_7__/* .formatReport */ .C)(report), { label: 'report', text: true });
                 // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
                 // result lines go with the messages, so what is on stdout stays one clean stream.
                 (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
@@ -1994,7 +1994,7 @@ async function main(argv, env) {
         }
     }
     catch (e) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .isInitramfsError */ ._e)(e)) {
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isInitramfsError */ ._e)(e)) {
             process.stderr.write(`error [${e.code}]: ${e.message}\n`);
             return e.code === 'USAGE' ? 2 : 1;
         }
@@ -2012,21 +2012,10 @@ async function registryOptions(args, env) {
         // `echo $TOKEN | …` adds a newline that is not part of the secret.
         password = password.replace(/\r?\n$/, '');
         if (password === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', '--password-stdin: standard input was empty (see --help)');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InitramfsError */ .sp('USAGE', '--password-stdin: standard input was empty (see --help)');
         opts.credentials = { username: args.username, password };
     }
     return opts;
-}
-function version() {
-    try {
-        const pkg = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(new URL(/* asset import */ __webpack_require__(2565), __webpack_require__.b), 'utf8'));
-        if (pkg.version)
-            return pkg.version;
-    }
-    catch {
-        // run from src/: no package.json one level up
-    }
-    return 'unknown';
 }
 process.exitCode = await main(process.argv.slice(2), process.env);
 
@@ -2112,6 +2101,45 @@ class TtyReporter {
     #clear() {
         if (this.#stage !== undefined)
             this.#out.write('\r\x1b[2K');
+    }
+}
+
+
+/***/ }),
+
+/***/ 5537:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ packageVersion)
+/* harmony export */ });
+/* unused harmony export PACKAGE_NAME */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3136);
+// The package's version for --version, read from the package.json of initramfs-action itself: the first
+// one above the running file whose name is ours. That is the repository's from src/cli/ and from dist/,
+// and the installed package's under node_modules (dist/package.json, which only sets the module type, is
+// skipped by its name). Read at run time rather than bundled, so dist/ does not change with the version.
+
+
+
+const PACKAGE_NAME = 'initramfs-action';
+/** The version of the package that `fileUrl` (default: this module) belongs to. */
+function packageVersion(fileUrl = import.meta.url) {
+    const start = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(fileUrl));
+    for (let dir = start;; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir)) {
+        let pkg;
+        try {
+            pkg = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'package.json'), 'utf8'));
+        }
+        catch {
+            // no package.json here (or not JSON): keep looking
+        }
+        if (pkg?.name === PACKAGE_NAME && typeof pkg.version === 'string')
+            return pkg.version;
+        if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir) === dir)
+            throw new Error(`no package.json of ${PACKAGE_NAME} in ${start} or above`);
     }
 }
 

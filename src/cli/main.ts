@@ -1,7 +1,6 @@
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
 // that prints a stack).
-import { readFileSync } from 'node:fs';
 import { parseCommand, USAGE, type RegistryArgs } from './args.ts';
 import type { RegistryClientOptions } from '../registry/client.ts';
 import { PlainReporter, TtyReporter } from './progress.ts';
@@ -10,6 +9,7 @@ import { inspect, formatInspection } from '../inspect.ts';
 import { formatReport } from '../report.ts';
 import { checkOutput, isStandardOutput, writeOutputFile } from '../output.ts';
 import { InitramfsError, isInitramfsError } from '../errors.ts';
+import { packageVersion } from './version.ts';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
@@ -19,7 +19,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         process.stdout.write(USAGE);
         return 0;
       case 'version':
-        process.stdout.write(`${version()}\n`);
+        process.stdout.write(`${packageVersion()}\n`);
         return 0;
       case 'inspect': {
         const info = await inspect(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
@@ -66,16 +66,6 @@ async function registryOptions(args: RegistryArgs, env: NodeJS.ProcessEnv): Prom
     opts.credentials = { username: args.username, password };
   }
   return opts;
-}
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    if (pkg.version) return pkg.version;
-  } catch {
-    // run from src/: no package.json one level up
-  }
-  return 'unknown';
 }
 
 process.exitCode = await main(process.argv.slice(2), process.env);

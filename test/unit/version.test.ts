@@ -1,0 +1,34 @@
+// --version's source of truth: the package.json named initramfs-action above the running file.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { packageVersion } from '../../src/cli/version.ts';
+import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
+
+afterAll(removeScratchDirs);
+
+describe('packageVersion', () => {
+  it('from src/cli/ it is the repository package.json version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(packageVersion()).toBe(pkg.version);
+  });
+
+  it('skips dist/package.json and any package.json of another name on the way up', async () => {
+    const root = await scratchDir();
+    const pkgDir = join(root, 'node_modules', 'initramfs-action');
+    mkdirSync(join(pkgDir, 'dist'), { recursive: true });
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'the-user-project', version: '7.7.7' }));
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: 'initramfs-action', version: '3.2.1-rc.1' }));
+    writeFileSync(join(pkgDir, 'dist', 'package.json'), JSON.stringify({ type: 'module' }));
+    expect(packageVersion(pathToFileURL(join(pkgDir, 'dist', '480.index.js')).href)).toBe('3.2.1-rc.1');
+  });
+
+  it('says where it looked when no package.json of initramfs-action is above the file', async () => {
+    const root = await scratchDir();
+    writeFileSync(join(root, 'package.json'), '{ not json');
+    const from = join(root, 'dist', 'cli.js');
+    expect(() => packageVersion(pathToFileURL(from).href)).toThrow(`no package.json of initramfs-action in ${join(root, 'dist')} or above`);
+  });
+});
