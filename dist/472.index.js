@@ -1973,7 +1973,7 @@ async function main(argv, env) {
                 return 0;
             }
             case 'build': {
-                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .TtyReporter */ .T(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .PlainReporter */ .W(process.stderr);
+                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .PlainReporter */ .Wb(process.stderr);
                 // Decided before the build: once written, a renamed file is no longer the inode stdout was.
                 const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .isStandardOutput */ .HT)(cmd.output);
                 const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .isStandardOutput */ .HT)(cmd.report));
@@ -2028,21 +2028,30 @@ __webpack_async_result__();
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ TtyReporter),
-/* harmony export */   W: () => (/* binding */ PlainReporter)
+/* harmony export */   Tz: () => (/* binding */ TtyReporter),
+/* harmony export */   Wb: () => (/* binding */ PlainReporter)
 /* harmony export */ });
+/* unused harmony exports fitLine, width */
 const mib = (n) => `${(n / (1 << 20)).toFixed(1)} MiB`;
+/** A duration as both reporters (and the action's log) print it: `1.2 s`. */
+const seconds = (ms) => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 class PlainReporter {
     #out;
-    constructor(out) {
+    #now;
+    #started = new Map();
+    constructor(out, now = () => performance.now()) {
         this.#out = out;
+        this.#now = now;
     }
     stage(stage, message) {
+        this.#started.set(stage, this.#now());
         this.#out.write(`[${stage}] ${message}\n`);
     }
     progress() { }
     done(stage, message) {
-        this.#out.write(`[${stage}] ${message}\n`);
+        const started = this.#started.get(stage);
+        this.#started.delete(stage);
+        this.#out.write(`[${stage}] ${message}${started === undefined ? '' : ` (${seconds(this.#now() - started)})`}\n`);
     }
     warn(message) {
         this.#out.write(`warning: ${message}\n`);
@@ -2051,24 +2060,32 @@ class PlainReporter {
         this.#out.write(`${message}\n`);
     }
 }
+/** Columns assumed when the stream does not say (not a terminal after all). */
+const DEFAULT_COLUMNS = 80;
 class TtyReporter {
     #out;
     #stage;
     #message = '';
     #total;
-    #started = 0;
+    #started = new Map();
     #lastDraw = 0;
     #now;
+    /** The live line as last drawn (before fitting), to redraw it at a new width; undefined when none is shown. */
+    #live;
     constructor(out, now = () => performance.now()) {
         this.#out = out;
         this.#now = now;
+        out.on?.('resize', () => {
+            if (this.#live)
+                this.#draw(this.#live.head, this.#live.tail);
+        });
     }
     stage(stage, message, total) {
         this.#stage = stage;
         this.#message = message;
         this.#total = total;
-        this.#started = this.#now();
-        this.#draw(`${message}…`);
+        this.#started.set(stage, this.#now());
+        this.#draw(`[${stage}] ${message}…`);
     }
     progress(stage, done) {
         if (stage !== this.#stage)
@@ -2078,30 +2095,114 @@ class TtyReporter {
             return;
         this.#lastDraw = t;
         const pct = this.#total ? ` ${Math.min(100, Math.floor((done / this.#total) * 100))}%` : '';
-        this.#draw(`${this.#message} ${mib(done)}${this.#total ? ' / ' + mib(this.#total) : ''}${pct}`);
+        this.#draw(`[${stage}] ${this.#message}`, ` ${mib(done)}${this.#total ? ' / ' + mib(this.#total) : ''}${pct}`);
     }
     done(stage, message) {
-        const secs = ((this.#now() - this.#started) / 1000).toFixed(1);
-        this.#draw(`✓ ${message} (${secs}s)`);
+        const started = this.#started.get(stage);
+        this.#started.delete(stage);
+        this.#draw(`[${stage}] ✓ ${message}`, started === undefined ? '' : ` (${seconds(this.#now() - started)})`);
         this.#out.write('\n');
+        this.#live = undefined;
         if (stage === this.#stage)
             this.#stage = undefined;
     }
     warn(message) {
         this.#clear();
         this.#out.write(`warning: ${message}\n`);
+        this.#redraw();
     }
     info(message) {
         this.#clear();
         this.#out.write(`${message}\n`);
+        this.#redraw();
     }
-    #draw(text) {
-        this.#out.write(`\r\x1b[2K[${this.#stage ?? 'done'}] ${text}`);
+    /**
+     * Replaces the live line with `head` + `tail`, cut to the terminal's width so that it never wraps: a
+     * wrapped line spans two rows, and `\r\x1b[2K` would then clear only the last one, leaving a stale copy
+     * above at every redraw. The head (stage and message) gives way first, so the numbers in the tail stay.
+     */
+    #draw(head, tail = '') {
+        this.#live = { head, tail };
+        this.#out.write(`\r\x1b[2K${fitLine(head, tail, this.#out.columns || DEFAULT_COLUMNS)}`);
+    }
+    /** After a warning or a message printed over it, the live line comes back below. */
+    #redraw() {
+        if (this.#live)
+            this.#draw(this.#live.head, this.#live.tail);
     }
     #clear() {
-        if (this.#stage !== undefined)
+        if (this.#live)
             this.#out.write('\r\x1b[2K');
     }
+}
+/**
+ * `head` + `tail` in at most `columns - 1` terminal cells (the last column is left free: some terminals wrap
+ * as soon as it is written). Control characters become `?` so nothing in a message can move the cursor. When
+ * the line is too long the head is cut and ends in `…`; when even the tail does not fit, the whole is cut.
+ */
+function fitLine(head, tail, columns) {
+    const limit = Math.max(1, columns - 1);
+    const h = sanitize(head);
+    const t = sanitize(tail);
+    if (width(h) + width(t) <= limit)
+        return h + t;
+    if (width(t) + 1 < limit)
+        return cut(h, limit - width(t) - 1) + '…' + t;
+    return cut(h + t, limit - 1) + '…';
+}
+const sanitize = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** The longest prefix of `s` (whole code points) that fills at most `cells` cells. */
+function cut(s, cells) {
+    let used = 0;
+    let out = '';
+    for (const ch of s) {
+        const w = charWidth(ch.codePointAt(0));
+        if (used + w > cells)
+            break;
+        used += w;
+        out += ch;
+    }
+    return out;
+}
+/** Terminal cells `s` takes. */
+function width(s) {
+    let n = 0;
+    for (const ch of s)
+        n += charWidth(ch.codePointAt(0));
+    return n;
+}
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+const EMOJI = /^\p{Emoji_Presentation}$/u;
+/**
+ * Cells one code point takes: 0 for combining marks and format characters, 2 for East Asian wide and
+ * fullwidth characters and emoji (the ranges Node's own REPL uses), 1 for everything else. Erring wide only
+ * shortens a line; erring narrow would wrap it.
+ */
+function charWidth(cp) {
+    const ch = String.fromCodePoint(cp);
+    if (ZERO_WIDTH.test(ch))
+        return 0;
+    if (EMOJI.test(ch))
+        return 2;
+    const wide = cp >= 0x1100 &&
+        (cp <= 0x115f ||
+            cp === 0x2329 ||
+            cp === 0x232a ||
+            (cp >= 0x2e80 && cp <= 0x3247 && cp !== 0x303f) ||
+            (cp >= 0x3250 && cp <= 0x4dbf) ||
+            (cp >= 0x4e00 && cp <= 0xa4c6) ||
+            (cp >= 0xa960 && cp <= 0xa97c) ||
+            (cp >= 0xac00 && cp <= 0xd7a3) ||
+            (cp >= 0xf900 && cp <= 0xfaff) ||
+            (cp >= 0xfe10 && cp <= 0xfe19) ||
+            (cp >= 0xfe30 && cp <= 0xfe6b) ||
+            (cp >= 0xff01 && cp <= 0xff60) ||
+            (cp >= 0xffe0 && cp <= 0xffe6) ||
+            (cp >= 0x1b000 && cp <= 0x1b001) ||
+            (cp >= 0x1f200 && cp <= 0x1f251) ||
+            (cp >= 0x1f300 && cp <= 0x1f64f) ||
+            (cp >= 0x20000 && cp <= 0x3fffd));
+    return wide ? 2 : 1;
 }
 
 
