@@ -28,7 +28,7 @@ import type { Reporter } from './log.ts';
 import type { BuildReport } from './report.ts';
 
 export interface BuildOptions {
-  /** `oci:DIR[:REF]`, `docker-archive:FILE[:REF]` (registry references: issue 3). */
+  /** A registry reference (`python:3.12-alpine`), `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` or `docker-archive:FILE[:REF]`. */
   image: string;
   /** Final path of the archive, or `-` for standard output; a FIFO or device is written into (output.ts). */
   output: string;

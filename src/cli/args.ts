@@ -103,6 +103,59 @@ function chooseCompression(output: string, given: string | undefined): Compressi
   return compression;
 }
 
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
+const distance = (a: string, b: string): number => {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+};
+
+/** `; did you mean X?` for the one candidate within two edits of `word` (the nearest), else ''. */
+const didYouMean = (word: string, candidates: readonly string[]): string => {
+  const scored = candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+  return scored.length > 0 ? `; did you mean ${scored[0]!.c}?` : '';
+};
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  output: { type: 'string', short: 'o' },
+  compression: { type: 'string', short: 'c' },
+  level: { type: 'string', short: 'l' },
+  platform: { type: 'string', short: 'p' },
+  inject: { type: 'string', short: 'i', multiple: true },
+  init: { type: 'string' },
+  exclude: { type: 'string', short: 'x', multiple: true },
+  report: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  username: { type: 'string', short: 'u' },
+  'password-stdin': { type: 'boolean' },
+  'insecure-registry': { type: 'string', multiple: true },
+} as const;
+
+const COMMANDS = ['build', 'inspect'] as const;
+
+/** parseArgs' own messages, in this tool's words: the option, what is wrong, and a likely fix. */
+const argsError = (e: NodeJS.ErrnoException): InitramfsError => {
+  const option = /'([^']+)'/.exec(e.message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const longNames = Object.keys(OPTIONS).map((n) => `--${n}`);
+    return usage(`unknown option ${quote(option)}${option.startsWith('--') ? didYouMean(option, longNames) : ''}`);
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /--([\w-]+)/.exec(option)?.[1];
+    return usage(`option ${name === undefined ? quote(option) : `--${name}`} needs a value`);
+  }
+  return usage(e.message);
+};
+
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   let parsed;
   try {
@@ -110,33 +163,18 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-        output: { type: 'string', short: 'o' },
-        compression: { type: 'string', short: 'c' },
-        level: { type: 'string', short: 'l' },
-        platform: { type: 'string', short: 'p' },
-        inject: { type: 'string', short: 'i', multiple: true },
-        init: { type: 'string' },
-        exclude: { type: 'string', short: 'x', multiple: true },
-        report: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        username: { type: 'string', short: 'u' },
-        'password-stdin': { type: 'boolean' },
-        'insecure-registry': { type: 'string', multiple: true },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
-    throw usage((e as Error).message);
+    throw argsError(e as NodeJS.ErrnoException);
   }
   const { values: v, positionals } = parsed;
   if (v.help) return { kind: 'help' };
   if (v.version) return { kind: 'version' };
   const [verb, image, ...extra] = positionals;
   if (verb === undefined) throw usage('missing command: expected build or inspect');
-  if (verb !== 'build' && verb !== 'inspect') throw usage(`unknown command '${verb}': expected build or inspect`);
-  if (image === undefined) throw usage(`${verb}: missing IMAGE (oci:DIR[:REF] or docker-archive:FILE)`);
+  if (verb !== 'build' && verb !== 'inspect') throw usage(`unknown command ${quote(verb)}: expected build or inspect${didYouMean(verb, COMMANDS)}`);
+  if (image === undefined) throw usage(`${verb}: missing IMAGE (NAME[:TAG], oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE[:REF])`);
   if (extra.length > 0) throw usage(`${verb}: unexpected argument '${extra[0]}'`);
   if (v['password-stdin'] && !v.username) throw usage('--password-stdin needs --username');
   if (v.username !== undefined && !v['password-stdin']) throw usage('--username needs --password-stdin (the password is read from standard input)');

@@ -74,7 +74,20 @@ describe('options', () => {
 describe('errors name the option and the expected form', () => {
   it('missing output', () => expect(usageError(() => parseCommand(['build', 'oci:/l'], env))).toMatch(/--output/));
   it('missing image', () => expect(usageError(() => parseCommand(['build'], env))).toMatch(/IMAGE/));
-  it('unknown command', () => expect(usageError(() => parseCommand(['bild', 'x'], env))).toMatch(/'bild'.*build or inspect/));
+  it('unknown command, with the command it is a typo of', () => {
+    expect(usageError(() => parseCommand(['bild', 'x'], env))).toMatch(/'bild'.*build or inspect; did you mean build\?/);
+    expect(usageError(() => parseCommand(['list', 'x'], env))).not.toMatch(/did you mean/);
+  });
+  it('an unknown option, with the option it is a typo of, in one line of our own words', () => {
+    expect(usageError(() => build('-o', 'x', '--levle', '3'))).toBe("unknown option '--levle'; did you mean --level? (see --help)");
+    expect(usageError(() => build('-o', 'x', '--compresion', 'zstd'))).toMatch(/did you mean --compression\?/);
+    expect(usageError(() => build('-o', 'x', '--frobnicate'))).toBe("unknown option '--frobnicate' (see --help)");
+    expect(usageError(() => build('-o', 'x', '-z'))).toBe("unknown option '-z' (see --help)");
+  });
+  it('an option without its value names the option', () => {
+    expect(usageError(() => parseCommand(['build', 'x', '-o'], env))).toBe('option --output needs a value (see --help)');
+    expect(usageError(() => build('-o', 'x', '--inject'))).toBe('option --inject needs a value (see --help)');
+  });
   it('non-numeric level', () => expect(usageError(() => build('-o', 'x', '-l', 'fast'))).toMatch(/--level 'fast'/));
   it('a level out of range for the compression, found while parsing', () => {
     expect(usageError(() => build('-o', 'x.gz', '--level', '42'))).toBe("--level '42': gzip level must be an integer from 1 to 9, got 42 (see --help)");
