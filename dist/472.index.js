@@ -6454,7 +6454,7 @@ class StreamTarget {
 // name cannot split an error line or put a terminal escape sequence into the terminal or the Actions log.
 // Long values are shortened in the middle: a path keeps how it starts and the file name it ends with.
 /** Characters of user data kept in a message before its middle is replaced with "…". */
-const DEFAULT_MAX = 64;
+const DEFAULT_MAX = 160;
 /** Control, format, unassigned and line/paragraph separator characters: never printed as they are. */
 const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
 /** The escapes everybody reads at a glance; other controls are `\xNN`. */

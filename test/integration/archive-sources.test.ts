@@ -163,7 +163,7 @@ describe('archives this tool does not decompress', () => {
       mkdirSync(dir);
       await sh(`${compress} ${dockerTar} > image.tar.${tool}`, dir);
       const message = await failureOf(`docker-archive:image.tar.${tool}`, 1, { cwd: dir });
-      expect(message).toMatch(new RegExp(`^error \\[UNSUPPORTED\\]: docker-archive:image\\.tar\\.${tool}: "image\\.tar\\.${tool}" is compressed with ${tool}`));
+      expect(message).toMatch(new RegExp(`^error \\[UNSUPPORTED\\]: docker-archive:image\\.tar\\.${tool}: 'image\\.tar\\.${tool}' is compressed with ${tool}`));
       const command = /decompress it first \((.+?)\) and use (docker-archive:image\.tar)/.exec(message);
       expect(command, message).not.toBeNull();
       await sh(command![1]!, dir);
@@ -197,7 +197,7 @@ describe('messages that help', () => {
 
   it('oci:FILE.tar exits 2 naming oci-archive:FILE.tar, which builds', async () => {
     const message = await failureOf(`oci:${ociTar}:v1`, 2);
-    expect(message).toContain(`error [USAGE]: oci:${ociTar}:v1: "${ociTar}" is a file, and oci: reads a layout directory`);
+    expect(message).toContain(`error [USAGE]: oci:${ociTar}:v1: '${ociTar}' is a file, and oci: reads a layout directory`);
     const suggested = / use (\S+)$/.exec(message)![1]!;
     expect(suggested).toBe(`oci-archive:${ociTar}:v1`);
     expect(await digestOf(suggested)).toBe(reference);
