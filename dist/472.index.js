@@ -6314,16 +6314,7 @@ class FileTarget {
         return this.naming.display;
     }
     async write(buf) {
-        const fh = this.#fh;
-        if (fh === undefined)
-            throw new Error('output: write after commit or abort');
-        try {
-            for (let done = 0; done < buf.length;)
-                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-        }
-        catch (e) {
-            throw this.naming.wrap('cannot write', e);
-        }
+        await writeAll(this.#fh, buf, this.naming);
     }
     async commit() {
         const fh = this.#fh;
@@ -6356,6 +6347,18 @@ class FileTarget {
         await (0,promises_.rm)(this.temp, { force: true }).catch(() => { });
     }
 }
+/** Writes all of `buf` to `fh` (a short write goes on where it stopped). */
+async function writeAll(fh, buf, naming) {
+    if (fh === undefined)
+        throw new Error('output: write after commit or abort');
+    try {
+        for (let done = 0; done < buf.length;)
+            done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+    }
+    catch (e) {
+        throw naming.wrap('cannot write', e);
+    }
+}
 /** A FIFO, device or descriptor, written in place. */
 class DescriptorTarget {
     #fh;
@@ -6368,16 +6371,7 @@ class DescriptorTarget {
         return this.naming.display;
     }
     async write(buf) {
-        const fh = this.#fh;
-        if (fh === undefined)
-            throw new Error('output: write after commit or abort');
-        try {
-            for (let done = 0; done < buf.length;)
-                done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-        }
-        catch (e) {
-            throw this.naming.wrap('cannot write', e);
-        }
+        await writeAll(this.#fh, buf, this.naming);
     }
     async commit() {
         const fh = this.#fh;

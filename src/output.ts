@@ -344,13 +344,7 @@ class FileTarget implements OutputTarget {
     return this.naming.display;
   }
   async write(buf: Uint8Array): Promise<void> {
-    const fh = this.#fh;
-    if (fh === undefined) throw new Error('output: write after commit or abort');
-    try {
-      for (let done = 0; done < buf.length; ) done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-    } catch (e) {
-      throw this.naming.wrap('cannot write', e);
-    }
+    await writeAll(this.#fh, buf, this.naming);
   }
   async commit(): Promise<void> {
     const fh = this.#fh;
@@ -380,6 +374,16 @@ class FileTarget implements OutputTarget {
   }
 }
 
+/** Writes all of `buf` to `fh` (a short write goes on where it stopped). */
+async function writeAll(fh: FileHandle | undefined, buf: Uint8Array, naming: Naming): Promise<void> {
+  if (fh === undefined) throw new Error('output: write after commit or abort');
+  try {
+    for (let done = 0; done < buf.length; ) done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
+  } catch (e) {
+    throw naming.wrap('cannot write', e);
+  }
+}
+
 /** A FIFO, device or descriptor, written in place. */
 class DescriptorTarget implements OutputTarget {
   #fh: FileHandle | undefined;
@@ -392,13 +396,7 @@ class DescriptorTarget implements OutputTarget {
     return this.naming.display;
   }
   async write(buf: Uint8Array): Promise<void> {
-    const fh = this.#fh;
-    if (fh === undefined) throw new Error('output: write after commit or abort');
-    try {
-      for (let done = 0; done < buf.length; ) done += (await fh.write(buf, done, buf.length - done)).bytesWritten;
-    } catch (e) {
-      throw this.naming.wrap('cannot write', e);
-    }
+    await writeAll(this.#fh, buf, this.naming);
   }
   async commit(): Promise<void> {
     const fh = this.#fh;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageSlug, parseInputs } from '../../src/action/inputs.ts';
-import { usageError } from '../helpers/usage-error.ts';
+import { usageError } from '../helpers/errors.ts';
 
 let dir: string;
 beforeAll(() => {

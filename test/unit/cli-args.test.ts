@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, defaultCacheDir } from '../../src/cli/args.ts';
 import { parseSourceDateEpoch } from '../../src/source-date-epoch.ts';
-import { usageError } from '../helpers/usage-error.ts';
+import { usageError } from '../helpers/errors.ts';
 
 const env = { HOME: '/home/u' };
 const build = (...args: string[]) => {

@@ -11,7 +11,7 @@ import { imageSlug, parseInputs } from '../../src/action/inputs.ts';
 import { openSource } from '../../src/image/source.ts';
 import { isLocalReference, registryName, transportOf } from '../../src/image/transport.ts';
 import { buildTar, writeOciArchive, writeOciLayout, type TestImage } from '../helpers/image.ts';
-import { usageError } from '../helpers/usage-error.ts';
+import { usageError } from '../helpers/errors.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'transports-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -6,21 +6,12 @@ import { createReadStream, openSync, closeSync, readFileSync, writeFileSync, mkd
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InitramfsError } from '../../src/errors.ts';
 import { checkOutput, compressionFromName, isStandardOutput, openOutput, writeOutputFile, type StandardOutput } from '../../src/output.ts';
+import { failure } from '../helpers/errors.ts';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
 
 afterAll(removeScratchDirs);
 
-async function failure(p: Promise<unknown>): Promise<InitramfsError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitramfsError);
-    return e as InitramfsError;
-  }
-  throw new Error('expected an InitramfsError');
-}
 
 const mkfifo = (path: string): void => {
   const r = spawnSync('mkfifo', [path]);

@@ -5,22 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InitramfsError } from '../../src/errors.ts';
 import { parsePlatform } from '../../src/image/platform.ts';
 import { checkInitExecutable, preflight, type PreflightOptions } from '../../src/preflight.ts';
+import { failure } from '../helpers/errors.ts';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
 
 afterAll(removeScratchDirs);
 
-async function failure(p: Promise<unknown>): Promise<InitramfsError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InitramfsError);
-    return e as InitramfsError;
-  }
-  throw new Error('expected an InitramfsError');
-}
 
 const EM = { i386: 3, s390: 22, arm: 40, x86_64: 62, aarch64: 183 } as const;
 
