@@ -118,12 +118,13 @@ function segmentReuse(lines) {
 }
 
 /**
- * One build of `source` with our CLI, into outDir/NAME.<compression><level>.cpio; a fresh cache dir
+ * One build of `source` with our CLI, into outDir/NAME.<compression><level>.cpio.gz (.zst); a fresh cache dir
  * unless `cacheDir` is given. Returns wall time, peak RSS, size and digest (from the report) and the
  * time per stage.
  */
 async function toolOnce(source, name, compression, level, cacheDir, extraArgs = []) {
-  const out = join(outDir, `${name}.${compression}${level}.cpio`);
+  // The suffix must agree with --compression (the CLI refuses a contradiction).
+  const out = join(outDir, `${name}.${compression}${level}.cpio${{ gzip: '.gz', zstd: '.zst', none: '' }[compression]}`);
   const report = join(outDir, `${name}.${compression}${level}.json`);
   const cache = cacheDir ?? mkdtempSync(join(benchDir, 'cache-'));
   rmSync(out, { force: true });
