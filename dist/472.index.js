@@ -196,17 +196,29 @@ var external_node_fs_ = __webpack_require__(3024);
 // A spool file holds the bytes of one layer's regular files, appended in tar order, so the archive writer
 // can read them back in any order without decompressing the layer twice. It lives in the tool's cache
 // (a private temporary directory) and is deleted when the build ends.
+//
+// What a spool holds is a function of its layer's verified digest: every regular file's data, in tar
+// order, each exactly its header's size (read-layer.ts). So `source` (that digest) and an offset name the
+// same bytes in every build, and the segment cache keys compressed segments by them instead of hashing the
+// bytes (write.ts). Whoever changes what is appended, or in which order, must change SPOOL_LAYOUT.
 
 const FLUSH_AT = 4 << 20;
+/** The most buffers one writev takes (Linux's UIO_MAXIOV). */
+const IOV_MAX = 1024;
+/** The version of the rule above; part of every segment cache key that names spooled bytes. */
+const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/1';
 class SpoolFile {
     path;
+    /** The verified digest of the layer whose file data this spool holds (see the top of this file). */
+    source;
     #fd;
     #size = 0;
     #pending = [];
     #pendingBytes = 0;
     #closed = false;
-    constructor(path) {
+    constructor(path, source) {
         this.path = path;
+        this.source = source;
         // 0o600: the spool holds image content; nobody else on the machine needs to read it.
         this.#fd = (0,external_node_fs_.openSync)(path, 'wx+', 0o600);
     }
@@ -225,12 +237,18 @@ class SpoolFile {
         return at;
     }
     flush() {
-        if (this.#pendingBytes === 0)
-            return;
-        const buf = this.#pending.length === 1 ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingBytes);
-        let off = 0;
-        while (off < buf.length)
-            off += (0,external_node_fs_.writeSync)(this.#fd, buf, off, buf.length - off);
+        // One gathering write of the pieces as they are: concatenating them first would copy every byte into
+        // fresh memory, which costs more than the write itself.
+        let parts = this.#pending;
+        while (parts.length > 0) {
+            let written = (0,external_node_fs_.writevSync)(this.#fd, parts.slice(0, IOV_MAX));
+            let whole = 0;
+            while (whole < parts.length && written >= parts[whole].length)
+                written -= parts[whole++].length;
+            parts = parts.slice(whole);
+            if (written > 0)
+                parts[0] = parts[0].subarray(written);
+        }
         this.#pending = [];
         this.#pendingBytes = 0;
     }
@@ -1069,10 +1087,11 @@ const planArchive = (root, options = {}) => {
 };
 
 ;// CONCATENATED MODULE: ./build/initramfs/segment-cache.js
-// Compressed segments kept from earlier builds, by the sha256 of their uncompressed cpio bytes: a rebuild
-// whose segment is byte-for-byte the same as one built before (the same image with the same options, or
-// the segments before whatever changed) reuses its compressed bytes instead of compressing again, which
-// is most of a warm build's time. An entry is used only for the same method, level and compressor build
+// Compressed segments kept from earlier builds, by a key that stands for their uncompressed cpio bytes
+// (segmentKey in write.ts: the encoded headers and the identities of the file data): a rebuild whose
+// segment is byte-for-byte the same as one built before (the same image with the same options, or the
+// segments away from whatever changed) reuses its compressed bytes instead of compressing again, which is
+// most of a warm build's time. An entry is used only for the same method, level and compressor build
 // (Node's zlib and zstd versions), so it holds exactly what compressing now would give and the output
 // stays byte-identical to a cold build. Each entry carries the sha256 of its compressed bytes, checked on
 // every read; a bad entry is removed and the segment compressed again. Entries appear by rename only.
@@ -1094,10 +1113,6 @@ class SegmentCache {
     constructor(cacheDir, compression, level) {
         this.#dir = (0,external_node_path_.join)(cacheDir, 'segments', `${compression}-${level}-${compressorBuild(compression)}`);
         this.#tmp = (0,external_node_path_.join)(cacheDir, 'tmp');
-    }
-    /** The key of an uncompressed segment. */
-    key(raw) {
-        return sha256(raw).toString('hex');
     }
     /** The compressed bytes stored for `key`, or undefined when absent or damaged (then removed). */
     async get(key) {
@@ -1144,6 +1159,7 @@ class SegmentCache {
 // device or standard output written straight into), hashed as written. On any error the target is
 // aborted, so a file output either holds a complete archive or is untouched. Memory stays at a few
 // segments, whatever the image size.
+
 
 
 
@@ -1232,14 +1248,16 @@ const openData = async (path, ref, size) => {
 /**
  * Assembles a whole segment in one buffer: its records with their data, and the archive's trailer when it
  * is the last segment. Every segment's bytes are whole newc entries, so each compressed member ends on an
- * entry boundary.
+ * entry boundary. `into` (at least `segment.size` bytes, any content) is used when given, else a new
+ * buffer; every byte of the result is written here, padding included, so its old content never shows.
  */
-const assembleSegment = async (segment) => {
-    // Zero-filled: every padding byte must be 0 for the bytes to be reproducible.
-    const buf = Buffer.alloc(segment.size);
+const assembleSegment = async (segment, into) => {
+    if (into !== undefined && into.length < segment.size)
+        throw new Error(`archive: a ${into.length}-byte buffer for a ${segment.size}-byte segment`);
+    const buf = (into ?? Buffer.allocUnsafeSlow(segment.size)).subarray(0, segment.size);
     let at = 0;
     for (const record of segment.records) {
-        const header = encodeHeader(record.entry);
+        const header = encodeHeader(record.entry); // name, NUL and padding included
         header.copy(buf, at);
         at += header.length;
         const { data, entry } = record;
@@ -1254,7 +1272,11 @@ const assembleSegment = async (segment) => {
                 await reader.close();
             }
         }
-        at += entry.filesize + pad4(entry.filesize);
+        at += entry.filesize;
+        // Zero padding: the bytes must not depend on what the buffer held before.
+        const pad = pad4(entry.filesize);
+        buf.fill(0, at, at + pad);
+        at += pad;
     }
     if (segment.last) {
         const trailer = encodeTrailer();
@@ -1264,6 +1286,52 @@ const assembleSegment = async (segment) => {
     if (at !== segment.size)
         throw new Error(`archive: segment assembled to ${at} bytes, planned ${segment.size}`);
     return buf;
+};
+/** Tags the preimage of segment keys: a change to what the key covers must change it. */
+const SEGMENT_KEY_FORMAT = 'initramfs-action segment key/1';
+/**
+ * The segment cache's key for a segment: the sha256 of everything that decides its bytes, with the file
+ * data named instead of read where its name is as good as its bytes. Headers (with their padding) and
+ * symlink targets go in as they are encoded; spooled data as its layer's verified digest, the spool
+ * layout and its offset there (a function of that digest, see spool.ts); injected host files and
+ * generated files by their content. A warm build thus finds a segment's compressed bytes without reading
+ * or hashing the megabytes it holds, and two segments with the same key have the same bytes.
+ */
+const segmentKey = async (segment) => {
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${SEGMENT_KEY_FORMAT}\0${SPOOL_LAYOUT}\0`);
+    const field = (text) => {
+        hash.update(`${text.length}:${text}`);
+    };
+    for (const { entry, data } of segment.records) {
+        hash.update(encodeHeader(entry));
+        if (data.kind === 'target')
+            hash.update(data.bytes);
+        if (data.kind !== 'file')
+            continue;
+        const { ref } = data;
+        if (ref.kind === 'spool') {
+            field(`spool ${ref.spool.source} ${ref.offset} ${entry.filesize}`);
+        }
+        else {
+            // A host file or generated bytes: by content, read in pieces (an injected file may be large).
+            field(`content ${entry.filesize}`);
+            const reader = await openData(entry.name, ref, entry.filesize);
+            try {
+                const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, entry.filesize));
+                for (let pos = 0; pos < entry.filesize; pos += chunk.length) {
+                    const n = Math.min(chunk.length, entry.filesize - pos);
+                    await reader.read(chunk, 0, pos, n);
+                    hash.update(chunk.subarray(0, n));
+                }
+            }
+            finally {
+                await reader.close();
+            }
+        }
+    }
+    if (segment.last)
+        field('trailer');
+    return hash.digest('hex');
 };
 /** The bytes of one record in fixed-size pieces, for streamed segments. */
 async function* recordChunks(record) {
@@ -1366,22 +1434,34 @@ const writeArchive = async (root, options) => {
         const sink = new Sink(target);
         const cache = compression === 'none' || options.cacheDir === undefined ? undefined : new SegmentCache(options.cacheDir, compression, level);
         let reused = 0;
-        const cachedCompress = async (raw, c) => {
-            const key = c.key(raw);
+        let doneBytes = 0;
+        // Segment buffers are reused once their segment is written: fresh memory costs a page fault per 4 KiB
+        // on first touch, which on a virtual machine made filling new buffers take 25 times as long as
+        // filling used ones (700 ms against 30 ms for the 240 MB of the benchmark image). At most `concurrency`
+        // of them exist, each large enough for any segment held in memory.
+        const spare = [];
+        const assemble = (segment, job) => {
+            job.buffer = spare.pop() ?? Buffer.allocUnsafeSlow(inMemoryLimit);
+            return assembleSegment(segment, job.buffer);
+        };
+        const compressCached = async (segment, job, c) => {
+            const key = await segmentKey(segment);
             const hit = await c.get(key);
             if (hit) {
                 reused++;
                 return hit;
             }
-            const compressed = await (0,compress/* compressSegment */.qx)(raw, compression, level);
+            const compressed = await (0,compress/* compressSegment */.qx)(await assemble(segment, job), compression, level);
             await c.put(key, compressed);
             return compressed;
         };
-        let doneBytes = 0;
         const inflight = [];
         const writeOldest = async () => {
             const next = inflight.shift();
             await sink.write(await next.compressed);
+            // Compressed (or, for 'none', written): the raw bytes are no longer needed.
+            if (next.buffer)
+                spare.push(next.buffer);
             doneBytes += next.rawSize;
             reporter?.progress('archive', doneBytes);
         };
@@ -1395,11 +1475,18 @@ const writeArchive = async (root, options) => {
                 });
                 continue;
             }
-            const raw = await assembleSegment(segment);
-            const compressed = cache ? cachedCompress(raw, cache) : (0,compress/* compressSegment */.qx)(raw, compression, level);
+            const job = { compressed: Promise.resolve(Buffer.alloc(0)), rawSize: segment.size };
+            if (cache) {
+                job.compressed = compressCached(segment, job, cache);
+            }
+            else {
+                // Assembled here, one at a time: the main thread reads while earlier segments compress.
+                const raw = await assemble(segment, job);
+                job.compressed = (0,compress/* compressSegment */.qx)(raw, compression, level);
+            }
             // Handled here so a failure is not "unhandled" while we wait on an older segment; awaited in order.
-            compressed.catch(() => { });
-            inflight.push({ compressed, rawSize: segment.size });
+            job.compressed.catch(() => { });
+            inflight.push(job);
             while (inflight.length >= concurrency)
                 await writeOldest();
         }
@@ -1672,7 +1759,7 @@ async function readLayers(image, work, spools, reporter) {
         while (next < image.layers.length && !failed) {
             const i = next++;
             const layer = image.layers[i];
-            const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`));
+            const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
             spools.push(spool);
             try {
                 results[i] = await readLayer(layer, spool);

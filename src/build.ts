@@ -130,7 +130,7 @@ async function readLayers(image: ResolvedImage, work: string, spools: SpoolFile[
     while (next < image.layers.length && !failed) {
       const i = next++;
       const layer: Layer = image.layers[i]!;
-      const spool = new SpoolFile(join(work, `layer-${i}.spool`));
+      const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
       spools.push(spool);
       try {
         results[i] = await readLayer(layer, spool);

@@ -1,20 +1,33 @@
 // A spool file holds the bytes of one layer's regular files, appended in tar order, so the archive writer
 // can read them back in any order without decompressing the layer twice. It lives in the tool's cache
 // (a private temporary directory) and is deleted when the build ends.
-import { openSync, writeSync, readSync, closeSync, unlinkSync } from 'node:fs';
+//
+// What a spool holds is a function of its layer's verified digest: every regular file's data, in tar
+// order, each exactly its header's size (read-layer.ts). So `source` (that digest) and an offset name the
+// same bytes in every build, and the segment cache keys compressed segments by them instead of hashing the
+// bytes (write.ts). Whoever changes what is appended, or in which order, must change SPOOL_LAYOUT.
+import { openSync, writevSync, readSync, closeSync, unlinkSync } from 'node:fs';
 
 const FLUSH_AT = 4 << 20;
+/** The most buffers one writev takes (Linux's UIO_MAXIOV). */
+const IOV_MAX = 1024;
+
+/** The version of the rule above; part of every segment cache key that names spooled bytes. */
+export const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/1';
 
 export class SpoolFile {
   readonly path: string;
+  /** The verified digest of the layer whose file data this spool holds (see the top of this file). */
+  readonly source: string;
   #fd: number;
   #size = 0;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #closed = false;
 
-  constructor(path: string) {
+  constructor(path: string, source: string) {
     this.path = path;
+    this.source = source;
     // 0o600: the spool holds image content; nobody else on the machine needs to read it.
     this.#fd = openSync(path, 'wx+', 0o600);
   }
@@ -35,10 +48,16 @@ export class SpoolFile {
   }
 
   flush(): void {
-    if (this.#pendingBytes === 0) return;
-    const buf = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.#fd, buf, off, buf.length - off);
+    // One gathering write of the pieces as they are: concatenating them first would copy every byte into
+    // fresh memory, which costs more than the write itself.
+    let parts = this.#pending;
+    while (parts.length > 0) {
+      let written = writevSync(this.#fd, parts.slice(0, IOV_MAX));
+      let whole = 0;
+      while (whole < parts.length && written >= parts[whole]!.length) written -= parts[whole++]!.length;
+      parts = parts.slice(whole);
+      if (written > 0) parts[0] = parts[0]!.subarray(written);
+    }
     this.#pending = [];
     this.#pendingBytes = 0;
   }

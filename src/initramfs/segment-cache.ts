@@ -1,7 +1,8 @@
-// Compressed segments kept from earlier builds, by the sha256 of their uncompressed cpio bytes: a rebuild
-// whose segment is byte-for-byte the same as one built before (the same image with the same options, or
-// the segments before whatever changed) reuses its compressed bytes instead of compressing again, which
-// is most of a warm build's time. An entry is used only for the same method, level and compressor build
+// Compressed segments kept from earlier builds, by a key that stands for their uncompressed cpio bytes
+// (segmentKey in write.ts: the encoded headers and the identities of the file data): a rebuild whose
+// segment is byte-for-byte the same as one built before (the same image with the same options, or the
+// segments away from whatever changed) reuses its compressed bytes instead of compressing again, which is
+// most of a warm build's time. An entry is used only for the same method, level and compressor build
 // (Node's zlib and zstd versions), so it holds exactly what compressing now would give and the output
 // stays byte-identical to a cold build. Each entry carries the sha256 of its compressed bytes, checked on
 // every read; a bad entry is removed and the segment compressed again. Entries appear by rename only.
@@ -30,11 +31,6 @@ export class SegmentCache {
   constructor(cacheDir: string, compression: Exclude<Compression, 'none'>, level: number) {
     this.#dir = join(cacheDir, 'segments', `${compression}-${level}-${compressorBuild(compression)}`);
     this.#tmp = join(cacheDir, 'tmp');
-  }
-
-  /** The key of an uncompressed segment. */
-  key(raw: Uint8Array): string {
-    return sha256(raw).toString('hex');
   }
 
   /** The compressed bytes stored for `key`, or undefined when absent or damaged (then removed). */

@@ -28,7 +28,7 @@ let spool: SpoolFile;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'archive-readback-'));
-  spool = new SpoolFile(join(work, 'layer.spool'));
+  spool = new SpoolFile(join(work, 'layer.spool'), 'sha256:test');
 });
 
 afterAll(async () => {

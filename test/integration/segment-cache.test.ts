@@ -1,6 +1,8 @@
 // The compressed-segment cache: a rebuild reuses the compressed bytes of every segment whose cpio bytes it
 // has compressed before, and the archive stays byte-identical to a build without any cache, also when an
-// entry is damaged or the tree changed. Archives are written by writeArchive with small segments.
+// entry is damaged or the tree changed. Keys name spooled layer data by its layer's digest and offset, so
+// a warm build reads none of it; host files are keyed by their content. Archives are written by
+// writeArchive with small segments.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reporter, Stage } from '../../src/log.ts';
 import { writeArchive } from '../../src/initramfs/write.ts';
 import { newDir, type Node } from '../../src/rootfs/node.ts';
+import { SpoolFile } from '../../src/image/spool.ts';
 
 const SEGMENT = 64 << 10;
 let work: string;
@@ -37,6 +40,18 @@ function tree(changed?: { index: number; seed: string }): Node {
     const bytes = noise(size, changed?.index === i ? changed.seed : `f${i}`);
     data.children!.set(`f${String(i).padStart(2, '0')}`, { inode: { type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 1, size: bytes.length, data: { kind: 'bytes', bytes } } });
   }
+  return root;
+}
+
+/** The same files as `tree()`, their bytes in a spool of layer `source` (as layers are read). */
+function spooledTree(spool: SpoolFile): Node {
+  const root = tree();
+  for (const node of root.children!.get('data')!.children!.values()) {
+    const inode = node.inode;
+    if (inode.data?.kind !== 'bytes') throw new Error('tree() gives bytes');
+    inode.data = { kind: 'spool', spool, offset: spool.append(inode.data.bytes) };
+  }
+  spool.flush();
   return root;
 }
 
@@ -117,5 +132,49 @@ describe.each(['gzip', 'zstd'] as const)('%s', (compression) => {
     const other = await write(tree(), compression, cache, 2);
     expect(other.reused).toBe(0);
     expect(other.bytes.equals((await write(tree(), compression, undefined, 2)).bytes)).toBe(true);
+  });
+
+  it('a warm rebuild takes spooled layer data from the cache by its layer digest and offset, reading none of it', async () => {
+    const cache = join(work, `cache-${compression}-5`);
+    const spool = new SpoolFile(join(work, `spool-${compression}-a`), 'sha256:aaaa');
+    const cold = await write(spooledTree(spool), compression, cache);
+    expect(cold.bytes.equals((await write(tree(), compression, undefined)).bytes)).toBe(true);
+    // The same layer read again into a new spool whose file is gone: any read of its data would fail.
+    const again = new SpoolFile(join(work, `spool-${compression}-b`), 'sha256:aaaa');
+    const root = spooledTree(again);
+    again.dispose();
+    const warm = await write(root, compression, cache);
+    expect(warm.reused).toBe(warm.segments);
+    expect(warm.bytes.equals(cold.bytes)).toBe(true);
+    spool.dispose();
+  });
+
+  it('the same bytes spooled from another layer, or a host file whose content changed, are compressed again', async () => {
+    const cache = join(work, `cache-${compression}-6`);
+    const a = new SpoolFile(join(work, `spool-${compression}-c`), 'sha256:aaaa');
+    await write(spooledTree(a), compression, cache);
+    const first = entriesIn(cache).length;
+    expect(first).toBeGreaterThan(5);
+    const b = new SpoolFile(join(work, `spool-${compression}-d`), 'sha256:bbbb');
+    const other = await write(spooledTree(b), compression, cache);
+    // Every segment holds some file data, now of another layer: none is reused, each is stored again.
+    expect(other.reused).toBe(0);
+    expect(entriesIn(cache)).toHaveLength(2 * first);
+    a.dispose();
+    b.dispose();
+
+    // A host file keeps its name and size but not its content: its segment is not reused.
+    const host = join(work, `host-${compression}`);
+    const withHost = (): Node => {
+      const root = tree();
+      root.children!.get('data')!.children!.set('f20', { inode: { type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 1, size: 4096, data: { kind: 'host', path: host } } });
+      return root;
+    };
+    writeFileSync(host, noise(4096, 'first'));
+    await write(withHost(), compression, cache);
+    writeFileSync(host, noise(4096, 'second'));
+    const changed = await write(withHost(), compression, cache);
+    expect(changed.segments! - changed.reused).toBe(1);
+    expect(changed.bytes.equals((await write(withHost(), compression, undefined)).bytes)).toBe(true);
   });
 });

@@ -30,7 +30,7 @@ const image = (marker: string, compression: 'none' | 'gzip' | 'zstd' = 'gzip'): 
 
 async function entriesOf(source: ImageSource): Promise<LayerEntry[][]> {
   const img = await source.resolve(amd64);
-  const spool = new SpoolFile(join(root, `spool${n++}`));
+  const spool = new SpoolFile(join(root, `spool${n++}`), 'sha256:test');
   try {
     const out: LayerEntry[][] = [];
     for (const l of img.layers) out.push((await readLayer(l, spool)).map(({ data: _data, ...rest }) => rest));
@@ -112,7 +112,7 @@ describe('layers written by GNU tar and the zstd CLI', () => {
     for (const format of ['gnu', 'posix']) {
       const tarFile = join(root, `gnu-${format}.tar`);
       await exec('tar', [`--format=${format}`, '--sort=name', '-C', tree, '-cf', tarFile, '.']);
-      const spool = new SpoolFile(join(root, `spool${n++}`));
+      const spool = new SpoolFile(join(root, `spool${n++}`), 'sha256:test');
       results[format] = await readLayer(memoryLayer(readFileSync(tarFile), 'none'), spool);
       spool.dispose();
     }
@@ -151,7 +151,7 @@ describe('layers written by GNU tar and the zstd CLI', () => {
       if (i > 0) parts.push(skippableFrame(Buffer.from(`between ${i}`), i));
       parts.push(readFileSync(`${piece}.zst`));
     }
-    const spool = new SpoolFile(join(root, `spool${n++}`));
+    const spool = new SpoolFile(join(root, `spool${n++}`), 'sha256:test');
     const entries = await readLayer(memoryLayer(Buffer.concat(parts), 'zstd'), spool);
     expect(entries.filter((e) => e.type === 'file').map((e) => e.name)).toEqual(expected);
     const last = entries.at(-1)!;

@@ -39,7 +39,7 @@ const image = (marker: string, compression: 'none' | 'gzip' = 'none'): TestImage
 
 const names = async (src: DockerArchiveSource): Promise<string[][]> => {
   const img = await src.resolve(amd64);
-  const spool = new SpoolFile(join(root, `spool${n++}`));
+  const spool = new SpoolFile(join(root, `spool${n++}`), 'sha256:test');
   try {
     const out: string[][] = [];
     for (const l of img.layers) out.push((await readLayer(l, spool)).map((e) => e.name));

@@ -36,7 +36,7 @@ const failure = (p: Promise<unknown>): Promise<InitramfsError> =>
 /** Every layer's entries with their file contents, to compare two sources of one image. */
 async function contents(source: ImageSource, platform = amd64): Promise<string[][]> {
   const img = await source.resolve(platform);
-  const spool = new SpoolFile(join(root, `spool${n++}`));
+  const spool = new SpoolFile(join(root, `spool${n++}`), 'sha256:test');
   try {
     const out: string[][] = [];
     for (const layer of img.layers) {

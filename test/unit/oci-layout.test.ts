@@ -31,7 +31,7 @@ const failure = (p: Promise<unknown>): Promise<InitramfsError> =>
 
 const markerOf = async (src: OciLayoutSource, platform = amd64): Promise<string> => {
   const img = await src.resolve(platform);
-  const spool = new SpoolFile(join(root, `spool${n++}`));
+  const spool = new SpoolFile(join(root, `spool${n++}`), 'sha256:test');
   const entries = await readLayer(img.layers[0]!, spool);
   const e = entries[0]!;
   const out = Buffer.alloc(e.size);

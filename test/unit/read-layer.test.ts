@@ -13,7 +13,7 @@ import { buildTar, compress, memoryLayer, type TestCompression, type TestEntry }
 const dir = mkdtempSync(join(tmpdir(), 'read-layer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let spools = 0;
-const newSpool = (): SpoolFile => new SpoolFile(join(dir, `spool-${spools++}`));
+const newSpool = (): SpoolFile => new SpoolFile(join(dir, `spool-${spools++}`), 'sha256:test');
 
 const read = async (blob: Buffer, compression: TestCompression, claim?: { digest?: string }): Promise<{ entries: LayerEntry[]; spool: SpoolFile }> => {
   const spool = newSpool();
