@@ -6048,32 +6048,13 @@ var errors = __webpack_require__(9473);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./build/fs-atomic.js
-// Atomic file output: write to a temporary name in the target's directory, fsync, rename. A reader (or a
-// crashed build) never sees a half-written file under the final name.
-
+// Atomic file output names: a file is written under a temporary name in the target's directory, fsynced
+// and renamed (output.ts), so a reader (or a crashed build) never sees a half-written file under the
+// final name.
 
 
 /** A temporary name beside `target`, hidden, unique per call. */
 const tempNameFor = (target) => (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-/** Writes `data` to `target` atomically. */
-async function writeFileAtomic(target, data) {
-    const tmp = tempNameFor(target);
-    try {
-        const fh = await open(tmp, 'wx', 0o644);
-        try {
-            await fh.writeFile(data);
-            await fh.sync();
-        }
-        finally {
-            await fh.close();
-        }
-        await rename(tmp, target);
-    }
-    catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-    }
-}
 
 // EXTERNAL MODULE: ./build/quote.js
 var quote = __webpack_require__(9692);
