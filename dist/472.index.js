@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/image/source.js + 21 modules
-var image_source = __webpack_require__(180);
+// EXTERNAL MODULE: ./build/image/source.js + 24 modules
+var image_source = __webpack_require__(2442);
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __webpack_require__(3847);
 // EXTERNAL MODULE: ./build/image/types.js
@@ -2867,7 +2867,7 @@ function listPlatforms(platforms) {
 
 /***/ }),
 
-/***/ 180:
+/***/ 2442:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4530,7 +4530,9 @@ function secretsOf(creds) {
 
 ;// CONCATENATED MODULE: ./build/registry/errors.js
 // Registry failures as typed errors: the HTTP status and the registry's own error codes
-// (`{"errors":[{"code","message"}]}`) travel with the error, and the message names the reference.
+// (`{"errors":[{"code","message"}]}`) travel with the error, and the message names the reference. What the
+// registry wrote is shown only when printable, else quoted: its text must not split the one error line.
+
 
 /** An InitramfsError raised from a registry answer (or the lack of one). */
 class RegistryError extends errors/* InitramfsError */.sp {
@@ -4546,6 +4548,39 @@ class RegistryError extends errors/* InitramfsError */.sp {
         this.status = info.status;
         this.registryCodes = info.registryCodes ?? [];
         this.attempts = info.attempts ?? 1;
+    }
+}
+/** A failure that another attempt may cure: a dropped connection, a stall, 5xx, 429. Never leaves the client. */
+class TransientError extends Error {
+    retryAfterMs;
+    status;
+    registryCodes;
+    /** The peer stopped delivering (no answer, no bytes, too slow): retried fewer times than a cut. */
+    stalled;
+    constructor(message, info = {}) {
+        super(message, info.cause === undefined ? undefined : { cause: info.cause });
+        this.name = 'TransientError';
+        this.retryAfterMs = info.retryAfterMs;
+        this.status = info.status;
+        this.registryCodes = info.registryCodes ?? [];
+        this.stalled = info.stalled ?? false;
+    }
+}
+/**
+ * A failure of the connection or the protocol that another attempt would not cure (an unknown host, TLS, an
+ * answer that is not HTTP). Raised where the request is made; the retry loop names the operation it stopped.
+ */
+class TransportError extends RegistryError {
+    constructor(message, cause) {
+        super('NETWORK', message, cause === undefined ? {} : { cause });
+        this.name = 'TransportError';
+    }
+}
+/** The build's deadline (--timeout) passed while a request was under way or before the next one. */
+class DeadlineError extends TransportError {
+    constructor(message) {
+        super(message);
+        this.name = 'DeadlineError';
     }
 }
 const MAX_SHOWN = 200;
@@ -4579,43 +4614,284 @@ function parseRegistryErrors(body) {
 function describeAnswer(status, details) {
     if (details.length === 0)
         return `HTTP ${status}`;
-    const shown = details.map((d) => {
+    const parts = details.map((d) => {
         const m = d.message.length > MAX_SHOWN ? `${d.message.slice(0, MAX_SHOWN)}…` : d.message;
-        return m === '' ? d.code : `${d.code}: ${m}`;
+        const code = (0,quote/* shown */.SP)(d.code, 64);
+        return m === '' ? code : `${code}: ${(0,quote/* shown */.SP)(m, MAX_SHOWN + 1)}`;
     });
-    return `HTTP ${status} (${shown.join('; ')})`;
+    return `HTTP ${status} (${parts.join('; ')})`;
 }
 
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
-;// CONCATENATED MODULE: ./build/registry/http.js
-// The registry transport: one undici Agent (keep-alive pools, connect and idle timeouts), redirects followed
-// by hand so Authorization reaches only the origin it was meant for, the scheme policy (HTTPS unless loopback
-// or --insecure-registry), and bounded retries with exponential backoff, full jitter and Retry-After.
+;// CONCATENATED MODULE: ./build/duration.js
+// Durations as people type them for timeouts (`90s`, `10m`, `1h30m`, `500ms`, or bare seconds: `90`),
+// and back into the same short form for messages. Read by both shells and by the network bounds, so a
+// duration means the same wherever it is given.
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * The longest duration accepted: a week, well past any CI job, and far below the 2^31 ms at which Node's
+ * timers stop working (they fire at once).
+ */
+const MAX_DURATION_MS = 7 * 86_400_000;
+/** Milliseconds from `90`, `90s`, `1h30m`, `500ms`…; undefined when malformed, zero or over a week. */
+function parseDuration(text) {
+    const t = text.trim();
+    let ms;
+    if (/^\d+$/.test(t))
+        ms = Number(t) * 1000;
+    else {
+        if (!/^(?:\d+(?:ms|s|m|h|d))+$/.test(t))
+            return undefined;
+        ms = 0;
+        for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d)/g))
+            ms += Number(n) * UNIT_MS[unit];
+    }
+    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+/** `500ms`, `1.5s`, `30s`, `1m30s`, `2h`, `3d4h`; past a year, `more than a year` (a Retry-After can say anything). */
+function formatDuration(ms) {
+    if (ms > 365 * 86_400_000)
+        return 'more than a year';
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 10_000 && ms % 1000 !== 0)
+        return `${Math.round(ms / 100) / 10}s`;
+    let s = Math.round(ms / 1000);
+    let out = '';
+    for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]]) {
+        if (s >= size) {
+            out += `${Math.floor(s / size)}${unit}`;
+            s %= size;
+        }
+    }
+    return s > 0 || out === '' ? `${out}${s}s` : out;
+}
+
+;// CONCATENATED MODULE: ./build/registry/limits.js
+// The bounds every registry conversation is held to, so that a registry or a link that stops delivering
+// ends the build in bounded time instead of hanging it: how long to wait for an answer or the next byte,
+// the slowest transfer worth waiting for, the longest Retry-After worth honouring, and the build's own
+// deadline (--timeout). The defaults are chosen for a CI runner on a slow link: a healthy transfer at a
+// few KB/s never trips them; a dead one fails in about a minute. Each can be changed through the
+// environment (named in the message of the failure it causes), which is also how tests make them short.
 
 
 
+const DEFAULT_LIMITS = {
+    idleMs: 30_000,
+    lowSpeedBytesPerSecond: 1024,
+    lowSpeedWindowMs: 30_000,
+    maxRetryWaitMs: 60_000,
+};
+/** The environment variable that sets each bound (git's GIT_HTTP_LOW_SPEED_LIMIT/_TIME are the model). */
+const LIMIT_VARIABLES = {
+    idleMs: 'INITRAMFS_ACTION_IDLE_TIMEOUT',
+    lowSpeedBytesPerSecond: 'INITRAMFS_ACTION_LOW_SPEED_LIMIT',
+    lowSpeedWindowMs: 'INITRAMFS_ACTION_LOW_SPEED_TIME',
+    maxRetryWaitMs: 'INITRAMFS_ACTION_MAX_RETRY_WAIT',
+};
+/** A deadline `timeoutMs` from now. */
+const deadlineIn = (timeoutMs) => ({ at: performance.now() + timeoutMs, timeoutMs });
+/** `the build's timeout of 10m`, as every deadline message starts. */
+const describeDeadline = (d) => `the build's timeout of ${formatDuration(d.timeoutMs)}`;
+/** The bounds the environment sets (unset or empty variables keep the defaults); USAGE naming a bad one. */
+function limitsFromEnv(env) {
+    const out = {};
+    for (const key of Object.keys(LIMIT_VARIABLES)) {
+        const name = LIMIT_VARIABLES[key];
+        const text = env[name]?.trim();
+        if (text === undefined || text === '')
+            continue;
+        if (key === 'lowSpeedBytesPerSecond') {
+            if (!/^\d{1,12}$/.test(text)) {
+                throw new errors/* InitramfsError */.sp('USAGE', `${name}=${(0,quote/* quote */.hD)(text)}: expected bytes per second, a whole number (0 turns the check off)`);
+            }
+            out[key] = Number(text);
+            continue;
+        }
+        const ms = parseDuration(text);
+        if (ms === undefined) {
+            throw new errors/* InitramfsError */.sp('USAGE', `${name}=${(0,quote/* quote */.hD)(text)}: expected a duration such as 30s, 2m or 500ms (at most 7d)`);
+        }
+        out[key] = ms;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./build/registry/watchdog.js
 
 
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-const DEFAULT_TIMEOUTS = { connectMs: 30_000, idleMs: 60_000 };
-const MAX_REDIRECTS = 10;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** A failure that another attempt may cure: a dropped connection, a timeout, 5xx, 429. */
-class TransientError extends Error {
-    retryAfterMs;
-    status;
-    registryCodes;
-    constructor(message, info = {}) {
-        super(message, info.cause === undefined ? undefined : { cause: info.cause });
-        this.name = 'TransientError';
-        this.retryAfterMs = info.retryAfterMs;
-        this.status = info.status;
-        this.registryCodes = info.registryCodes ?? [];
+
+/** How often a request is checked: a tenth of its shortest bound, between 10 ms and 1 s. */
+const tickFor = (limits) => Math.min(1000, Math.max(10, Math.min(limits.idleMs, limits.lowSpeedWindowMs) / 10));
+const bytes = (n) => (n < 10_000 ? `${n} bytes` : `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} MB`);
+/** A rate for a message: `12 B/s`, `3.4 KB/s`. */
+const rate = (bytesPerSecond) => bytesPerSecond < 1000 ? `${Math.round(bytesPerSecond)} B/s` : `${(bytesPerSecond / 1000).toFixed(1)} KB/s`;
+/** One request's clock. */
+class Watch {
+    limits;
+    deadline;
+    host;
+    controller;
+    timer;
+    immediate;
+    sentAt = performance.now();
+    /** When the final response head arrived; undefined before. */
+    headAt;
+    length;
+    received = 0;
+    lastByteAt = 0;
+    /** (time, bytes received) once per tick over the last low-speed window, oldest first. */
+    samples = [];
+    constructor(limits, deadline, host) {
+        this.limits = limits;
+        this.deadline = deadline;
+        this.host = host;
+    }
+    start(controller) {
+        this.controller = controller;
+        if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
+            controller.abort(new DeadlineError(`${describeDeadline(this.deadline)} ran out before a request to ${this.host}`));
+            return;
+        }
+        this.timer ??= setInterval(() => {
+            this.immediate ??= setImmediate(() => {
+                this.immediate = undefined;
+                this.check();
+            });
+        }, tickFor(this.limits));
+        this.timer.unref();
+    }
+    head(status, headers) {
+        if (status < 200)
+            return; // interim answers (100, 102, 103) are not the response
+        const now = performance.now();
+        this.headAt = now;
+        this.lastByteAt = now;
+        this.samples = [{ t: now, n: 0 }];
+        const cl = headers['content-length'];
+        const n = Number(Array.isArray(cl) ? cl[0] : cl);
+        if (Number.isSafeInteger(n) && n >= 0)
+            this.length = n;
+    }
+    data(n) {
+        this.received += n;
+        this.lastByteAt = performance.now();
+    }
+    stop() {
+        if (this.timer !== undefined)
+            clearInterval(this.timer);
+        if (this.immediate !== undefined)
+            clearImmediate(this.immediate);
+        this.timer = undefined;
+        this.immediate = undefined;
+    }
+    fail(reason) {
+        this.stop();
+        this.controller?.abort(reason);
+    }
+    progress() {
+        return this.length !== undefined ? `${bytes(this.received)} of ${bytes(this.length)}` : bytes(this.received);
+    }
+    check() {
+        const c = this.controller;
+        if (c === undefined || c.aborted)
+            return this.stop();
+        const now = performance.now();
+        const { idleMs, lowSpeedBytesPerSecond: limit, lowSpeedWindowMs: window } = this.limits;
+        if (this.deadline !== undefined && now >= this.deadline.at) {
+            const waiting = this.headAt === undefined ? 'waiting for an answer from' : `receiving (${this.progress()}) from`;
+            return this.fail(new DeadlineError(`${describeDeadline(this.deadline)} ran out ${waiting} ${this.host}`));
+        }
+        if (this.headAt === undefined) {
+            if (now - this.sentAt >= idleMs) {
+                return this.fail(new TransientError(`${this.host} sent no complete response within ${formatDuration(idleMs)} of the request (${LIMIT_VARIABLES.idleMs})`, { stalled: true }));
+            }
+            return;
+        }
+        if (c.paused) {
+            // We are behind, not the registry: measure again from now.
+            this.lastByteAt = now;
+            this.samples = [{ t: now, n: this.received }];
+            return;
+        }
+        if (now - this.lastByteAt >= idleMs) {
+            return this.fail(new TransientError(`${this.host} sent nothing for ${formatDuration(idleMs)} in the middle of a body, after ${this.progress()} (${LIMIT_VARIABLES.idleMs})`, { stalled: true }));
+        }
+        if (limit === 0)
+            return;
+        this.samples.push({ t: now, n: this.received });
+        // Keep one sample at or before the window's start: it is what the window is measured from.
+        while (this.samples.length > 1 && this.samples[1].t <= now - window)
+            this.samples.shift();
+        const from = this.samples[0];
+        if (now - from.t < window)
+            return;
+        const speed = ((this.received - from.n) * 1000) / (now - from.t);
+        if (speed < limit) {
+            this.fail(new TransientError(`${this.host} sent ${bytes(this.received - from.n)} in the last ${formatDuration(now - from.t)} (${rate(speed)}), ` +
+                `below the minimum of ${rate(limit)} (${LIMIT_VARIABLES.lowSpeedBytesPerSecond}, ${LIMIT_VARIABLES.lowSpeedWindowMs}); ${this.progress()} received`, { stalled: true }));
+        }
     }
 }
+/** The interceptor that puts every request of an Agent under a Watch. */
+function watchdog(limits, deadline) {
+    return (dispatch) => (opts, handler) => {
+        const watch = new Watch(limits, deadline, new URL(String(opts.origin)).host);
+        const watched = {
+            onRequestStart(controller, context) {
+                watch.start(controller);
+                handler.onRequestStart?.(controller, context);
+            },
+            onRequestUpgrade(controller, status, headers, socket) {
+                watch.stop();
+                handler.onRequestUpgrade?.(controller, status, headers, socket);
+            },
+            onResponseStart(controller, status, headers, statusMessage) {
+                watch.head(status, headers);
+                handler.onResponseStart?.(controller, status, headers, statusMessage);
+            },
+            onResponseData(controller, chunk) {
+                watch.data(chunk.length);
+                handler.onResponseData?.(controller, chunk);
+            },
+            onResponseEnd(controller, trailers) {
+                watch.stop();
+                handler.onResponseEnd?.(controller, trailers);
+            },
+            onResponseError(controller, error) {
+                watch.stop();
+                handler.onResponseError?.(controller, error);
+            },
+        };
+        return dispatch(opts, watched);
+    };
+}
+
+;// CONCATENATED MODULE: ./build/registry/http.js
+// The registry transport: one undici Agent (keep-alive pools) whose every request runs under the
+// watchdog (idle, low-speed and deadline bounds, see limits.ts), redirects followed by hand so
+// Authorization reaches only the origin it was meant for, the scheme policy (HTTPS unless loopback or
+// --insecure-registry), and bounded retries with exponential backoff, full jitter and Retry-After. Whatever
+// undici throws leaves here as TransientError or NETWORK: a malformed answer is the registry's fault, never
+// a crash of this tool.
+
+
+
+
+
+
+
+
+
+const DEFAULT_RETRY = { attempts: 5, stalledAttempts: 2, baseDelayMs: 200, maxDelayMs: 10_000 };
+const MAX_REDIRECTS = 10;
+/** undici's default limit on a response head; a registry's is a few hundred bytes. */
+const MAX_HEADER_BYTES = 16 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TRANSIENT_CODES = new Set([
     'ECONNRESET',
     'ECONNREFUSED',
@@ -4626,7 +4902,6 @@ const TRANSIENT_CODES = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH',
     'ENETDOWN',
-    'UND_ERR_CONNECT_TIMEOUT',
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_SOCKET',
@@ -4645,26 +4920,43 @@ function errorCode(e) {
         return errorCode(errors[0]);
     return cause === undefined ? undefined : errorCode(cause);
 }
+/** `Invalid header value char near '\x01y"\r\n…'`: what llhttp objected to, and where. */
+function parserComplaint(e) {
+    const reason = /\(([^)]*)\)\s*$/.exec(e.message)?.[1] ?? e.message;
+    return typeof e.data === 'string' && e.data !== '' ? `${reason} near ${(0,quote/* quote */.hD)(e.data, 40)}` : reason;
+}
 /**
  * A thrown value from undici or a body stream as this module's vocabulary: TransientError for what a retry
- * may cure, NETWORK for what it cannot (unknown host, TLS failure); typed errors pass through.
+ * may cure, NETWORK for what it cannot (unknown host, TLS failure, an answer that is not HTTP); typed
+ * errors pass through.
  */
-function classifyFailure(e, host) {
+function classifyFailure(e, host, connectMs) {
     if (e instanceof TransientError || e instanceof errors/* InitramfsError */.sp)
         return e;
+    // undici's parser errors carry no code (it looks the numeric llhttp error up by name): told by class.
+    if (e instanceof undici/* errors */.sO.HTTPParserError) {
+        return new TransportError(`${host} answered with something that is not HTTP/1.1: ${parserComplaint(e)}`, e);
+    }
     const code = errorCode(e);
     if (code === undefined)
         return e; // not a network failure: a bug, let it surface
-    const text = `${e.message || code} (${code}) talking to ${host}`;
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+        const within = connectMs === undefined ? '' : ` within ${formatDuration(connectMs)}`;
+        return new TransientError(`${host} did not accept a connection${within} (${code}, ${LIMIT_VARIABLES.idleMs})`, { stalled: true, cause: e });
+    }
+    const text = `${(0,quote/* shown */.SP)(e.message || code)} (${code}) talking to ${host}`;
     if (TRANSIENT_CODES.has(code))
         return new TransientError(text, { cause: e });
     if (code === 'ENOTFOUND') {
-        return new RegistryError('NETWORK', `cannot resolve host ${hostOnly(host)} (ENOTFOUND)`, { cause: e });
+        return new TransportError(`cannot resolve host ${hostOnly(host)} (ENOTFOUND)`, e);
+    }
+    if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+        return new TransportError(`${host} answered with response headers larger than ${MAX_HEADER_BYTES / 1024} KiB (${code})`, e);
     }
     if (BUG_CODES.has(code))
         return e; // we called undici wrongly: a bug, not the network
     // TLS failures, unknown hosts' other errors: another attempt would fail the same way.
-    return new RegistryError('NETWORK', `cannot talk to ${host}: ${text}`, { cause: e });
+    return new TransportError(`cannot talk to ${host}: ${text}`, e);
 }
 /** Which hosts may be spoken to over plain HTTP: loopback ones, and those the user listed. */
 class SchemePolicy {
@@ -4683,18 +4975,27 @@ function headerValue(headers, name) {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
 }
-/** One keep-alive Agent shared by every request of a client. */
+/** One keep-alive Agent shared by every request of a client, every request under the watchdog. */
 class Http {
     agent;
+    dispatcher;
     scheme;
-    constructor(timeouts, scheme) {
+    deadline;
+    connectMs;
+    constructor(limits, scheme, deadline) {
         this.scheme = scheme;
+        this.deadline = deadline;
+        this.connectMs = limits.idleMs;
         this.agent = new undici/* Agent */.g6({
-            connect: { timeout: timeouts.connectMs },
-            headersTimeout: timeouts.idleMs,
-            bodyTimeout: timeouts.idleMs,
+            // The watchdog owns the head and body bounds (its messages say what was awaited); only the connect
+            // itself, before any request is on the wire, is undici's to time.
+            connect: { timeout: this.connectMs },
+            headersTimeout: 0,
+            bodyTimeout: 0,
+            maxHeaderSize: MAX_HEADER_BYTES,
             keepAliveTimeout: 30_000,
         });
+        this.dispatcher = this.agent.compose(watchdog(limits, deadline));
     }
     /**
      * Sends a request and follows redirects itself (undici is never asked to), so `authorization` goes to
@@ -4711,13 +5012,16 @@ class Http {
                 headers['authorization'] = opts.authorization;
             if (body === undefined)
                 delete headers['content-type'];
+            if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
+                throw new DeadlineError(`${describeDeadline(this.deadline)} ran out before a request to ${current.host}`);
+            }
             opts.onRequest?.();
             let res;
             try {
-                res = await (0,undici/* request */.Em)(current, { dispatcher: this.agent, method, headers, body });
+                res = await (0,undici/* request */.Em)(current, { dispatcher: this.dispatcher, method, headers, body });
             }
             catch (e) {
-                throw classifyFailure(e, current.host);
+                throw classifyFailure(e, current.host, this.connectMs);
             }
             if (!REDIRECTS.has(res.statusCode))
                 return res;
@@ -4794,27 +5098,42 @@ function backoffDelay(attempt, policy, random = Math.random) {
     return Math.round(ceiling * random());
 }
 /**
- * Runs `fn` until it succeeds, fails with something other than a TransientError, or `policy.attempts` are
- * spent; then NETWORK naming `what`, the number of attempts and the last cause. Each retry is reported.
+ * Runs `fn` until it succeeds, fails with something other than a TransientError, or the attempts are spent
+ * (`policy.attempts`, or `policy.stalledAttempts` of them ending in a stall); then NETWORK naming `what`, the
+ * number of attempts and the last cause. A Retry-After longer than a build waits, or a wait that would
+ * outlast the deadline, fails at once instead of waiting. Each retry is reported.
  */
-async function withRetries(what, policy, reporter, fn) {
+async function withRetries(what, ctx, fn) {
+    const { policy, limits, deadline } = ctx;
+    let stalls = 0;
     for (let attempt = 1;; attempt++) {
         try {
             return await fn(attempt);
         }
         catch (e) {
+            if (e instanceof DeadlineError)
+                throw new DeadlineError(`${what}: ${e.message}`);
+            if (e instanceof TransportError)
+                throw new TransportError(`${what}: ${e.message}`, e.cause);
             if (!(e instanceof TransientError))
                 throw e;
-            if (attempt >= policy.attempts) {
-                throw new RegistryError('NETWORK', `${what}: failed after ${attempt} attempts; last: ${e.message}`, {
-                    ...(e.status !== undefined && { status: e.status }),
-                    registryCodes: e.registryCodes,
-                    attempts: attempt,
-                    cause: e,
-                });
+            const info = { ...(e.status !== undefined && { status: e.status }), registryCodes: e.registryCodes, attempts: attempt, cause: e };
+            if (e.stalled)
+                stalls++;
+            if (attempt >= policy.attempts || stalls >= policy.stalledAttempts) {
+                throw new RegistryError('NETWORK', `${what}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; last: ${e.message}`, info);
             }
-            const delay = e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, policy.maxRetryAfterMs) : backoffDelay(attempt, policy);
-            reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+            if (e.retryAfterMs !== undefined && e.retryAfterMs > limits.maxRetryWaitMs) {
+                throw new RegistryError('NETWORK', `${what}: ${e.message}, asking to retry in ${formatDuration(e.retryAfterMs)} (Retry-After); a build waits at most ` +
+                    `${formatDuration(limits.maxRetryWaitMs)} (${LIMIT_VARIABLES.maxRetryWaitMs}): try again later`, info);
+            }
+            const delay = e.retryAfterMs ?? backoffDelay(attempt, policy);
+            const left = deadline === undefined ? Infinity : deadline.at - performance.now();
+            if (delay >= left) {
+                const wait = e.retryAfterMs !== undefined ? `the ${formatDuration(delay)} it asks to wait (Retry-After)` : 'another attempt';
+                throw new DeadlineError(`${what}: ${e.message}; ${describeDeadline(deadline)} leaves ${formatDuration(Math.max(0, left))}, not enough for ${wait}`);
+            }
+            ctx.reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
             await (0,external_node_timers_promises_.setTimeout)(delay);
         }
     }
@@ -5039,6 +5358,7 @@ function scrubError(e, auth) {
 
 
 
+
 /** What a manifest request accepts: OCI and Docker v2, single-platform and multi-platform. */
 const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ');
 /** The distribution spec's limit; a bigger "manifest" is not one. */
@@ -5059,9 +5379,10 @@ class RegistryClient {
     reporter;
     constructor(opts = {}) {
         this.scheme = new SchemePolicy(opts.insecureRegistries);
-        this.http = new Http({ ...DEFAULT_TIMEOUTS, ...opts.timeouts }, this.scheme);
-        this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+        const limits = { ...DEFAULT_LIMITS, ...limitsFromEnv(opts.env ?? process.env), ...opts.limits };
+        this.http = new Http(limits, this.scheme, opts.deadline);
         this.reporter = opts.reporter;
+        this.retry = { policy: { ...DEFAULT_RETRY, ...opts.retry }, limits, deadline: opts.deadline, reporter: this.warner() };
         const reporter = opts.reporter;
         this.auth = new Authenticator({
             http: this.http,
@@ -5096,7 +5417,7 @@ class RegistryClient {
         const name = `${ref.registry}/${ref.repository}${byDigest ? '@' : ':'}${tagOrDigest}`;
         const what = `manifest ${name}`;
         try {
-            const { bytes, contentType, headerDigest } = await withRetries(what, this.retry, this.warner(), async () => {
+            const { bytes, contentType, headerDigest } = await withRetries(what, this.retry, async () => {
                 const url = new URL(`/v2/${ref.repository}/manifests/${tagOrDigest}`, this.baseUrl(ref));
                 const res = await this.get(ref, url, { accept: MANIFEST_ACCEPT }, 'manifest', what);
                 if (res.statusCode !== 200)
@@ -5146,7 +5467,7 @@ class RegistryClient {
         });
         const sink = new BlobSink(file, tmpPath, digest, size, onProgress);
         try {
-            await withRetries(what, this.retry, this.warner(), async () => {
+            await withRetries(what, this.retry, async () => {
                 // Everything arrived but the connection broke at the very end: nothing left to ask for.
                 if (sink.written === size && sink.written > 0)
                     return;
@@ -5973,7 +6294,7 @@ const compressStream = async (input, compression, level, inputSize, output) => {
 /* harmony export */   N: () => (/* binding */ inspect),
 /* harmony export */   a: () => (/* binding */ formatInspection)
 /* harmony export */ });
-/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(180);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2442);
 /* harmony import */ var _image_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3847);
 /* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8107);
 // `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the

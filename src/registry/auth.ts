@@ -4,8 +4,8 @@
 // and to that realm only.
 import { parseChallenges, type Challenge } from './challenge.ts';
 import { lookupCredentials, secretsOf, type CredentialLookup, type Credentials } from './credentials.ts';
-import { describeAnswer, parseRegistryErrors, RegistryError } from './errors.ts';
-import { headerValue, parseRetryAfter, readBody, TransientError, type Http, type SchemePolicy } from './http.ts';
+import { describeAnswer, parseRegistryErrors, RegistryError, TransientError } from './errors.ts';
+import { headerValue, parseRetryAfter, readBody, type Http, type SchemePolicy } from './http.ts';
 
 /** The `expires_in` the token spec prescribes when a token server gives none. */
 const DEFAULT_TOKEN_SECONDS = 60;

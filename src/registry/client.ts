@@ -17,21 +17,20 @@ import { schema1Error, schema1Type } from '../image/schema1.ts';
 import { verifyBytes, verifyStream } from '../image/verify.ts';
 import type { Reporter } from '../log.ts';
 import { Authenticator, pullScope, scrubError } from './auth.ts';
-import { describeAnswer, parseRegistryErrors, RegistryError } from './errors.ts';
+import { describeAnswer, parseRegistryErrors, RegistryError, TransientError } from './errors.ts';
 import {
   classifyFailure,
   DEFAULT_RETRY,
-  DEFAULT_TIMEOUTS,
   headerValue,
   Http,
   parseRetryAfter,
   readBody,
   SchemePolicy,
-  TransientError,
   withRetries,
   type Response,
-  type RetryPolicy,
+  type RetryContext,
 } from './http.ts';
+import { DEFAULT_LIMITS, limitsFromEnv, type Deadline, type NetworkLimits } from './limits.ts';
 import { apiHost, type Reference } from './reference.ts';
 import type { FallbackCredentials } from './credentials.ts';
 
@@ -45,10 +44,12 @@ export interface RegistryClientOptions {
   /** Hosts (host[:port]) allowed over plain HTTP besides loopback ones. */
   insecureRegistries?: string[];
   reporter?: Reporter;
-  /** Retry policy (default 5 attempts, 200 ms base, 10 s max delay, Retry-After capped at 60 s). */
-  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
-  /** Connect and idle (headers, and between body chunks) timeouts in ms (default 30 s, 60 s). */
-  timeouts?: { connectMs?: number; idleMs?: number };
+  /** Retry policy (default 5 attempts of which 2 may stall, 200 ms base, 10 s max delay). */
+  retry?: { attempts?: number; stalledAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Network bounds; default DEFAULT_LIMITS, then what `env` sets (limits.ts), then these. */
+  limits?: Partial<NetworkLimits>;
+  /** The build's deadline (--timeout): no request runs and no retry waits past it. */
+  deadline?: Deadline;
 }
 
 export interface FetchedManifest {
@@ -81,14 +82,15 @@ export class RegistryClient {
   private readonly http: Http;
   private readonly scheme: SchemePolicy;
   private readonly auth: Authenticator;
-  private readonly retry: RetryPolicy;
+  private readonly retry: RetryContext;
   private readonly reporter: Reporter | undefined;
 
   constructor(opts: RegistryClientOptions = {}) {
     this.scheme = new SchemePolicy(opts.insecureRegistries);
-    this.http = new Http({ ...DEFAULT_TIMEOUTS, ...opts.timeouts }, this.scheme);
-    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    const limits = { ...DEFAULT_LIMITS, ...limitsFromEnv(opts.env ?? process.env), ...opts.limits };
+    this.http = new Http(limits, this.scheme, opts.deadline);
     this.reporter = opts.reporter;
+    this.retry = { policy: { ...DEFAULT_RETRY, ...opts.retry }, limits, deadline: opts.deadline, reporter: this.warner() };
     const reporter = opts.reporter;
     this.auth = new Authenticator({
       http: this.http,
@@ -124,7 +126,7 @@ export class RegistryClient {
     const name = `${ref.registry}/${ref.repository}${byDigest ? '@' : ':'}${tagOrDigest}`;
     const what = `manifest ${name}`;
     try {
-      const { bytes, contentType, headerDigest } = await withRetries(what, this.retry, this.warner(), async () => {
+      const { bytes, contentType, headerDigest } = await withRetries(what, this.retry, async () => {
         const url = new URL(`/v2/${ref.repository}/manifests/${tagOrDigest}`, this.baseUrl(ref));
         const res = await this.get(ref, url, { accept: MANIFEST_ACCEPT }, 'manifest', what);
         if (res.statusCode !== 200) throw await this.statusError(res, url.host, what, `image ${name}`, ref);
@@ -182,7 +184,7 @@ export class RegistryClient {
     });
     const sink = new BlobSink(file, tmpPath, digest, size, onProgress);
     try {
-      await withRetries(what, this.retry, this.warner(), async () => {
+      await withRetries(what, this.retry, async () => {
         // Everything arrived but the connection broke at the very end: nothing left to ask for.
         if (sink.written === size && sink.written > 0) return;
         const url = new URL(`/v2/${ref.repository}/blobs/${digest}`, this.baseUrl(ref));

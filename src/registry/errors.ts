@@ -1,6 +1,8 @@
 // Registry failures as typed errors: the HTTP status and the registry's own error codes
-// (`{"errors":[{"code","message"}]}`) travel with the error, and the message names the reference.
+// (`{"errors":[{"code","message"}]}`) travel with the error, and the message names the reference. What the
+// registry wrote is shown only when printable, else quoted: its text must not split the one error line.
 import { InitramfsError, type ErrorCode } from '../errors.ts';
+import { shown } from '../quote.ts';
 
 export interface RegistryErrorDetail {
   code: string;
@@ -25,6 +27,45 @@ export class RegistryError extends InitramfsError {
     this.status = info.status;
     this.registryCodes = info.registryCodes ?? [];
     this.attempts = info.attempts ?? 1;
+  }
+}
+
+/** A failure that another attempt may cure: a dropped connection, a stall, 5xx, 429. Never leaves the client. */
+export class TransientError extends Error {
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  readonly registryCodes: string[];
+  /** The peer stopped delivering (no answer, no bytes, too slow): retried fewer times than a cut. */
+  readonly stalled: boolean;
+  constructor(
+    message: string,
+    info: { retryAfterMs?: number | undefined; status?: number; registryCodes?: string[]; stalled?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, info.cause === undefined ? undefined : { cause: info.cause });
+    this.name = 'TransientError';
+    this.retryAfterMs = info.retryAfterMs;
+    this.status = info.status;
+    this.registryCodes = info.registryCodes ?? [];
+    this.stalled = info.stalled ?? false;
+  }
+}
+
+/**
+ * A failure of the connection or the protocol that another attempt would not cure (an unknown host, TLS, an
+ * answer that is not HTTP). Raised where the request is made; the retry loop names the operation it stopped.
+ */
+export class TransportError extends RegistryError {
+  constructor(message: string, cause?: unknown) {
+    super('NETWORK', message, cause === undefined ? {} : { cause });
+    this.name = 'TransportError';
+  }
+}
+
+/** The build's deadline (--timeout) passed while a request was under way or before the next one. */
+export class DeadlineError extends TransportError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeadlineError';
   }
 }
 
@@ -57,9 +98,10 @@ export function parseRegistryErrors(body: string): RegistryErrorDetail[] {
 /** `HTTP 404 (MANIFEST_UNKNOWN: manifest unknown; …)`, each message shortened. */
 export function describeAnswer(status: number, details: RegistryErrorDetail[]): string {
   if (details.length === 0) return `HTTP ${status}`;
-  const shown = details.map((d) => {
+  const parts = details.map((d) => {
     const m = d.message.length > MAX_SHOWN ? `${d.message.slice(0, MAX_SHOWN)}…` : d.message;
-    return m === '' ? d.code : `${d.code}: ${m}`;
+    const code = shown(d.code, 64);
+    return m === '' ? code : `${code}: ${shown(m, MAX_SHOWN + 1)}`;
   });
-  return `HTTP ${status} (${shown.join('; ')})`;
+  return `HTTP ${status} (${parts.join('; ')})`;
 }

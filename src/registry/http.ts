@@ -1,53 +1,37 @@
-// The registry transport: one undici Agent (keep-alive pools, connect and idle timeouts), redirects followed
-// by hand so Authorization reaches only the origin it was meant for, the scheme policy (HTTPS unless loopback
-// or --insecure-registry), and bounded retries with exponential backoff, full jitter and Retry-After.
+// The registry transport: one undici Agent (keep-alive pools) whose every request runs under the
+// watchdog (idle, low-speed and deadline bounds, see limits.ts), redirects followed by hand so
+// Authorization reaches only the origin it was meant for, the scheme policy (HTTPS unless loopback or
+// --insecure-registry), and bounded retries with exponential backoff, full jitter and Retry-After. Whatever
+// undici throws leaves here as TransientError or NETWORK: a malformed answer is the registry's fault, never
+// a crash of this tool.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { formatDuration } from '../duration.ts';
 import { InitramfsError } from '../errors.ts';
 import type { Reporter } from '../log.ts';
-import { RegistryError } from './errors.ts';
+import { quote, shown } from '../quote.ts';
+import { DeadlineError, RegistryError, TransientError, TransportError } from './errors.ts';
+import { describeDeadline, LIMIT_VARIABLES, type Deadline, type NetworkLimits } from './limits.ts';
 import { hostOnly, isLoopback } from './reference.ts';
+import { watchdog } from './watchdog.ts';
 
 export type Response = Dispatcher.ResponseData;
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
   attempts: number;
+  /** Attempts that may end in a stall (no answer, no bytes, too slow) before the operation fails. */
+  stalledAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** The longest Retry-After honoured; a registry asking for more waits this long. */
-  maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
-
-export interface Timeouts {
-  connectMs: number;
-  /** Longest wait for response headers, and between two chunks of a body. */
-  idleMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, idleMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, stalledAttempts: 2, baseDelayMs: 200, maxDelayMs: 10_000 };
 
 const MAX_REDIRECTS = 10;
+/** undici's default limit on a response head; a registry's is a few hundred bytes. */
+const MAX_HEADER_BYTES = 16 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** A failure that another attempt may cure: a dropped connection, a timeout, 5xx, 429. */
-export class TransientError extends Error {
-  readonly retryAfterMs: number | undefined;
-  readonly status: number | undefined;
-  readonly registryCodes: string[];
-  constructor(
-    message: string,
-    info: { retryAfterMs?: number | undefined; status?: number; registryCodes?: string[]; cause?: unknown } = {},
-  ) {
-    super(message, info.cause === undefined ? undefined : { cause: info.cause });
-    this.name = 'TransientError';
-    this.retryAfterMs = info.retryAfterMs;
-    this.status = info.status;
-    this.registryCodes = info.registryCodes ?? [];
-  }
-}
 
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
@@ -59,7 +43,6 @@ const TRANSIENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_SOCKET',
@@ -78,22 +61,40 @@ function errorCode(e: unknown): string | undefined {
   return cause === undefined ? undefined : errorCode(cause);
 }
 
+/** `Invalid header value char near '\x01y"\r\n…'`: what llhttp objected to, and where. */
+function parserComplaint(e: Error & { data?: unknown }): string {
+  const reason = /\(([^)]*)\)\s*$/.exec(e.message)?.[1] ?? e.message;
+  return typeof e.data === 'string' && e.data !== '' ? `${reason} near ${quote(e.data, 40)}` : reason;
+}
+
 /**
  * A thrown value from undici or a body stream as this module's vocabulary: TransientError for what a retry
- * may cure, NETWORK for what it cannot (unknown host, TLS failure); typed errors pass through.
+ * may cure, NETWORK for what it cannot (unknown host, TLS failure, an answer that is not HTTP); typed
+ * errors pass through.
  */
-export function classifyFailure(e: unknown, host: string): unknown {
+export function classifyFailure(e: unknown, host: string, connectMs?: number): unknown {
   if (e instanceof TransientError || e instanceof InitramfsError) return e;
+  // undici's parser errors carry no code (it looks the numeric llhttp error up by name): told by class.
+  if (e instanceof undiciErrors.HTTPParserError) {
+    return new TransportError(`${host} answered with something that is not HTTP/1.1: ${parserComplaint(e)}`, e);
+  }
   const code = errorCode(e);
   if (code === undefined) return e; // not a network failure: a bug, let it surface
-  const text = `${(e as Error).message || code} (${code}) talking to ${host}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    const within = connectMs === undefined ? '' : ` within ${formatDuration(connectMs)}`;
+    return new TransientError(`${host} did not accept a connection${within} (${code}, ${LIMIT_VARIABLES.idleMs})`, { stalled: true, cause: e });
+  }
+  const text = `${shown((e as Error).message || code)} (${code}) talking to ${host}`;
   if (TRANSIENT_CODES.has(code)) return new TransientError(text, { cause: e });
   if (code === 'ENOTFOUND') {
-    return new RegistryError('NETWORK', `cannot resolve host ${hostOnly(host)} (ENOTFOUND)`, { cause: e });
+    return new TransportError(`cannot resolve host ${hostOnly(host)} (ENOTFOUND)`, e);
+  }
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return new TransportError(`${host} answered with response headers larger than ${MAX_HEADER_BYTES / 1024} KiB (${code})`, e);
   }
   if (BUG_CODES.has(code)) return e; // we called undici wrongly: a bug, not the network
   // TLS failures, unknown hosts' other errors: another attempt would fail the same way.
-  return new RegistryError('NETWORK', `cannot talk to ${host}: ${text}`, { cause: e });
+  return new TransportError(`cannot talk to ${host}: ${text}`, e);
 }
 
 /** Which hosts may be spoken to over plain HTTP: loopback ones, and those the user listed. */
@@ -125,18 +126,27 @@ export interface SendOptions {
   onRequest?: () => void;
 }
 
-/** One keep-alive Agent shared by every request of a client. */
+/** One keep-alive Agent shared by every request of a client, every request under the watchdog. */
 export class Http {
   private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
   private readonly scheme: SchemePolicy;
-  constructor(timeouts: Timeouts, scheme: SchemePolicy) {
+  private readonly deadline: Deadline | undefined;
+  private readonly connectMs: number;
+  constructor(limits: NetworkLimits, scheme: SchemePolicy, deadline?: Deadline) {
     this.scheme = scheme;
+    this.deadline = deadline;
+    this.connectMs = limits.idleMs;
     this.agent = new Agent({
-      connect: { timeout: timeouts.connectMs },
-      headersTimeout: timeouts.idleMs,
-      bodyTimeout: timeouts.idleMs,
+      // The watchdog owns the head and body bounds (its messages say what was awaited); only the connect
+      // itself, before any request is on the wire, is undici's to time.
+      connect: { timeout: this.connectMs },
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      maxHeaderSize: MAX_HEADER_BYTES,
       keepAliveTimeout: 30_000,
     });
+    this.dispatcher = this.agent.compose(watchdog(limits, deadline));
   }
 
   /**
@@ -152,12 +162,15 @@ export class Http {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.authorization !== undefined && current.origin === url.origin) headers['authorization'] = opts.authorization;
       if (body === undefined) delete headers['content-type'];
+      if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
+        throw new DeadlineError(`${describeDeadline(this.deadline)} ran out before a request to ${current.host}`);
+      }
       opts.onRequest?.();
       let res: Response;
       try {
-        res = await request(current, { dispatcher: this.agent, method, headers, body });
+        res = await request(current, { dispatcher: this.dispatcher, method, headers, body });
       } catch (e) {
-        throw classifyFailure(e, current.host);
+        throw classifyFailure(e, current.host, this.connectMs);
       }
       if (!REDIRECTS.has(res.statusCode)) return res;
       const location = headerValue(res.headers, 'location');
@@ -237,32 +250,52 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.round(ceiling * random());
 }
 
+/** What withRetries needs besides the function: the policy, the build's deadline, where warnings go. */
+export interface RetryContext {
+  policy: RetryPolicy;
+  limits: NetworkLimits;
+  deadline?: Deadline | undefined;
+  reporter?: Pick<Reporter, 'warn'> | undefined;
+}
+
 /**
- * Runs `fn` until it succeeds, fails with something other than a TransientError, or `policy.attempts` are
- * spent; then NETWORK naming `what`, the number of attempts and the last cause. Each retry is reported.
+ * Runs `fn` until it succeeds, fails with something other than a TransientError, or the attempts are spent
+ * (`policy.attempts`, or `policy.stalledAttempts` of them ending in a stall); then NETWORK naming `what`, the
+ * number of attempts and the last cause. A Retry-After longer than a build waits, or a wait that would
+ * outlast the deadline, fails at once instead of waiting. Each retry is reported.
  */
-export async function withRetries<T>(
-  what: string,
-  policy: RetryPolicy,
-  reporter: Pick<Reporter, 'warn'> | undefined,
-  fn: (attempt: number) => Promise<T>,
-): Promise<T> {
+export async function withRetries<T>(what: string, ctx: RetryContext, fn: (attempt: number) => Promise<T>): Promise<T> {
+  const { policy, limits, deadline } = ctx;
+  let stalls = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (e) {
+      if (e instanceof DeadlineError) throw new DeadlineError(`${what}: ${e.message}`);
+      if (e instanceof TransportError) throw new TransportError(`${what}: ${e.message}`, e.cause);
       if (!(e instanceof TransientError)) throw e;
-      if (attempt >= policy.attempts) {
-        throw new RegistryError('NETWORK', `${what}: failed after ${attempt} attempts; last: ${e.message}`, {
-          ...(e.status !== undefined && { status: e.status }),
-          registryCodes: e.registryCodes,
-          attempts: attempt,
-          cause: e,
-        });
+      const info = { ...(e.status !== undefined && { status: e.status }), registryCodes: e.registryCodes, attempts: attempt, cause: e };
+      if (e.stalled) stalls++;
+      if (attempt >= policy.attempts || stalls >= policy.stalledAttempts) {
+        throw new RegistryError('NETWORK', `${what}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; last: ${e.message}`, info);
       }
-      const delay =
-        e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, policy.maxRetryAfterMs) : backoffDelay(attempt, policy);
-      reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+      if (e.retryAfterMs !== undefined && e.retryAfterMs > limits.maxRetryWaitMs) {
+        throw new RegistryError(
+          'NETWORK',
+          `${what}: ${e.message}, asking to retry in ${formatDuration(e.retryAfterMs)} (Retry-After); a build waits at most ` +
+            `${formatDuration(limits.maxRetryWaitMs)} (${LIMIT_VARIABLES.maxRetryWaitMs}): try again later`,
+          info,
+        );
+      }
+      const delay = e.retryAfterMs ?? backoffDelay(attempt, policy);
+      const left = deadline === undefined ? Infinity : deadline.at - performance.now();
+      if (delay >= left) {
+        const wait = e.retryAfterMs !== undefined ? `the ${formatDuration(delay)} it asks to wait (Retry-After)` : 'another attempt';
+        throw new DeadlineError(
+          `${what}: ${e.message}; ${describeDeadline(deadline!)} leaves ${formatDuration(Math.max(0, left))}, not enough for ${wait}`,
+        );
+      }
+      ctx.reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
       await sleep(delay);
     }
   }
