@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/image/source.js + 24 modules
-var image_source = __webpack_require__(2442);
+// EXTERNAL MODULE: ./build/image/source.js + 22 modules
+var image_source = __webpack_require__(2947);
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __webpack_require__(3847);
 // EXTERNAL MODULE: ./build/image/types.js
@@ -1850,9 +1850,12 @@ function parseSourceDateEpoch(value) {
     return Number(value);
 }
 
+// EXTERNAL MODULE: ./build/duration.js
+var duration = __webpack_require__(3110);
 ;// CONCATENATED MODULE: ./build/cli/args.js
 // argv → a typed command. Parsing is Node's own util.parseArgs; this file adds the meaning: defaults,
 // the compression inferred from the output name, and messages that name the option and the form it takes.
+
 
 
 
@@ -1897,6 +1900,8 @@ Registry options (build and inspect):
       --password-stdin       read the registry password (or token) from standard input
       --insecure-registry HOST
                              allow plain HTTP to HOST[:PORT] (loopback registries always may)
+      --timeout DURATION     give up on the registry DURATION after the start (90s, 10m, 1h30m;
+                             default: no limit; a registry that stops sending fails in about a minute)
   Without --username, credentials come from $DOCKER_CONFIG/config.json (credential helpers, auths).
 
 Environment:
@@ -1958,6 +1963,7 @@ const OPTIONS = {
     username: { type: 'string', short: 'u' },
     'password-stdin': { type: 'boolean' },
     'insecure-registry': { type: 'string', multiple: true },
+    timeout: { type: 'string' },
 };
 const COMMANDS = ['build', 'inspect'];
 /** parseArgs' own messages, in this tool's words: the option, what is wrong, and a likely fix. */
@@ -2009,6 +2015,12 @@ function parseCommand(argv, env) {
         passwordStdin: v['password-stdin'] ?? false,
         insecureRegistries: v['insecure-registry'] ?? [],
     };
+    if (v.timeout !== undefined) {
+        const ms = (0,duration/* parseDuration */.E9)(v.timeout);
+        if (ms === undefined)
+            throw usage(`--timeout ${(0,quote/* quote */.hD)(v.timeout)}: expected a duration such as 90s, 10m or 1h30m (at most 7d)`);
+        registry.timeoutMs = ms;
+    }
     const cacheDir = (0,external_node_path_.resolve)(v['cache-dir'] ?? defaultCacheDir(env));
     if (verb === 'inspect')
         return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
@@ -2061,16 +2073,18 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   main: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
-/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9267);
-/* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4836);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2200);
-/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1297);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5537);
+/* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(902);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9267);
+/* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2200);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1297);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5537);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
 // that prints a stack).
+
 
 
 
@@ -2087,27 +2101,27 @@ async function main(argv, env) {
                 process.stdout.write(_args_js__WEBPACK_IMPORTED_MODULE_0__/* .USAGE */ .u_);
                 return 0;
             case 'version':
-                process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .packageVersion */ .T)()}\n`);
+                process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_6__/* .packageVersion */ .T)()}\n`);
                 return 0;
             case 'inspect': {
-                const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_2__/* .inspect */ .N)(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
-                process.stdout.write((0,_inspect_js__WEBPACK_IMPORTED_MODULE_2__/* .formatInspection */ .a)(info));
+                const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .inspect */ .N)(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
+                process.stdout.write((0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .formatInspection */ .a)(info));
                 return 0;
             }
             case 'build': {
-                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_6__/* .PlainReporter */ .Wb(process.stderr);
+                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_7__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_7__/* .PlainReporter */ .Wb(process.stderr);
                 // Decided before the build: once written, a renamed file is no longer the inode stdout was.
-                const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .isStandardOutput */ .HT)(cmd.output);
-                const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .isStandardOutput */ .HT)(cmd.report));
+                const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.output);
+                const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.report));
                 if (archiveOnStdout && reportOnStdout) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InitramfsError */ .sp('USAGE', '--report: the archive already goes to standard output; name a file for the report (see --help)');
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', '--report: the archive already goes to standard output; name a file for the report (see --help)');
                 }
                 // Like the archive's own output, checked before anything is pulled.
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
-                const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_1__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
+                const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_3__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_7__/* .formatReport */ .C)(report), { label: 'report', text: true });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_8__/* .formatReport */ .C)(report), { label: 'report', text: true });
                 // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
                 // result lines go with the messages, so what is on stdout stays one clean stream.
                 (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
@@ -2116,7 +2130,7 @@ async function main(argv, env) {
         }
     }
     catch (e) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isInitramfsError */ ._e)(e)) {
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .isInitramfsError */ ._e)(e)) {
             process.stderr.write(`error [${e.code}]: ${e.message}\n`);
             return e.code === 'USAGE' ? 2 : 1;
         }
@@ -2124,7 +2138,10 @@ async function main(argv, env) {
         return 70;
     }
 }
-/** The registry client's options; the password comes from standard input, never from argv. */
+/**
+ * The registry client's options; the password comes from standard input, never from argv. --timeout's
+ * deadline starts here, as the command's work starts.
+ */
 async function registryOptions(args, env) {
     const opts = { env, insecureRegistries: args.insecureRegistries };
     if (args.username !== undefined && args.passwordStdin) {
@@ -2134,9 +2151,11 @@ async function registryOptions(args, env) {
         // `echo $TOKEN | …` adds a newline that is not part of the secret.
         password = password.replace(/\r?\n$/, '');
         if (password === '')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InitramfsError */ .sp('USAGE', '--password-stdin: standard input was empty (see --help)');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', '--password-stdin: standard input was empty (see --help)');
         opts.credentials = { username: args.username, password };
     }
+    if (args.timeoutMs !== undefined)
+        opts.deadline = (0,_registry_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineIn */ ._5)(args.timeoutMs);
     return opts;
 }
 process.exitCode = await main(process.argv.slice(2), process.env);
@@ -2364,6 +2383,60 @@ function packageVersion(fileUrl = import.meta.url) {
         if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir) === dir)
             throw new Error(`no package.json of ${PACKAGE_NAME} in ${start} or above`);
     }
+}
+
+
+/***/ }),
+
+/***/ 3110:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
+/* harmony export */ });
+/* unused harmony export MAX_DURATION_MS */
+// Durations as people type them for timeouts (`90s`, `10m`, `1h30m`, `500ms`, or bare seconds: `90`),
+// and back into the same short form for messages. Read by both shells and by the network bounds, so a
+// duration means the same wherever it is given.
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/**
+ * The longest duration accepted: a week, well past any CI job, and far below the 2^31 ms at which Node's
+ * timers stop working (they fire at once).
+ */
+const MAX_DURATION_MS = 7 * 86_400_000;
+/** Milliseconds from `90`, `90s`, `1h30m`, `500ms`…; undefined when malformed, zero or over a week. */
+function parseDuration(text) {
+    const t = text.trim();
+    let ms;
+    if (/^\d+$/.test(t))
+        ms = Number(t) * 1000;
+    else {
+        if (!/^(?:\d+(?:ms|s|m|h|d))+$/.test(t))
+            return undefined;
+        ms = 0;
+        for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d)/g))
+            ms += Number(n) * UNIT_MS[unit];
+    }
+    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+/** `500ms`, `1.5s`, `30s`, `1m30s`, `2h`, `3d4h`; past a year, `more than a year` (a Retry-After can say anything). */
+function formatDuration(ms) {
+    if (ms > 365 * 86_400_000)
+        return 'more than a year';
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 10_000 && ms % 1000 !== 0)
+        return `${Math.round(ms / 100) / 10}s`;
+    let s = Math.round(ms / 1000);
+    let out = '';
+    for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]]) {
+        if (s >= size) {
+            out += `${Math.floor(s / size)}${unit}`;
+            s %= size;
+        }
+    }
+    return s > 0 || out === '' ? `${out}${s}s` : out;
 }
 
 
@@ -2867,7 +2940,7 @@ function listPlatforms(platforms) {
 
 /***/ }),
 
-/***/ 2442:
+/***/ 2947:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4626,101 +4699,10 @@ function describeAnswer(status, details) {
 var external_node_timers_promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
-;// CONCATENATED MODULE: ./build/duration.js
-// Durations as people type them for timeouts (`90s`, `10m`, `1h30m`, `500ms`, or bare seconds: `90`),
-// and back into the same short form for messages. Read by both shells and by the network bounds, so a
-// duration means the same wherever it is given.
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/**
- * The longest duration accepted: a week, well past any CI job, and far below the 2^31 ms at which Node's
- * timers stop working (they fire at once).
- */
-const MAX_DURATION_MS = 7 * 86_400_000;
-/** Milliseconds from `90`, `90s`, `1h30m`, `500ms`…; undefined when malformed, zero or over a week. */
-function parseDuration(text) {
-    const t = text.trim();
-    let ms;
-    if (/^\d+$/.test(t))
-        ms = Number(t) * 1000;
-    else {
-        if (!/^(?:\d+(?:ms|s|m|h|d))+$/.test(t))
-            return undefined;
-        ms = 0;
-        for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d)/g))
-            ms += Number(n) * UNIT_MS[unit];
-    }
-    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
-}
-/** `500ms`, `1.5s`, `30s`, `1m30s`, `2h`, `3d4h`; past a year, `more than a year` (a Retry-After can say anything). */
-function formatDuration(ms) {
-    if (ms > 365 * 86_400_000)
-        return 'more than a year';
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 10_000 && ms % 1000 !== 0)
-        return `${Math.round(ms / 100) / 10}s`;
-    let s = Math.round(ms / 1000);
-    let out = '';
-    for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]]) {
-        if (s >= size) {
-            out += `${Math.floor(s / size)}${unit}`;
-            s %= size;
-        }
-    }
-    return s > 0 || out === '' ? `${out}${s}s` : out;
-}
-
-;// CONCATENATED MODULE: ./build/registry/limits.js
-// The bounds every registry conversation is held to, so that a registry or a link that stops delivering
-// ends the build in bounded time instead of hanging it: how long to wait for an answer or the next byte,
-// the slowest transfer worth waiting for, the longest Retry-After worth honouring, and the build's own
-// deadline (--timeout). The defaults are chosen for a CI runner on a slow link: a healthy transfer at a
-// few KB/s never trips them; a dead one fails in about a minute. Each can be changed through the
-// environment (named in the message of the failure it causes), which is also how tests make them short.
-
-
-
-const DEFAULT_LIMITS = {
-    idleMs: 30_000,
-    lowSpeedBytesPerSecond: 1024,
-    lowSpeedWindowMs: 30_000,
-    maxRetryWaitMs: 60_000,
-};
-/** The environment variable that sets each bound (git's GIT_HTTP_LOW_SPEED_LIMIT/_TIME are the model). */
-const LIMIT_VARIABLES = {
-    idleMs: 'INITRAMFS_ACTION_IDLE_TIMEOUT',
-    lowSpeedBytesPerSecond: 'INITRAMFS_ACTION_LOW_SPEED_LIMIT',
-    lowSpeedWindowMs: 'INITRAMFS_ACTION_LOW_SPEED_TIME',
-    maxRetryWaitMs: 'INITRAMFS_ACTION_MAX_RETRY_WAIT',
-};
-/** A deadline `timeoutMs` from now. */
-const deadlineIn = (timeoutMs) => ({ at: performance.now() + timeoutMs, timeoutMs });
-/** `the build's timeout of 10m`, as every deadline message starts. */
-const describeDeadline = (d) => `the build's timeout of ${formatDuration(d.timeoutMs)}`;
-/** The bounds the environment sets (unset or empty variables keep the defaults); USAGE naming a bad one. */
-function limitsFromEnv(env) {
-    const out = {};
-    for (const key of Object.keys(LIMIT_VARIABLES)) {
-        const name = LIMIT_VARIABLES[key];
-        const text = env[name]?.trim();
-        if (text === undefined || text === '')
-            continue;
-        if (key === 'lowSpeedBytesPerSecond') {
-            if (!/^\d{1,12}$/.test(text)) {
-                throw new errors/* InitramfsError */.sp('USAGE', `${name}=${(0,quote/* quote */.hD)(text)}: expected bytes per second, a whole number (0 turns the check off)`);
-            }
-            out[key] = Number(text);
-            continue;
-        }
-        const ms = parseDuration(text);
-        if (ms === undefined) {
-            throw new errors/* InitramfsError */.sp('USAGE', `${name}=${(0,quote/* quote */.hD)(text)}: expected a duration such as 30s, 2m or 500ms (at most 7d)`);
-        }
-        out[key] = ms;
-    }
-    return out;
-}
-
+// EXTERNAL MODULE: ./build/duration.js
+var duration = __webpack_require__(3110);
+// EXTERNAL MODULE: ./build/registry/limits.js
+var registry_limits = __webpack_require__(8644);
 ;// CONCATENATED MODULE: ./build/registry/watchdog.js
 
 
@@ -4754,7 +4736,7 @@ class Watch {
     start(controller) {
         this.controller = controller;
         if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
-            controller.abort(new DeadlineError(`${describeDeadline(this.deadline)} ran out before a request to ${this.host}`));
+            controller.abort(new DeadlineError(`${(0,registry_limits/* describeDeadline */.IZ)(this.deadline)} ran out before a request to ${this.host}`));
             return;
         }
         this.timer ??= setInterval(() => {
@@ -4804,11 +4786,11 @@ class Watch {
         const { idleMs, lowSpeedBytesPerSecond: limit, lowSpeedWindowMs: window } = this.limits;
         if (this.deadline !== undefined && now >= this.deadline.at) {
             const waiting = this.headAt === undefined ? 'waiting for an answer from' : `receiving (${this.progress()}) from`;
-            return this.fail(new DeadlineError(`${describeDeadline(this.deadline)} ran out ${waiting} ${this.host}`));
+            return this.fail(new DeadlineError(`${(0,registry_limits/* describeDeadline */.IZ)(this.deadline)} ran out ${waiting} ${this.host}`));
         }
         if (this.headAt === undefined) {
             if (now - this.sentAt >= idleMs) {
-                return this.fail(new TransientError(`${this.host} sent no complete response within ${formatDuration(idleMs)} of the request (${LIMIT_VARIABLES.idleMs})`, { stalled: true }));
+                return this.fail(new TransientError(`${this.host} sent no complete response within ${(0,duration/* formatDuration */.a3)(idleMs)} of the request (${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, { stalled: true }));
             }
             return;
         }
@@ -4819,7 +4801,7 @@ class Watch {
             return;
         }
         if (now - this.lastByteAt >= idleMs) {
-            return this.fail(new TransientError(`${this.host} sent nothing for ${formatDuration(idleMs)} in the middle of a body, after ${this.progress()} (${LIMIT_VARIABLES.idleMs})`, { stalled: true }));
+            return this.fail(new TransientError(`${this.host} sent nothing for ${(0,duration/* formatDuration */.a3)(idleMs)} in the middle of a body, after ${this.progress()} (${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, { stalled: true }));
         }
         if (limit === 0)
             return;
@@ -4832,8 +4814,8 @@ class Watch {
             return;
         const speed = ((this.received - from.n) * 1000) / (now - from.t);
         if (speed < limit) {
-            this.fail(new TransientError(`${this.host} sent ${bytes(this.received - from.n)} in the last ${formatDuration(now - from.t)} (${rate(speed)}), ` +
-                `below the minimum of ${rate(limit)} (${LIMIT_VARIABLES.lowSpeedBytesPerSecond}, ${LIMIT_VARIABLES.lowSpeedWindowMs}); ${this.progress()} received`, { stalled: true }));
+            this.fail(new TransientError(`${this.host} sent ${bytes(this.received - from.n)} in the last ${(0,duration/* formatDuration */.a3)(now - from.t)} (${rate(speed)}), ` +
+                `below the minimum of ${rate(limit)} (${registry_limits/* LIMIT_VARIABLES */.OZ.lowSpeedBytesPerSecond}, ${registry_limits/* LIMIT_VARIABLES */.OZ.lowSpeedWindowMs}); ${this.progress()} received`, { stalled: true }));
         }
     }
 }
@@ -4941,8 +4923,8 @@ function classifyFailure(e, host, connectMs) {
     if (code === undefined)
         return e; // not a network failure: a bug, let it surface
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-        const within = connectMs === undefined ? '' : ` within ${formatDuration(connectMs)}`;
-        return new TransientError(`${host} did not accept a connection${within} (${code}, ${LIMIT_VARIABLES.idleMs})`, { stalled: true, cause: e });
+        const within = connectMs === undefined ? '' : ` within ${(0,duration/* formatDuration */.a3)(connectMs)}`;
+        return new TransientError(`${host} did not accept a connection${within} (${code}, ${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, { stalled: true, cause: e });
     }
     const text = `${(0,quote/* shown */.SP)(e.message || code)} (${code}) talking to ${host}`;
     if (TRANSIENT_CODES.has(code))
@@ -5013,7 +4995,7 @@ class Http {
             if (body === undefined)
                 delete headers['content-type'];
             if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
-                throw new DeadlineError(`${describeDeadline(this.deadline)} ran out before a request to ${current.host}`);
+                throw new DeadlineError(`${(0,registry_limits/* describeDeadline */.IZ)(this.deadline)} ran out before a request to ${current.host}`);
             }
             opts.onRequest?.();
             let res;
@@ -5124,14 +5106,14 @@ async function withRetries(what, ctx, fn) {
                 throw new RegistryError('NETWORK', `${what}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; last: ${e.message}`, info);
             }
             if (e.retryAfterMs !== undefined && e.retryAfterMs > limits.maxRetryWaitMs) {
-                throw new RegistryError('NETWORK', `${what}: ${e.message}, asking to retry in ${formatDuration(e.retryAfterMs)} (Retry-After); a build waits at most ` +
-                    `${formatDuration(limits.maxRetryWaitMs)} (${LIMIT_VARIABLES.maxRetryWaitMs}): try again later`, info);
+                throw new RegistryError('NETWORK', `${what}: ${e.message}, asking to retry in ${(0,duration/* formatDuration */.a3)(e.retryAfterMs)} (Retry-After); a build waits at most ` +
+                    `${(0,duration/* formatDuration */.a3)(limits.maxRetryWaitMs)} (${registry_limits/* LIMIT_VARIABLES */.OZ.maxRetryWaitMs}): try again later`, info);
             }
             const delay = e.retryAfterMs ?? backoffDelay(attempt, policy);
             const left = deadline === undefined ? Infinity : deadline.at - performance.now();
             if (delay >= left) {
-                const wait = e.retryAfterMs !== undefined ? `the ${formatDuration(delay)} it asks to wait (Retry-After)` : 'another attempt';
-                throw new DeadlineError(`${what}: ${e.message}; ${describeDeadline(deadline)} leaves ${formatDuration(Math.max(0, left))}, not enough for ${wait}`);
+                const wait = e.retryAfterMs !== undefined ? `the ${(0,duration/* formatDuration */.a3)(delay)} it asks to wait (Retry-After)` : 'another attempt';
+                throw new DeadlineError(`${what}: ${e.message}; ${(0,registry_limits/* describeDeadline */.IZ)(deadline)} leaves ${(0,duration/* formatDuration */.a3)(Math.max(0, left))}, not enough for ${wait}`);
             }
             ctx.reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
             await (0,external_node_timers_promises_.setTimeout)(delay);
@@ -5379,7 +5361,7 @@ class RegistryClient {
     reporter;
     constructor(opts = {}) {
         this.scheme = new SchemePolicy(opts.insecureRegistries);
-        const limits = { ...DEFAULT_LIMITS, ...limitsFromEnv(opts.env ?? process.env), ...opts.limits };
+        const limits = { ...registry_limits/* DEFAULT_LIMITS */.dR, ...(0,registry_limits/* limitsFromEnv */.E9)(opts.env ?? process.env), ...opts.limits };
         this.http = new Http(limits, this.scheme, opts.deadline);
         this.reporter = opts.reporter;
         this.retry = { policy: { ...DEFAULT_RETRY, ...opts.retry }, limits, deadline: opts.deadline, reporter: this.warner() };
@@ -6294,7 +6276,7 @@ const compressStream = async (input, compression, level, inputSize, output) => {
 /* harmony export */   N: () => (/* binding */ inspect),
 /* harmony export */   a: () => (/* binding */ formatInspection)
 /* harmony export */ });
-/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2442);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2947);
 /* harmony import */ var _image_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3847);
 /* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8107);
 // `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the
@@ -6875,6 +6857,72 @@ const quote = (text, max = DEFAULT_MAX) => quoted(text, max, (ch) => UNPRINTABLE
 const quoteBytes = (bytes, max = DEFAULT_MAX) => quoted(bytes, max, (_ch, code) => code < 0x20 || code >= 0x7f);
 /** Text shown as it is when every character is printable (a reference to copy), else quote(text). */
 const shown = (text, max = 256) => text.length <= max && ![...text].some((ch) => UNPRINTABLE.test(ch)) ? text : quote(text, max);
+
+
+/***/ }),
+
+/***/ 8644:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ limitsFromEnv),
+/* harmony export */   IZ: () => (/* binding */ describeDeadline),
+/* harmony export */   OZ: () => (/* binding */ LIMIT_VARIABLES),
+/* harmony export */   _5: () => (/* binding */ deadlineIn),
+/* harmony export */   dR: () => (/* binding */ DEFAULT_LIMITS)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9473);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3110);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9692);
+// The bounds every registry conversation is held to, so that a registry or a link that stops delivering
+// ends the build in bounded time instead of hanging it: how long to wait for an answer or the next byte,
+// the slowest transfer worth waiting for, the longest Retry-After worth honouring, and the build's own
+// deadline (--timeout). The defaults are chosen for a CI runner on a slow link: a healthy transfer at a
+// few KB/s never trips them; a dead one fails in about a minute. Each can be changed through the
+// environment (named in the message of the failure it causes), which is also how tests make them short.
+
+
+
+const DEFAULT_LIMITS = {
+    idleMs: 30_000,
+    lowSpeedBytesPerSecond: 1024,
+    lowSpeedWindowMs: 30_000,
+    maxRetryWaitMs: 60_000,
+};
+/** The environment variable that sets each bound (git's GIT_HTTP_LOW_SPEED_LIMIT/_TIME are the model). */
+const LIMIT_VARIABLES = {
+    idleMs: 'INITRAMFS_ACTION_IDLE_TIMEOUT',
+    lowSpeedBytesPerSecond: 'INITRAMFS_ACTION_LOW_SPEED_LIMIT',
+    lowSpeedWindowMs: 'INITRAMFS_ACTION_LOW_SPEED_TIME',
+    maxRetryWaitMs: 'INITRAMFS_ACTION_MAX_RETRY_WAIT',
+};
+/** A deadline `timeoutMs` from now. */
+const deadlineIn = (timeoutMs) => ({ at: performance.now() + timeoutMs, timeoutMs });
+/** `the build's timeout of 10m`, as every deadline message starts. */
+const describeDeadline = (d) => `the build's timeout of ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(d.timeoutMs)}`;
+/** The bounds the environment sets (unset or empty variables keep the defaults); USAGE naming a bad one. */
+function limitsFromEnv(env) {
+    const out = {};
+    for (const key of Object.keys(LIMIT_VARIABLES)) {
+        const name = LIMIT_VARIABLES[key];
+        const text = env[name]?.trim();
+        if (text === undefined || text === '')
+            continue;
+        if (key === 'lowSpeedBytesPerSecond') {
+            if (!/^\d{1,12}$/.test(text)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('USAGE', `${name}=${(0,_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(text)}: expected bytes per second, a whole number (0 turns the check off)`);
+            }
+            out[key] = Number(text);
+            continue;
+        }
+        const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9)(text);
+        if (ms === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('USAGE', `${name}=${(0,_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(text)}: expected a duration such as 30s, 2m or 500ms (at most 7d)`);
+        }
+        out[key] = ms;
+    }
+    return out;
+}
 
 
 /***/ }),

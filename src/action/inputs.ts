@@ -13,6 +13,7 @@ import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
 import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
 import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
+import { parseDuration } from '../duration.ts';
 
 export type UploadMode = 'artifact' | 'release' | 'none';
 const UPLOAD_MODES: readonly UploadMode[] = ['artifact', 'release', 'none'];
@@ -41,6 +42,8 @@ export interface ActionInputs {
   registryUsername?: string;
   registryPassword?: string;
   githubToken?: string;
+  /** `timeout`: no registry request may end later than this long after the build started. */
+  timeoutMs?: number;
   /** From SOURCE_DATE_EPOCH in the environment. */
   sourceDateEpoch?: number;
 }
@@ -183,6 +186,10 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
     throw bad(missing, '', `a value: registry-username and registry-password go together`);
   }
 
+  const timeoutText = get('timeout').trim();
+  const timeoutMs = timeoutText === '' ? undefined : parseDuration(timeoutText);
+  if (timeoutText !== '' && timeoutMs === undefined) throw bad('timeout', timeoutText, 'a duration such as 90s, 10m or 1h30m (at most 7d)');
+
   const inputs: ActionInputs = {
     image,
     inject,
@@ -198,6 +205,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   };
   if (initText !== '') inputs.init = hostPath(initText);
   if (retentionText !== '') inputs.retentionDays = Number(retentionText);
+  if (timeoutMs !== undefined) inputs.timeoutMs = timeoutMs;
   if (upload === 'release') inputs.releaseTag = releaseTag!;
   if (registryUsername !== undefined) inputs.registryUsername = registryUsername;
   if (registryPassword !== undefined) inputs.registryPassword = registryPassword;

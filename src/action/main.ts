@@ -8,6 +8,7 @@ import { build } from '../build.ts';
 import { isInitramfsError } from '../errors.ts';
 import { isLocalReference, registryName } from '../image/transport.ts';
 import type { RegistryClientOptions } from '../registry/client.ts';
+import { deadlineIn } from '../registry/limits.ts';
 import { parseReference } from '../registry/reference.ts';
 import { actionCacheDir, parseInputs, type ActionInputs } from './inputs.ts';
 import { ActionsLayerCache } from './layer-cache.ts';
@@ -85,10 +86,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
 /**
  * Registry credentials in the order the README gives: the registry-username/password inputs, then the
- * job's docker config (a docker/login-action step), then — for ghcr.io only — the github-token input.
+ * job's docker config (a docker/login-action step), then — for ghcr.io only — the github-token input. The
+ * `timeout` input's deadline starts here, as the build starts.
  */
 function registryOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv): RegistryClientOptions {
   const opts: RegistryClientOptions = { env };
+  if (inputs.timeoutMs !== undefined) opts.deadline = deadlineIn(inputs.timeoutMs);
   if (inputs.registryUsername !== undefined && inputs.registryPassword !== undefined) {
     opts.credentials = { username: inputs.registryUsername, password: inputs.registryPassword };
   } else if (inputs.githubToken !== undefined && !isLocalReference(inputs.image)) {

@@ -9,6 +9,7 @@ import { parseCompression, resolveLevel, type Compression } from '../initramfs/c
 import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
 import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
+import { parseDuration } from '../duration.ts';
 
 export const USAGE = `Usage:
   initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
@@ -45,6 +46,8 @@ Registry options (build and inspect):
       --password-stdin       read the registry password (or token) from standard input
       --insecure-registry HOST
                              allow plain HTTP to HOST[:PORT] (loopback registries always may)
+      --timeout DURATION     give up on the registry DURATION after the start (90s, 10m, 1h30m;
+                             default: no limit; a registry that stops sending fails in about a minute)
   Without --username, credentials come from $DOCKER_CONFIG/config.json (credential helpers, auths).
 
 Environment:
@@ -76,6 +79,8 @@ export interface RegistryArgs {
   username?: string;
   passwordStdin: boolean;
   insecureRegistries: string[];
+  /** --timeout: no registry request may end later than this long after the command started. */
+  timeoutMs?: number;
 }
 
 const usage = (message: string): InitramfsError => new InitramfsError('USAGE', `${message} (see --help)`);
@@ -138,6 +143,7 @@ const OPTIONS = {
   username: { type: 'string', short: 'u' },
   'password-stdin': { type: 'boolean' },
   'insecure-registry': { type: 'string', multiple: true },
+  timeout: { type: 'string' },
 } as const;
 
 const COMMANDS = ['build', 'inspect'] as const;
@@ -183,6 +189,11 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     passwordStdin: v['password-stdin'] ?? false,
     insecureRegistries: v['insecure-registry'] ?? [],
   };
+  if (v.timeout !== undefined) {
+    const ms = parseDuration(v.timeout);
+    if (ms === undefined) throw usage(`--timeout ${quote(v.timeout)}: expected a duration such as 90s, 10m or 1h30m (at most 7d)`);
+    registry.timeoutMs = ms;
+  }
   const cacheDir = resolve(v['cache-dir'] ?? defaultCacheDir(env));
   if (verb === 'inspect') return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
 

@@ -3,6 +3,7 @@
 // that prints a stack).
 import { parseCommand, USAGE, type RegistryArgs } from './args.ts';
 import type { RegistryClientOptions } from '../registry/client.ts';
+import { deadlineIn } from '../registry/limits.ts';
 import { PlainReporter, TtyReporter } from './progress.ts';
 import { build } from '../build.ts';
 import { inspect, formatInspection } from '../inspect.ts';
@@ -54,7 +55,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
 }
 
-/** The registry client's options; the password comes from standard input, never from argv. */
+/**
+ * The registry client's options; the password comes from standard input, never from argv. --timeout's
+ * deadline starts here, as the command's work starts.
+ */
 async function registryOptions(args: RegistryArgs, env: NodeJS.ProcessEnv): Promise<RegistryClientOptions> {
   const opts: RegistryClientOptions = { env, insecureRegistries: args.insecureRegistries };
   if (args.username !== undefined && args.passwordStdin) {
@@ -65,6 +69,7 @@ async function registryOptions(args: RegistryArgs, env: NodeJS.ProcessEnv): Prom
     if (password === '') throw new InitramfsError('USAGE', '--password-stdin: standard input was empty (see --help)');
     opts.credentials = { username: args.username, password };
   }
+  if (args.timeoutMs !== undefined) opts.deadline = deadlineIn(args.timeoutMs);
   return opts;
 }
 

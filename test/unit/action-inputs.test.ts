@@ -115,6 +115,18 @@ describe('parseInputs', () => {
   });
 });
 
+describe("the 'timeout' input", () => {
+  it('is a duration, absent when empty', () => {
+    expect(parse({ image: 'alpine' }).timeoutMs).toBeUndefined();
+    expect(parse({ image: 'alpine', timeout: ' 15m ' }).timeoutMs).toBe(900_000);
+  });
+  it('anything else is a usage error naming the input and the form', () => {
+    expect(usageError(() => parse({ image: 'alpine', timeout: '15 minutes' }))).toBe(
+      `input 'timeout': "15 minutes": expected a duration such as 90s, 10m or 1h30m (at most 7d)`,
+    );
+  });
+});
+
 describe('imageSlug', () => {
   it('is the last repository component and the tag, or a short digest', () => {
     expect(imageSlug('python:3.12-alpine')).toBe('python-3.12-alpine');

@@ -107,3 +107,19 @@ describe('errors name the option and the expected form', () => {
     expect(parseSourceDateEpoch('')).toBeUndefined();
   });
 });
+
+describe('--timeout', () => {
+  it('is a duration for build and inspect, absent by default', () => {
+    expect(build('-o', 'x').registry.timeoutMs).toBeUndefined();
+    expect(build('-o', 'x', '--timeout', '10m').registry.timeoutMs).toBe(600_000);
+    expect(build('-o', 'x', '--timeout', '90').registry.timeoutMs).toBe(90_000);
+    const inspect = parseCommand(['inspect', 'alpine', '--timeout', '1h30m'], env);
+    expect(inspect.kind === 'inspect' && inspect.registry.timeoutMs).toBe(5_400_000);
+  });
+  it('anything else is a usage error naming the option and the form', () => {
+    expect(usageError(() => build('-o', 'x', '--timeout', 'soon'))).toBe(
+      "--timeout 'soon': expected a duration such as 90s, 10m or 1h30m (at most 7d) (see --help)",
+    );
+    expect(usageError(() => build('-o', 'x', '--timeout', '0'))).toMatch(/^--timeout '0': expected a duration/);
+  });
+});
