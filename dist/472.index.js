@@ -4710,8 +4710,8 @@ var registry_limits = __webpack_require__(8644);
 /** How often a request is checked: a tenth of its shortest bound, between 10 ms and 1 s. */
 const tickFor = (limits) => Math.min(1000, Math.max(10, Math.min(limits.idleMs, limits.lowSpeedWindowMs) / 10));
 const bytes = (n) => (n < 10_000 ? `${n} bytes` : `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} MB`);
-/** A rate for a message: `12 B/s`, `3.4 KB/s`. */
-const rate = (bytesPerSecond) => bytesPerSecond < 1000 ? `${Math.round(bytesPerSecond)} B/s` : `${(bytesPerSecond / 1000).toFixed(1)} KB/s`;
+/** A rate for a message: `12 B/s`, `1024 B/s` (as the limit is set), `34.5 KB/s`. */
+const rate = (bytesPerSecond) => bytesPerSecond < 10_000 ? `${Math.round(bytesPerSecond)} B/s` : `${(bytesPerSecond / 1000).toFixed(1)} KB/s`;
 /** One request's clock. */
 class Watch {
     limits;
@@ -4720,7 +4720,8 @@ class Watch {
     controller;
     timer;
     immediate;
-    sentAt = performance.now();
+    /** When the request went on the wire (connecting is undici's connect timeout's to bound). */
+    sentAt = 0;
     /** When the final response head arrived; undefined before. */
     headAt;
     length;
@@ -4735,6 +4736,7 @@ class Watch {
     }
     start(controller) {
         this.controller = controller;
+        this.sentAt = performance.now();
         if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
             controller.abort(new DeadlineError(`${(0,registry_limits/* describeDeadline */.IZ)(this.deadline)} ran out before a request to ${this.host}`));
             return;
@@ -5302,6 +5304,11 @@ class Authenticator {
         const token = typeof json.token === 'string' && json.token !== '' ? json.token : json.access_token;
         if (typeof token !== 'string' || token === '') {
             throw new RegistryError('REGISTRY', `${where} answered without a token`);
+        }
+        // It goes into an Authorization header, where undici would refuse a space or a control character as
+        // a bug of ours; it is the token server's.
+        if (!/^[\x21-\x7e]+$/.test(token)) {
+            throw new RegistryError('REGISTRY', `${where} answered a token that an Authorization header cannot carry (a space, a control or a non-ASCII character)`);
         }
         this.secrets.add(token);
         const seconds = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : DEFAULT_TOKEN_SECONDS;

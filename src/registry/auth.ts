@@ -208,6 +208,11 @@ export class Authenticator {
     if (typeof token !== 'string' || token === '') {
       throw new RegistryError('REGISTRY', `${where} answered without a token`);
     }
+    // It goes into an Authorization header, where undici would refuse a space or a control character as
+    // a bug of ours; it is the token server's.
+    if (!/^[\x21-\x7e]+$/.test(token)) {
+      throw new RegistryError('REGISTRY', `${where} answered a token that an Authorization header cannot carry (a space, a control or a non-ASCII character)`);
+    }
     this.secrets.add(token);
     const seconds =
       typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : DEFAULT_TOKEN_SECONDS;

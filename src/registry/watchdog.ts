@@ -1,10 +1,10 @@
 // The clock over every registry request, as an undici interceptor so that every request is watched the
-// same way whoever reads its body (manifests, blobs, tokens, redirect hops): a response head must be
-// complete within the idle timeout of the request going out (1xx interim answers do not count, nor do
-// header bytes that trickle); a body must send its next byte within the idle timeout and, once it has run
-// for the low-speed window, average at least the low-speed limit over the last window (curl's and git's
-// --speed-limit/--speed-time); and nothing may run past the build's deadline. A request that breaks a
-// bound is aborted with an error saying what it waited for and from which host.
+// same way whoever reads its body (manifests, blobs, tokens, redirect hops): once connected, a response
+// head must be complete within the idle timeout of the request going out (1xx interim answers do not
+// count, nor do header bytes that trickle); a body must send its next byte within the idle timeout and,
+// once it has run for the low-speed window, average at least the low-speed limit over the last window
+// (curl's and git's --speed-limit/--speed-time); and nothing may run past the build's deadline. A request
+// that breaks a bound is aborted with an error saying what it waited for and from which host.
 //
 // Time the consumer holds the body back (undici paused it) is not the registry's fault: it restarts the
 // measurement instead of counting as silence. The check runs on a ticker, one setImmediate after each
@@ -20,9 +20,9 @@ const tickFor = (limits: NetworkLimits): number =>
 
 const bytes = (n: number): string => (n < 10_000 ? `${n} bytes` : `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)} MB`);
 
-/** A rate for a message: `12 B/s`, `3.4 KB/s`. */
+/** A rate for a message: `12 B/s`, `1024 B/s` (as the limit is set), `34.5 KB/s`. */
 const rate = (bytesPerSecond: number): string =>
-  bytesPerSecond < 1000 ? `${Math.round(bytesPerSecond)} B/s` : `${(bytesPerSecond / 1000).toFixed(1)} KB/s`;
+  bytesPerSecond < 10_000 ? `${Math.round(bytesPerSecond)} B/s` : `${(bytesPerSecond / 1000).toFixed(1)} KB/s`;
 
 type Controller = Dispatcher.DispatchController;
 
@@ -34,7 +34,8 @@ class Watch {
   private controller: Controller | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  private readonly sentAt = performance.now();
+  /** When the request went on the wire (connecting is undici's connect timeout's to bound). */
+  private sentAt = 0;
   /** When the final response head arrived; undefined before. */
   private headAt: number | undefined;
   private length: number | undefined;
@@ -51,6 +52,7 @@ class Watch {
 
   start(controller: Controller): void {
     this.controller = controller;
+    this.sentAt = performance.now();
     if (this.deadline !== undefined && performance.now() >= this.deadline.at) {
       controller.abort(new DeadlineError(`${describeDeadline(this.deadline)} ran out before a request to ${this.host}`));
       return;
