@@ -4803,7 +4803,8 @@ class Watch {
             return;
         }
         if (now - this.lastByteAt >= idleMs) {
-            return this.fail(new TransientError(`${this.host} sent nothing for ${(0,duration/* formatDuration */.a3)(idleMs)} in the middle of a body, after ${this.progress()} (${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, { stalled: true }));
+            return this.fail(new TransientError(`${this.host} sent nothing for ${(0,duration/* formatDuration */.a3)(idleMs)} in the middle of a body, ` +
+                `after ${this.progress()} (${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, { stalled: true }));
         }
         if (limit === 0)
             return;
@@ -4817,7 +4818,8 @@ class Watch {
         const speed = ((this.received - from.n) * 1000) / (now - from.t);
         if (speed < limit) {
             this.fail(new TransientError(`${this.host} sent ${bytes(this.received - from.n)} in the last ${(0,duration/* formatDuration */.a3)(now - from.t)} (${rate(speed)}), ` +
-                `below the minimum of ${rate(limit)} (${registry_limits/* LIMIT_VARIABLES */.OZ.lowSpeedBytesPerSecond}, ${registry_limits/* LIMIT_VARIABLES */.OZ.lowSpeedWindowMs}); ${this.progress()} received`, { stalled: true }));
+                `below the minimum of ${rate(limit)} (${registry_limits/* LIMIT_VARIABLES */.OZ.lowSpeedBytesPerSecond}, ${registry_limits/* LIMIT_VARIABLES */.OZ.lowSpeedWindowMs}); ` +
+                `${this.progress()} received`, { stalled: true }));
         }
     }
 }
@@ -4926,7 +4928,10 @@ function classifyFailure(e, host, connectMs) {
         return e; // not a network failure: a bug, let it surface
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
         const within = connectMs === undefined ? '' : ` within ${(0,duration/* formatDuration */.a3)(connectMs)}`;
-        return new TransientError(`${host} did not accept a connection${within} (${code}, ${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, { stalled: true, cause: e });
+        return new TransientError(`${host} did not accept a connection${within} (${code}, ${registry_limits/* LIMIT_VARIABLES */.OZ.idleMs})`, {
+            stalled: true,
+            cause: e,
+        });
     }
     const text = `${(0,quote/* shown */.SP)(e.message || code)} (${code}) talking to ${host}`;
     if (TRANSIENT_CODES.has(code))
@@ -5101,7 +5106,12 @@ async function withRetries(what, ctx, fn) {
                 throw new TransportError(`${what}: ${e.message}`, e.cause);
             if (!(e instanceof TransientError))
                 throw e;
-            const info = { ...(e.status !== undefined && { status: e.status }), registryCodes: e.registryCodes, attempts: attempt, cause: e };
+            const info = {
+                ...(e.status !== undefined && { status: e.status }),
+                registryCodes: e.registryCodes,
+                attempts: attempt,
+                cause: e,
+            };
             if (e.stalled)
                 stalls++;
             if (attempt >= policy.attempts || stalls >= policy.stalledAttempts) {

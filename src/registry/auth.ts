@@ -211,7 +211,10 @@ export class Authenticator {
     // It goes into an Authorization header, where undici would refuse a space or a control character as
     // a bug of ours; it is the token server's.
     if (!/^[\x21-\x7e]+$/.test(token)) {
-      throw new RegistryError('REGISTRY', `${where} answered a token that an Authorization header cannot carry (a space, a control or a non-ASCII character)`);
+      throw new RegistryError(
+        'REGISTRY',
+        `${where} answered a token that an Authorization header cannot carry (a space, a control or a non-ASCII character)`,
+      );
     }
     this.secrets.add(token);
     const seconds =

@@ -82,7 +82,10 @@ export function classifyFailure(e: unknown, host: string, connectMs?: number): u
   if (code === undefined) return e; // not a network failure: a bug, let it surface
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
     const within = connectMs === undefined ? '' : ` within ${formatDuration(connectMs)}`;
-    return new TransientError(`${host} did not accept a connection${within} (${code}, ${LIMIT_VARIABLES.idleMs})`, { stalled: true, cause: e });
+    return new TransientError(`${host} did not accept a connection${within} (${code}, ${LIMIT_VARIABLES.idleMs})`, {
+      stalled: true,
+      cause: e,
+    });
   }
   const text = `${shown((e as Error).message || code)} (${code}) talking to ${host}`;
   if (TRANSIENT_CODES.has(code)) return new TransientError(text, { cause: e });
@@ -274,7 +277,12 @@ export async function withRetries<T>(what: string, ctx: RetryContext, fn: (attem
       if (e instanceof DeadlineError) throw new DeadlineError(`${what}: ${e.message}`);
       if (e instanceof TransportError) throw new TransportError(`${what}: ${e.message}`, e.cause);
       if (!(e instanceof TransientError)) throw e;
-      const info = { ...(e.status !== undefined && { status: e.status }), registryCodes: e.registryCodes, attempts: attempt, cause: e };
+      const info = {
+        ...(e.status !== undefined && { status: e.status }),
+        registryCodes: e.registryCodes,
+        attempts: attempt,
+        cause: e,
+      };
       if (e.stalled) stalls++;
       if (attempt >= policy.attempts || stalls >= policy.stalledAttempts) {
         throw new RegistryError('NETWORK', `${what}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; last: ${e.message}`, info);

@@ -127,7 +127,8 @@ class Watch {
     if (now - this.lastByteAt >= idleMs) {
       return this.fail(
         new TransientError(
-          `${this.host} sent nothing for ${formatDuration(idleMs)} in the middle of a body, after ${this.progress()} (${LIMIT_VARIABLES.idleMs})`,
+          `${this.host} sent nothing for ${formatDuration(idleMs)} in the middle of a body, ` +
+            `after ${this.progress()} (${LIMIT_VARIABLES.idleMs})`,
           { stalled: true },
         ),
       );
@@ -143,7 +144,8 @@ class Watch {
       this.fail(
         new TransientError(
           `${this.host} sent ${bytes(this.received - from.n)} in the last ${formatDuration(now - from.t)} (${rate(speed)}), ` +
-            `below the minimum of ${rate(limit)} (${LIMIT_VARIABLES.lowSpeedBytesPerSecond}, ${LIMIT_VARIABLES.lowSpeedWindowMs}); ${this.progress()} received`,
+            `below the minimum of ${rate(limit)} (${LIMIT_VARIABLES.lowSpeedBytesPerSecond}, ${LIMIT_VARIABLES.lowSpeedWindowMs}); ` +
+            `${this.progress()} received`,
           { stalled: true },
         ),
       );
