@@ -6375,6 +6375,11 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 /** A temporary name beside `target`, hidden, unique per call. */
 const tempNameFor = (target) => (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+/**
+ * Whether `name` (a base name) has the shape tempNameFor gives. A build killed before it renamed or removed
+ * its temporary file leaves one; the sweep (scratch.ts) removes only names of this shape.
+ */
+const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 
 // EXTERNAL MODULE: ./build/quote.js
 var quote = __webpack_require__(9692);

@@ -7,3 +7,9 @@ import { randomBytes } from 'node:crypto';
 /** A temporary name beside `target`, hidden, unique per call. */
 export const tempNameFor = (target: string): string =>
   join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
+
+/**
+ * Whether `name` (a base name) has the shape tempNameFor gives. A build killed before it renamed or removed
+ * its temporary file leaves one; the sweep (scratch.ts) removes only names of this shape.
+ */
+export const isTempName = (name: string): boolean => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
