@@ -644,8 +644,8 @@ function cdLines(dir) {
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: ./build/output.js + 1 modules
-var output = __webpack_require__(1297);
+// EXTERNAL MODULE: ./build/output.js
+var output = __webpack_require__(3635);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __webpack_require__(1304);
 ;// CONCATENATED MODULE: ./build/initramfs/newc.js
@@ -1086,6 +1086,8 @@ const planArchive = (root, options = {}) => {
     return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
 };
 
+// EXTERNAL MODULE: ./build/scratch.js + 1 modules
+var build_scratch = __webpack_require__(5608);
 ;// CONCATENATED MODULE: ./build/initramfs/segment-cache.js
 // Compressed segments kept from earlier builds, by a key that stands for their uncompressed cpio bytes
 // (segmentKey in write.ts: the encoded headers and the identities of the file data): a rebuild whose
@@ -1095,6 +1097,7 @@ const planArchive = (root, options = {}) => {
 // (Node's zlib and zstd versions), so it holds exactly what compressing now would give and the output
 // stays byte-identical to a cold build. Each entry carries the sha256 of its compressed bytes, checked on
 // every read; a bad entry is removed and the segment compressed again. Entries appear by rename only.
+
 
 
 
@@ -1108,11 +1111,11 @@ const compressorBuild = (compression) => compression === 'gzip' ? `zlib${process
 const sha256 = (b) => (0,external_node_crypto_.createHash)('sha256').update(b).digest();
 class SegmentCache {
     #dir;
-    #tmp;
+    #cacheDir;
     /** `cacheDir` is the tool's cache; entries live under `segments/<method>-<level>-<compressor build>/`. */
     constructor(cacheDir, compression, level) {
         this.#dir = (0,external_node_path_.join)(cacheDir, 'segments', `${compression}-${level}-${compressorBuild(compression)}`);
-        this.#tmp = (0,external_node_path_.join)(cacheDir, 'tmp');
+        this.#cacheDir = cacheDir;
     }
     /** The compressed bytes stored for `key`, or undefined when absent or damaged (then removed). */
     async get(key) {
@@ -1132,10 +1135,17 @@ class SegmentCache {
     }
     /** Stores `compressed` for `key`. Best effort: a full disk costs the next build time, not this one. */
     async put(key, compressed) {
-        const tmp = (0,external_node_path_.join)(this.#tmp, `segment-${key}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        let scratch;
+        try {
+            scratch = (0,build_scratch/* acquireScratch */.xX)(this.#cacheDir);
+        }
+        catch {
+            return;
+        }
+        // In this process's scratch directory, which a signal, or the next build after a kill, removes.
+        const tmp = (0,external_node_path_.join)(scratch.dir, `segment-${key}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         try {
             await (0,promises_.mkdir)(this.#dir, { recursive: true, mode: 0o700 });
-            await (0,promises_.mkdir)(this.#tmp, { recursive: true, mode: 0o700 });
             // Two writes rather than a concatenated copy of the segment.
             const fh = await (0,promises_.open)(tmp, 'wx', 0o600);
             try {
@@ -1148,6 +1158,9 @@ class SegmentCache {
         }
         catch {
             await (0,promises_.rm)(tmp, { force: true }).catch(() => { });
+        }
+        finally {
+            await scratch.release();
         }
     }
 }
@@ -1665,7 +1678,10 @@ async function checkInitExecutable(hostPath, platform) {
 // The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
 // (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
 // atomically → report. Every local input is checked first (preflight.ts), before any byte is pulled. The
-// shells (CLI, action) only turn their inputs into BuildOptions and render the Reporter's events.
+// shells (CLI, action) only turn their inputs into BuildOptions and render the Reporter's events. What the
+// build keeps in the cache meanwhile is in this process's scratch directory (scratch.ts); the build first
+// removes what dead builds left there.
+
 
 
 
@@ -1689,6 +1705,7 @@ const LAYER_CONCURRENCY = 2;
 async function build(opts) {
     const { reporter } = opts;
     await preflight(opts);
+    await (0,build_scratch/* sweepDeadScratch */.jz)(opts.cacheDir, (m) => reporter.info(m));
     reporter.stage('resolve', `resolving ${opts.image}`);
     const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
     const source = await (0,image_source/* openSource */.oD)(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
@@ -1704,9 +1721,8 @@ async function buildFrom(source, platform, opts) {
     const image = await source.resolve(platform);
     const layerCount = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
     reporter.done('resolve', `${image.reference} ${(0,types/* formatPlatform */.B)(image.platform)}${image.digest ? ' ' + image.digest : ''}, ${layerCount}`);
-    const tmpRoot = (0,external_node_path_.join)(opts.cacheDir, 'tmp');
-    await (0,promises_.mkdir)(tmpRoot, { recursive: true, mode: 0o700 });
-    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(tmpRoot, 'build-'));
+    const scratch = (0,build_scratch/* acquireScratch */.xX)(opts.cacheDir);
+    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(scratch.dir, 'build-'));
     const spools = [];
     try {
         const layerEntries = await readLayers(image, work, spools, reporter);
@@ -1745,6 +1761,7 @@ async function buildFrom(source, platform, opts) {
         for (const s of spools)
             s.dispose();
         await (0,promises_.rm)(work, { recursive: true, force: true });
+        await scratch.release();
     }
 }
 async function readLayers(image, work, spools, reporter) {
@@ -1809,6 +1826,110 @@ async function installInit(root, image, opts) {
 
 /***/ }),
 
+/***/ 4704:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   QF: () => (/* binding */ removeOnSignal)
+/* harmony export */ });
+/* unused harmony exports CLEANUP_SIGNALS, registeredPaths, removeRegisteredNow, exitOnSignals, sayOn */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+// What this process removes when a signal ends it. The core registers each thing it creates on disk for a
+// while (the output's temporary file, its scratch directory in the cache) for exactly as long as it
+// exists; the shells (CLI, action) install the handlers. On SIGINT, SIGTERM or SIGHUP every registered path
+// is removed, synchronously and on the main thread, and the process then dies of the same signal: its
+// parent sees an interrupted command (a shell's `$?` is 128 + the signal's number: 130, 143, 129), and a
+// shell script or loop around it stops, as it does for any command interrupted by Ctrl-C (bash waits to
+// see whether the child died of SIGINT before it stops the loop itself; an ordinary exit 130 would let it
+// go on to the next iteration).
+//
+// Removing on the main thread leaves no window: a JavaScript handler runs between two callbacks of the
+// event loop, never inside one, so a path registered in the same callback that created it is always seen.
+// What the threadpool may be doing meanwhile (a file being created inside the scratch directory) fails
+// once the directory is gone, which is why everything a build keeps in the cache lives inside one.
+
+
+/** The signals that end a build with its temporary files removed. */
+const CLEANUP_SIGNALS = (/* unused pure expression or super */ null && (['SIGINT', 'SIGTERM', 'SIGHUP']));
+/** Registered paths; one entry per registration, so a path registered twice stays until both are released. */
+const registered = new Map();
+/**
+ * Registers `path` (a file or a directory, removed with its contents) to be removed if a signal ends the
+ * process. Returns the function that unregisters it, to call once the path is gone or has become a
+ * result (an output renamed into place).
+ */
+function removeOnSignal(path) {
+    const token = Symbol(path);
+    registered.set(token, path);
+    return () => {
+        registered.delete(token);
+    };
+}
+/** The paths registered now (for tests). */
+const registeredPaths = () => [...new Set(registered.values())];
+/**
+ * Removes every registered path, now, without throwing: a path that cannot be removed (gone already, a
+ * file still open on Windows) is skipped. A directory that something on the threadpool is filling at
+ * this very moment may refuse to go (ENOTEMPTY) once: it is tried again.
+ */
+function removeRegisteredNow() {
+    for (const path of new Set(registered.values())) {
+        for (let attempt = 0; attempt < 3; attempt++) {
+            try {
+                rmSync(path, { recursive: true, force: true });
+                break;
+            }
+            catch {
+                // ENOTEMPTY while a file appears in it: once more; anything else: nothing more can be done here.
+            }
+        }
+    }
+    registered.clear();
+}
+/**
+ * Installs the handlers of SIGINT, SIGTERM and SIGHUP: remove every registered path, write `interrupted
+ * by SIG…` through `say` (which must not throw), then die of the same signal. Where a process cannot
+ * (Windows), or when another listener keeps the signal from being fatal, the exit status is 128 + the
+ * signal's number instead, which is what a shell reports for a process killed by it.
+ */
+function exitOnSignals(say) {
+    const handlers = new Map();
+    for (const signal of CLEANUP_SIGNALS) {
+        const handler = () => {
+            removeRegisteredNow();
+            say(`interrupted by ${signal}; temporary files removed`);
+            const status = 128 + constants.signals[signal];
+            for (const [s, h] of handlers)
+                process.off(s, h);
+            if (process.platform !== 'win32') {
+                try {
+                    // Without a listener, Node restores the default action, and the signal ends the process here.
+                    process.kill(process.pid, signal);
+                }
+                catch {
+                    // cannot signal ourselves: the exit below says the same
+                }
+            }
+            process.exit(status);
+        };
+        handlers.set(signal, handler);
+        process.on(signal, handler);
+    }
+}
+/** A `say` for exitOnSignals: one line on descriptor `fd`, written before the process dies, errors ignored. */
+const sayOn = (fd, before = '') => (line) => {
+    try {
+        writeSync(fd, `${before}${line}\n`);
+    }
+    catch {
+        // a closed terminal (SIGHUP) or a full pipe: the exit status still says it
+    }
+};
+
+
+/***/ }),
+
 /***/ 7596:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -1833,8 +1954,8 @@ var errors = __webpack_require__(9473);
 var overlay = __webpack_require__(3682);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __webpack_require__(1304);
-// EXTERNAL MODULE: ./build/output.js + 1 modules
-var build_output = __webpack_require__(1297);
+// EXTERNAL MODULE: ./build/output.js
+var build_output = __webpack_require__(3635);
 // EXTERNAL MODULE: ./build/quote.js
 var quote = __webpack_require__(9692);
 ;// CONCATENATED MODULE: ./build/source-date-epoch.js
@@ -2078,7 +2199,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9267);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2200);
-/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1297);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5537);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
@@ -2470,6 +2591,31 @@ class DigestMismatchError extends InitramfsError {
     }
 }
 const isInitramfsError = (e) => e instanceof InitramfsError;
+
+
+/***/ }),
+
+/***/ 4579:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ tempNameFor),
+/* harmony export */   G: () => (/* binding */ isTempName)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+// Atomic file output names: a file is written under a temporary name in the target's directory, fsynced
+// and renamed (output.ts), so a reader (or a crashed build) never sees a half-written file under the
+// final name.
+
+
+/** A temporary name beside `target`, hidden, unique per call. */
+const tempNameFor = (target) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(target), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(target)}.tmp-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomBytes)(6).toString('hex')}`);
+/**
+ * Whether `name` (a base name) has the shape tempNameFor gives. A build killed before it renamed or removed
+ * its temporary file leaves one; the sweep (scratch.ts) removes only names of this shape.
+ */
+const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 
 
 /***/ }),
@@ -3688,12 +3834,16 @@ class TarArchive {
 }
 
 
+// EXTERNAL MODULE: ./build/scratch.js + 1 modules
+var build_scratch = __webpack_require__(5608);
 ;// CONCATENATED MODULE: ./build/image/archive-file.js
 // An image archive file (`docker-archive:FILE`, `oci-archive:FILE`) made ready to be read by byte range:
 // a plain tar is used where it is; a gzip or zstd one (`docker save img | gzip > img.tar.gz`) is
-// decompressed once into the cache's tmp/ and removed when the source closes. What a file is comes from
+// decompressed once into this process's scratch directory in the cache (scratch.ts, which a signal or the
+// next build after a kill removes) and removed when the source closes. What a file is comes from
 // its first bytes, never from its name; formats this tool does not decompress get a message that says how
 // to do it.
+
 
 
 
@@ -3777,18 +3927,20 @@ function readHead(file, length) {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-/** A private directory under `<cacheDir>/tmp/` for one archive's copies. */
-async function makeTmpDir(opts) {
-    if (opts.cacheDir === undefined)
-        throw new Error(`${opts.reference}: reading this archive needs a cache directory for its copy`);
-    const tmpRoot = (0,external_node_path_.join)(opts.cacheDir, 'tmp');
+/** A private directory in the scratch directory of `<cacheDir>` for one archive's copies. */
+async function makeTmpDir(scratch, opts) {
     try {
-        await (0,promises_.mkdir)(tmpRoot, { recursive: true, mode: 0o700 });
-        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(tmpRoot, 'archive-'));
+        return await (0,promises_.mkdtemp)((0,external_node_path_.join)(scratch.dir, 'archive-'));
     }
     catch (e) {
-        throw new errors/* InitramfsError */.sp('IO', `${opts.reference}: cannot create a directory in ${(0,quote/* quote */.hD)(tmpRoot)} (${e.message})`, { cause: e });
+        throw new errors/* InitramfsError */.sp('IO', `${opts.reference}: cannot create a directory in ${(0,quote/* quote */.hD)(scratch.dir)} (${e.message})`, { cause: e });
     }
+}
+/** A lease on the scratch directory of the cache, for an archive that must be copied. */
+function leaseScratch(opts) {
+    if (opts.cacheDir === undefined)
+        throw new Error(`${opts.reference}: reading this archive needs a cache directory for its copy`);
+    return (0,build_scratch/* acquireScratch */.xX)(opts.cacheDir);
 }
 /**
  * Copies `from` to `to` through `decoder` (none: as is). Which stream failed decides the error: the
@@ -3821,22 +3973,25 @@ async function copyThrough(from, to, decoder, compression, opts) {
 }
 /**
  * `file` as a plain tar. A regular file that is a tar is used where it is. Anything else is copied into
- * `<cacheDir>/tmp/archive-*`, removed by close(): gzip (members concatenated or not) and zstd (frames
+ * `archive-*` in the scratch directory of the cache (`<cacheDir>/tmp/run-*`), removed by close(): gzip (members concatenated or not) and zstd (frames
  * concatenated, skippable frames between) decompressed, a pipe (`docker save img | … docker-archive:/dev/stdin`)
  * copied. xz, bzip2 and lz4 are UNSUPPORTED with the command that decompresses them. On failure nothing
  * is left behind.
  */
 async function openPlainArchive(file, opts) {
+    let scratch;
     let dir;
     const close = async () => {
         if (dir !== undefined)
             await (0,promises_.rm)(dir, { recursive: true, force: true });
+        await scratch?.release();
     };
     try {
         let source = file;
         if (!(0,external_node_fs_.statSync)(file).isFile()) {
             // A pipe or device can be read once, from its start: keep a copy to read by range.
-            dir = await makeTmpDir(opts);
+            scratch = leaseScratch(opts);
+            dir = await makeTmpDir(scratch, opts);
             source = (0,external_node_path_.join)(dir, 'input');
             await copyThrough(file, source, undefined, 'none', opts);
         }
@@ -3854,7 +4009,8 @@ async function openPlainArchive(file, opts) {
             throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${opts.reference}: ${(0,quote/* quote */.hD)(file)} is compressed with ${compression}, which this tool does not decompress; ` +
                 `decompress it first (${command}) and use ${opts.transport}:image.tar, or compress it with gzip or zstd instead`);
         }
-        dir ??= await makeTmpDir(opts);
+        scratch ??= leaseScratch(opts);
+        dir ??= await makeTmpDir(scratch, opts);
         const path = (0,external_node_path_.join)(dir, 'archive.tar');
         opts.reporter?.info(`decompressing ${compression} archive ${(0,quote/* shown */.SP)(file)}`);
         const decoder = compression === 'gzip' ? (0,external_node_zlib_.createGunzip)({ chunkSize: 1 << 20 }) : new decompress/* ZstdMultiFrameDecompress */.t();
@@ -4194,8 +4350,11 @@ class DockerArchiveSource {
 // The content-addressed blob cache under --cache-dir: `blobs/sha256/<hex>`, the same shape as an OCI
 // layout's blob store. An entry appears only by rename after its bytes were checked against the digest
 // and size, so a reader never sees a partial blob; every process writes its own temporary file, and
-// rename is atomic, so two builds filling the same entry at once cannot corrupt it. An entry that no
-// longer matches its digest (disk trouble, a hand edit) is detected on lookup, removed, and fetched again.
+// rename is atomic, so two builds filling the same entry at once cannot corrupt it. The temporary file is in
+// this process's scratch directory (scratch.ts), which a signal, or the next build after a kill, removes.
+// An entry that no longer matches its digest (disk trouble, a hand edit, a restore cut short) is detected
+// on lookup, removed, and fetched again.
+
 
 
 
@@ -4205,11 +4364,9 @@ class DockerArchiveSource {
 class BlobCache {
     dir;
     #blobs;
-    #tmp;
     constructor(cacheDir) {
         this.dir = cacheDir;
         this.#blobs = (0,external_node_path_.join)(cacheDir, 'blobs', 'sha256');
-        this.#tmp = (0,external_node_path_.join)(cacheDir, 'tmp');
     }
     /** Where `digest` lives in the cache. The digest is validated first: it becomes a path. */
     path(digest) {
@@ -4241,8 +4398,8 @@ class BlobCache {
     async put(digest, size, fill) {
         const path = this.path(digest);
         await (0,promises_.mkdir)(this.#blobs, { recursive: true, mode: 0o700 });
-        await (0,promises_.mkdir)(this.#tmp, { recursive: true, mode: 0o700 });
-        const tmp = (0,external_node_path_.join)(this.#tmp, `${(0,image_digest/* digestHex */.sU)(digest)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        const scratch = (0,build_scratch/* acquireScratch */.xX)(this.dir);
+        const tmp = (0,external_node_path_.join)(scratch.dir, `blob-${(0,image_digest/* digestHex */.sU)(digest)}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
         try {
             await fill(tmp);
             // `fill` hashed the bytes as it wrote them; hashing them again here would only repeat that work.
@@ -4254,6 +4411,7 @@ class BlobCache {
         }
         finally {
             await (0,promises_.rm)(tmp, { force: true });
+            await scratch.release();
         }
     }
 }
@@ -6342,48 +6500,26 @@ function formatInspection(i) {
 
 /***/ }),
 
-/***/ 1297:
+/***/ 3635:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  UU: () => (/* binding */ STDOUT),
-  IB: () => (/* binding */ SUFFIX_FOR),
-  yr: () => (/* binding */ checkOutput),
-  Oh: () => (/* binding */ compressionFromName),
-  HT: () => (/* binding */ isStandardOutput),
-  c1: () => (/* binding */ openOutput),
-  BF: () => (/* binding */ writeOutputFile)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/errors.js
-var errors = __webpack_require__(9473);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./build/fs-atomic.js
-// Atomic file output names: a file is written under a temporary name in the target's directory, fsynced
-// and renamed (output.ts), so a reader (or a crashed build) never sees a half-written file under the
-// final name.
-
-
-/** A temporary name beside `target`, hidden, unique per call. */
-const tempNameFor = (target) => (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-/**
- * Whether `name` (a base name) has the shape tempNameFor gives. A build killed before it renamed or removed
- * its temporary file leaves one; the sweep (scratch.ts) removes only names of this shape.
- */
-const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
-
-// EXTERNAL MODULE: ./build/quote.js
-var quote = __webpack_require__(9692);
-;// CONCATENATED MODULE: ./build/output.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BF: () => (/* binding */ writeOutputFile),
+/* harmony export */   HT: () => (/* binding */ isStandardOutput),
+/* harmony export */   IB: () => (/* binding */ SUFFIX_FOR),
+/* harmony export */   Oh: () => (/* binding */ compressionFromName),
+/* harmony export */   UU: () => (/* binding */ STDOUT),
+/* harmony export */   c1: () => (/* binding */ openOutput),
+/* harmony export */   yr: () => (/* binding */ checkOutput)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4704);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
+/* harmony import */ var _fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4579);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9692);
+/* harmony import */ var _scratch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5608);
 // Where an archive (or a report) goes, with the rules gzip, tar and crane users expect:
 // - `-` is standard output (refused when it is a terminal, as gzip refuses), and so is any path that names
 //   the file this process's stdout is (`/dev/stdout`, even when stdout is a socket, which no open() reaches);
@@ -6394,11 +6530,14 @@ var quote = __webpack_require__(9692);
 //   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
 //   directories are created; the permission bits of a file that is replaced are kept.
 // A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
-// the target, and the target itself is untouched.
+// the target, and the target itself is untouched. A signal removes it too (cleanup.ts), and if the process
+// is killed outright, the next build in the same cache does (it is in the journal of scratch.ts).
 //
 // `checkOutput` runs every check that needs no data (before a build pulls anything); `openOutput` resolves
 // the path again when writing starts, so a change made meanwhile (a FIFO replaced, a link retargeted) is
 // honoured rather than overwritten.
+
+
 
 
 
@@ -6415,7 +6554,7 @@ const SUFFIX_FOR = { gzip: '.gz', zstd: '.zst', none: '.cpio' };
  * `-`, `/dev/null`) implies nothing.
  */
 function compressionFromName(name) {
-    const m = /\.(gz|tgz|zst|zstd|cpio)$/i.exec((0,external_node_path_.basename)(name));
+    const m = /\.(gz|tgz|zst|zstd|cpio)$/i.exec((0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(name));
     if (m === null)
         return undefined;
     const suffix = m[0];
@@ -6460,10 +6599,10 @@ class Naming {
     }
     /** One line naming the input and what went wrong. */
     error(why, cause, code = 'IO') {
-        return new errors/* InitramfsError */.sp(code, `${this.label} ${(0,quote/* quote */.hD)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InitramfsError */ .sp(code, `${this.label} ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(this.given)}: ${why}`, cause === undefined ? undefined : { cause });
     }
     wrap(what, e) {
-        return (0,errors/* isInitramfsError */._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isInitramfsError */ ._e)(e) ? e : this.error(`${what}: ${describeErrno(e)}`, e);
     }
 }
 /** `/proc/PID/fd` (or a thread's): a name there is a process's open descriptor, not a file to replace. */
@@ -6471,13 +6610,13 @@ const isDescriptorDir = (realDir) => /^\/proc\/\d+(\/task\/\d+)?\/fd$/.test(real
 const isSpecial = (st) => st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice();
 /** The nearest directory above `path` that exists; an error when something on the way is not a directory. */
 async function existingAncestor(path, n) {
-    for (let dir = (0,external_node_path_.dirname)(path);; dir = (0,external_node_path_.dirname)(dir)) {
+    for (let dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path);; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir)) {
         let st;
         try {
-            st = await (0,promises_.stat)(dir);
+            st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(dir);
         }
         catch (e) {
-            if (errnoOf(e) === 'ENOENT' && dir !== (0,external_node_path_.dirname)(dir))
+            if (errnoOf(e) === 'ENOENT' && dir !== (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
                 continue;
             if (errnoOf(e) === 'ENOTDIR')
                 continue; // a file further up: found when the loop reaches it
@@ -6491,7 +6630,7 @@ async function existingAncestor(path, n) {
 /** True when `st` is the file descriptor 1 refers to. */
 const isStdoutFile = (st) => {
     try {
-        const out = (0,external_node_fs_.fstatSync)(1);
+        const out = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(1);
         return st.dev === out.dev && st.ino === out.ino;
     }
     catch {
@@ -6503,7 +6642,7 @@ async function resolveTarget(given, n) {
         return { kind: 'stdout' };
     let st;
     try {
-        st = await (0,promises_.stat)(given);
+        st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(given);
     }
     catch (e) {
         const code = errnoOf(e);
@@ -6523,25 +6662,25 @@ async function resolveTarget(given, n) {
         throw n.error('is a socket or another file that cannot be written; expected a file, a FIFO or a character device');
     // A regular file or a new name: follow the links one by one to the file itself, so the rename replaces
     // the file and not the link. A hop through /proc/PID/fd is a descriptor: written into, never renamed over.
-    let path = (0,external_node_path_.resolve)(given);
+    let path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(given);
     for (let hop = 0; hop <= MAX_SYMLINKS; hop++) {
         let dir;
         try {
-            dir = await (0,promises_.realpath)((0,external_node_path_.dirname)(path));
+            dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path));
         }
         catch (e) {
             const code = errnoOf(e);
             if (code !== 'ENOENT' && code !== 'ENOTDIR')
-                throw n.wrap(`cannot look up ${(0,external_node_path_.dirname)(path)}`, e);
+                throw n.wrap(`cannot look up ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path)}`, e);
             await existingAncestor(path, n);
             return { kind: 'file', path, missing: true };
         }
         if (isDescriptorDir(dir))
             return { kind: 'stream', path: given, append: true };
-        const full = (0,external_node_path_.join)(dir, (0,external_node_path_.basename)(path));
+        const full = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path));
         let l;
         try {
-            l = await (0,promises_.lstat)(full);
+            l = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat)(full);
         }
         catch (e) {
             if (errnoOf(e) === 'ENOENT')
@@ -6553,12 +6692,12 @@ async function resolveTarget(given, n) {
         if (l.isSymbolicLink()) {
             let target;
             try {
-                target = await (0,promises_.readlink)(full);
+                target = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readlink)(full);
             }
             catch (e) {
                 throw n.wrap(`cannot read the link ${full}`, e);
             }
-            path = (0,external_node_path_.resolve)(dir, target);
+            path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(dir, target);
             continue;
         }
         if (l.isFile())
@@ -6588,7 +6727,7 @@ async function checkOutput(given, opts = {}) {
             return;
         case 'stream':
             try {
-                await (0,promises_.access)(r.path, external_node_fs_.constants.W_OK);
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.access)(r.path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK);
             }
             catch (e) {
                 throw n.wrap('cannot be written', e);
@@ -6598,7 +6737,7 @@ async function checkOutput(given, opts = {}) {
             if (r.missing) {
                 const dir = await existingAncestor(r.path, n);
                 try {
-                    await (0,promises_.access)(dir, external_node_fs_.constants.W_OK | external_node_fs_.constants.X_OK);
+                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.access)(dir, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
                 }
                 catch (e) {
                     throw n.wrap(`cannot create directories in ${dir}`, e);
@@ -6606,15 +6745,16 @@ async function checkOutput(given, opts = {}) {
                 return;
             }
             // Creating (and removing) the temporary file is the one check that sees everything: permissions,
-            // read-only mounts, ACLs, a full inode table.
-            const probe = tempNameFor(r.path);
+            // read-only mounts, ACLs, a full inode table. Synchronously, so that no signal handler can run
+            // while the probe exists.
+            const probe = (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .tempNameFor */ .D)(r.path);
             try {
-                await (await (0,promises_.open)(probe, 'wx', 0o600)).close();
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(probe, 'wx', 0o600));
             }
             catch (e) {
-                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
+                throw n.wrap(`cannot create files in ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(r.path)}`, e);
             }
-            await (0,promises_.rm)(probe, { force: true });
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(probe, { force: true });
             return;
         }
     }
@@ -6635,7 +6775,7 @@ async function openOutput(given, opts = {}) {
             try {
                 // No O_CREAT: if the special file went away, fail instead of creating a regular one in its place.
                 // O_APPEND for a descriptor: `>> log` and `> file` both keep working as the shell opened them.
-                fh = await (0,promises_.open)(r.path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NOCTTY | (r.append ? external_node_fs_.constants.O_APPEND : 0));
+                fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(r.path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOCTTY | (r.append ? node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_APPEND : 0));
             }
             catch (e) {
                 throw n.wrap('cannot open it for writing', e);
@@ -6645,21 +6785,35 @@ async function openOutput(given, opts = {}) {
         case 'file': {
             if (r.missing) {
                 try {
-                    await (0,promises_.mkdir)((0,external_node_path_.dirname)(r.path), { recursive: true });
+                    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(r.path), { recursive: true });
                 }
                 catch (e) {
-                    throw n.wrap(`cannot create ${(0,external_node_path_.dirname)(r.path)}`, e);
+                    throw n.wrap(`cannot create ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(r.path)}`, e);
                 }
             }
-            const temp = tempNameFor(r.path);
+            const temp = (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .tempNameFor */ .D)(r.path);
+            (0,_scratch_js__WEBPACK_IMPORTED_MODULE_7__/* .recordOutsideTemp */ .Vm)(temp);
+            const forget = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .removeOnSignal */ .QF)(temp);
             let fh;
             try {
-                fh = await (0,promises_.open)(temp, 'wx', 0o644);
+                // Created on the main thread, in the callback that registered it: created on the threadpool, it
+                // could appear just after a signal handler removed what was registered, and stay.
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(temp, 'wx', 0o644));
             }
             catch (e) {
-                throw n.wrap(`cannot create files in ${(0,external_node_path_.dirname)(r.path)}`, e);
+                forget();
+                throw n.wrap(`cannot create files in ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(r.path)}`, e);
             }
-            return new FileTarget(n, fh, temp, r.path, r.mode);
+            try {
+                // Opened again for the writes, which go through the threadpool; never through a link put there.
+                fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(temp, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDWR | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0));
+            }
+            catch (e) {
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(temp, { force: true }).catch(() => { });
+                forget();
+                throw n.wrap(`cannot open ${temp} for writing`, e);
+            }
+            return new FileTarget(n, fh, temp, r.path, r.mode, forget);
         }
     }
 }
@@ -6683,7 +6837,7 @@ async function isStandardOutput(given) {
     if (given === STDOUT)
         return true;
     try {
-        return isStdoutFile(await (0,promises_.stat)(given));
+        return isStdoutFile(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(given));
     }
     catch {
         return false;
@@ -6696,12 +6850,15 @@ class FileTarget {
     temp;
     path;
     mode;
-    constructor(naming, fh, temp, path, mode) {
+    /** Unregisters the temporary file from the signal handlers' list, once it is renamed or removed. */
+    #forget;
+    constructor(naming, fh, temp, path, mode, forget) {
         this.naming = naming;
         this.#fh = fh;
         this.temp = temp;
         this.path = path;
         this.mode = mode;
+        this.#forget = forget;
     }
     get display() {
         return this.naming.display;
@@ -6719,7 +6876,8 @@ class FileTarget {
             await fh.sync();
             await fh.close();
             this.#fh = undefined;
-            await (0,promises_.rename)(this.temp, this.path);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(this.temp, this.path);
+            this.#forget();
         }
         catch (e) {
             await this.abort();
@@ -6727,7 +6885,7 @@ class FileTarget {
         }
         // The rename is durable only once the directory is: best effort, as some file systems refuse.
         try {
-            const dir = await (0,promises_.open)((0,external_node_path_.dirname)(this.path), 'r');
+            const dir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(this.path), 'r');
             await dir.sync().finally(() => dir.close());
         }
         catch {
@@ -6737,7 +6895,8 @@ class FileTarget {
     async abort() {
         await this.#fh?.close().catch(() => { });
         this.#fh = undefined;
-        await (0,promises_.rm)(this.temp, { force: true }).catch(() => { });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(this.temp, { force: true }).catch(() => { });
+        this.#forget();
     }
 }
 /** Writes all of `buf` to `fh` (a short write goes on where it stopped). */
@@ -7372,6 +7531,385 @@ function lookup(root, path, opts) {
 }
 /** Whether `path` resolves (symlinks followed inside the root) to a regular file: `/bin -> usr/bin` counts. */
 const hasFile = (root, path) => lookup(root, path, { follow: true })?.inode.type === 'file';
+
+
+/***/ }),
+
+/***/ 5608:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  xX: () => (/* binding */ acquireScratch),
+  Vm: () => (/* binding */ recordOutsideTemp),
+  jz: () => (/* binding */ sweepDeadScratch)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./build/cleanup.js
+var cleanup = __webpack_require__(4704);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/fs-atomic.js
+var fs_atomic = __webpack_require__(4579);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./build/owner.js
+// Who owns a scratch directory in a cache, and the proof that it is dead. A build killed outright (SIGKILL,
+// the OOM killer, a power cut) runs no handler, so what it left is found later, by the next build in the
+// same cache; two builds may share a cache at once (CI jobs on one machine, containers sharing a volume),
+// so that build must tell a dead owner from a live one, and when it cannot tell, leave the files alone.
+//
+// Each scratch directory holds an `owner` file: the process id, and what makes that id unambiguous. On
+// Linux, an owner is dead when it ran on this very kernel (the same boot_id, which containers share with
+// their host), in our PID and time namespaces, and /proc/PID is gone (kill(PID, 0) confirming: ESRCH) or
+// is a process that started at another time (field 22 of /proc/PID/stat: the PID was reused). An owner of
+// an earlier boot of this machine (same hostname and /etc/machine-id, created before this boot) is dead
+// too: that is the power cut. Anything else — another namespace, another machine sharing the cache over
+// the network, an owner file that cannot be read — counts as alive. On macOS and Windows, which have no
+// /proc, an owner is dead only when it wrote its file on this machine since it last booted (same hostname,
+// same boot time) and no process has its PID any more; a reused PID keeps its files until that process
+// ends, which errs on the safe side.
+
+
+/** Boot times computed on both sides from a clock and an uptime may differ by this much (seconds). */
+const BOOT_TIME_SLACK = 5;
+/** True only when `owner` is provably no longer running (see the rules at the top of this file). */
+function ownerIsDead(owner, here) {
+    const self = here.self;
+    if (owner.platform !== self.platform)
+        return false;
+    if (self.platform === 'linux') {
+        if (owner.boot === undefined || self.boot === undefined)
+            return false;
+        if (owner.boot !== self.boot) {
+            // Another kernel: an earlier boot of this machine, or another machine that shares the cache.
+            return (owner.host === self.host &&
+                owner.machine !== undefined &&
+                owner.machine !== '' &&
+                owner.machine === self.machine &&
+                owner.created < self.bootTime * 1000);
+        }
+        if (owner.pidns === undefined || owner.pidns !== self.pidns || owner.timens !== self.timens || !here.procIsOurs)
+            return false;
+        if (owner.start === undefined)
+            return false;
+        const start = here.startOf(owner.pid);
+        if (start === undefined)
+            return false;
+        if (start !== null)
+            return start !== owner.start;
+        return !here.exists(owner.pid);
+    }
+    return owner.host === self.host && Math.abs(owner.bootTime - self.bootTime) <= BOOT_TIME_SLACK && !here.exists(owner.pid);
+}
+/** Field 22 (starttime) of a /proc/PID/stat line; the command name in field 2 may hold spaces and parentheses. */
+function statStartTime(stat) {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[22 - 3];
+    return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+}
+const read = (path) => {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+};
+const owner_link = (path) => {
+    try {
+        return (0,external_node_fs_.readlinkSync)(path);
+    }
+    catch {
+        return undefined;
+    }
+};
+const errno = (e) => e?.code;
+function startOf(pid) {
+    try {
+        return statStartTime((0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8'));
+    }
+    catch (e) {
+        return errno(e) === 'ENOENT' ? null : undefined;
+    }
+}
+function exists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        return errno(e) !== 'ESRCH';
+    }
+}
+/** This process as its owner files describe it: created now, the rest read once. */
+function currentOwner() {
+    return { ...describeSelf(), created: Date.now() };
+}
+let owner_self;
+function describeSelf() {
+    if (owner_self !== undefined)
+        return owner_self;
+    const owner = {
+        v: 1,
+        pid: process.pid,
+        platform: process.platform,
+        host: (0,external_node_os_.hostname)(),
+        bootTime: Math.round(Date.now() / 1000 - (0,external_node_os_.uptime)()),
+    };
+    if (process.platform === 'linux') {
+        const boot = read('/proc/sys/kernel/random/boot_id')?.trim();
+        const start = startOf(process.pid);
+        const pidns = owner_link('/proc/self/ns/pid');
+        if (boot)
+            owner.boot = boot;
+        if (typeof start === 'string')
+            owner.start = start;
+        if (pidns !== undefined)
+            owner.pidns = pidns;
+        // Kernels before 5.6 have no time namespaces: then there is one clock for all, and '' on both sides.
+        owner.timens = owner_link('/proc/self/ns/time') ?? '';
+        owner.machine = read('/etc/machine-id')?.trim() ?? '';
+    }
+    owner_self = owner;
+    return owner;
+}
+/** Where this process runs, for ownerIsDead. */
+function here() {
+    return {
+        self: { ...describeSelf(), created: Date.now() },
+        procIsOurs: process.platform === 'linux' && owner_link('/proc/self') === String(process.pid),
+        startOf,
+        exists,
+    };
+}
+/** An owner file's text as an Owner, or undefined when it is not one (cut short, another version). */
+function parseOwner(text) {
+    let o;
+    try {
+        o = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof o !== 'object' || o === null)
+        return undefined;
+    const r = o;
+    const optional = (k) => r[k] === undefined || typeof r[k] === 'string';
+    const ok = r['v'] === 1 &&
+        Number.isSafeInteger(r['pid']) &&
+        r['pid'] > 0 &&
+        typeof r['platform'] === 'string' &&
+        typeof r['host'] === 'string' &&
+        Number.isFinite(r['bootTime']) &&
+        Number.isFinite(r['created']) &&
+        ['boot', 'start', 'pidns', 'timens', 'machine'].every(optional);
+    return ok ? r : undefined;
+}
+
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
+;// CONCATENATED MODULE: ./build/scratch.js
+// This process's scratch space in a cache: one directory, CACHE/tmp/run-XXXXXX, for everything a build
+// keeps there for a while — layer spools (build-*), decompressed archive copies (archive-*), blob downloads
+// (blob-*), segments on their way into the segment cache (segment-*) — with an `owner` file that says which
+// process it belongs to (owner.ts) and an `outputs` journal of the temporary files the process creates
+// beside its outputs, outside the cache.
+//
+// Whoever needs scratch space takes a lease; the first creates the directory, the last removes it, and
+// meanwhile it is registered with cleanup.ts, so that a signal removes it whole. A process killed outright
+// (SIGKILL, a power cut) leaves it behind: sweepDeadScratch, which every build runs first, removes each
+// directory whose owner is provably dead, and the temporary outputs its journal names. Nothing else in
+// tmp/ is touched: a directory without a readable owner file may be one being created right now.
+
+
+
+
+
+
+
+
+const OWNER = 'owner';
+const JOURNAL = 'outputs';
+const PREFIX = 'run-';
+/** The scratch directory held in each cache (by the path of its tmp/). */
+const held = new Map();
+/**
+ * A lease on this process's scratch directory in `cacheDir`, created (synchronously, so that no signal
+ * handler can run between its creation and its registration) when this process holds none there.
+ */
+function acquireScratch(cacheDir) {
+    const root = (0,external_node_path_.resolve)(cacheDir, 'tmp');
+    let h = held.get(root);
+    if (h === undefined) {
+        let dir;
+        let forget = () => { };
+        try {
+            (0,external_node_fs_.mkdirSync)(root, { recursive: true, mode: 0o700 });
+            dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(root, PREFIX));
+            forget = (0,cleanup/* removeOnSignal */.QF)(dir);
+            (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, OWNER), JSON.stringify(currentOwner()), { flag: 'wx', mode: 0o600 });
+        }
+        catch (e) {
+            if (dir !== undefined) {
+                try {
+                    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+                }
+                catch {
+                    // it keeps no owner file: an empty directory no sweep will take for a dead build's
+                }
+            }
+            forget();
+            const why = e.code ?? e.message;
+            throw new errors/* InitramfsError */.sp('IO', `cache directory ${(0,quote/* quote */.hD)(cacheDir)}: cannot create a scratch directory in ${(0,quote/* quote */.hD)(root)} (${why}); pass --cache-dir DIR`, { cause: e });
+        }
+        h = { dir, leases: 0, forget };
+        held.set(root, h);
+    }
+    const lease = h;
+    lease.leases++;
+    let released = false;
+    return {
+        dir: lease.dir,
+        async release() {
+            if (released)
+                return;
+            released = true;
+            if (--lease.leases > 0)
+                return;
+            held.delete(root);
+            // Removed even when something failed to clean up after itself; a directory that will not go stays
+            // registered, and keeps our owner file, so that the first build after this process sweeps it.
+            try {
+                await (0,promises_.rm)(lease.dir, { recursive: true, force: true });
+                lease.forget();
+            }
+            catch {
+                // left for the sweep
+            }
+        },
+    };
+}
+/**
+ * Notes `path`, a temporary file about to be created outside the cache (beside an output), in the journal
+ * of every scratch directory this process holds: should the process be killed before it removes or
+ * renames the file, the next build in that cache removes it (when its name is still one tempNameFor
+ * gives). Written before the file is created, so there is no moment when it exists unrecorded; best
+ * effort, as the journal only ever saves disk space.
+ */
+function recordOutsideTemp(path) {
+    for (const h of held.values()) {
+        try {
+            (0,external_node_fs_.appendFileSync)((0,external_node_path_.join)(h.dir, JOURNAL), `${JSON.stringify(path)}\n`, { mode: 0o600 });
+        }
+        catch {
+            // the signal handlers still remove it
+        }
+    }
+}
+/**
+ * Removes what dead processes left in `cacheDir`'s tmp/: each scratch directory whose owner is provably
+ * dead (owner.ts), after the temporary outputs named in its journal. Never throws: what cannot be read or
+ * removed now is left for a later build. `info` hears one line when something was removed.
+ */
+async function sweepDeadScratch(cacheDir, info) {
+    const swept = { directories: 0, outputs: 0, bytes: 0 };
+    const root = (0,external_node_path_.resolve)(cacheDir, 'tmp');
+    let names;
+    try {
+        names = await (0,promises_.readdir)(root);
+    }
+    catch {
+        return swept;
+    }
+    const where = here();
+    const ours = new Set([...held.values()].map((h) => h.dir));
+    for (const name of names) {
+        const dir = (0,external_node_path_.join)(root, name);
+        if (!name.startsWith(PREFIX) || ours.has(dir))
+            continue;
+        const owner = parseOwner((await (0,promises_.readFile)((0,external_node_path_.join)(dir, OWNER), 'utf8').catch(() => '')) || '');
+        if (owner === undefined || !ownerIsDead(owner, where))
+            continue;
+        for (const path of await journal(dir)) {
+            const size = await removeTempOutput(path);
+            if (size !== undefined) {
+                swept.outputs++;
+                swept.bytes += size;
+            }
+        }
+        const size = await diskUsage(dir);
+        try {
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
+            swept.directories++;
+            swept.bytes += size;
+        }
+        catch {
+            // permissions changed under us: a later build tries again
+        }
+    }
+    if (swept.directories > 0) {
+        const builds = `${swept.directories} build${swept.directories === 1 ? '' : 's'}`;
+        const outputs = swept.outputs > 0 ? ` and ${swept.outputs} temporary output${swept.outputs === 1 ? '' : 's'}` : '';
+        info?.(`removed the scratch files of ${builds} that died in this cache${outputs} (${(swept.bytes / 1e6).toFixed(1)} MB)`);
+    }
+    return swept;
+}
+/** The paths a scratch directory's journal names (absolute paths only). */
+async function journal(dir) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(dir, JOURNAL), 'utf8').catch(() => '');
+    const paths = [];
+    for (const line of text.split('\n')) {
+        try {
+            const p = JSON.parse(line);
+            if (typeof p === 'string' && (0,external_node_path_.isAbsolute)(p))
+                paths.push(p);
+        }
+        catch {
+            // an empty or cut line (killed while appending)
+        }
+    }
+    return paths;
+}
+/**
+ * Removes a dead process's temporary output if it is still there as it made it: a regular file (not a
+ * link) whose name is one tempNameFor gives. Returns its size, or undefined when nothing was removed.
+ */
+async function removeTempOutput(path) {
+    if (!(0,fs_atomic/* isTempName */.G)((0,external_node_path_.basename)(path)))
+        return undefined;
+    try {
+        const st = await (0,promises_.lstat)(path);
+        if (!st.isFile())
+            return undefined;
+        await (0,promises_.unlink)(path);
+        return st.size;
+    }
+    catch {
+        return undefined; // renamed into place, or removed, long ago
+    }
+}
+/** Bytes of the regular files under `dir`. */
+async function diskUsage(dir) {
+    let total = 0;
+    try {
+        for (const e of await (0,promises_.readdir)(dir, { withFileTypes: true, recursive: true })) {
+            if (e.isFile())
+                total += (await (0,promises_.lstat)((0,external_node_path_.join)(e.parentPath, e.name)).catch(() => ({ size: 0 }))).size;
+        }
+    }
+    catch {
+        // half gone: the count is only for the message
+    }
+    return total;
+}
 
 
 /***/ })

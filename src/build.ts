@@ -1,8 +1,10 @@
 // The pipeline: image reference → resolved image → layers read (in parallel, bytes spooled) → rootfs model
 // (layers applied oldest first) → overlay (excludes, injected files, /init, boot entries) → archive written
 // atomically → report. Every local input is checked first (preflight.ts), before any byte is pulled. The
-// shells (CLI, action) only turn their inputs into BuildOptions and render the Reporter's events.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// shells (CLI, action) only turn their inputs into BuildOptions and render the Reporter's events. What the
+// build keeps in the cache meanwhile is in this process's scratch directory (scratch.ts); the build first
+// removes what dead builds left there.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSource } from './image/source.ts';
 import { parsePlatform } from './image/platform.ts';
@@ -24,6 +26,7 @@ import { writeArchive } from './initramfs/write.ts';
 import type { Compression } from './initramfs/compress.ts';
 import { InitramfsError } from './errors.ts';
 import { preflight } from './preflight.ts';
+import { acquireScratch, sweepDeadScratch } from './scratch.ts';
 import type { Reporter } from './log.ts';
 import type { BuildReport } from './report.ts';
 
@@ -59,6 +62,7 @@ const LAYER_CONCURRENCY = 2;
 export async function build(opts: BuildOptions): Promise<BuildReport> {
   const { reporter } = opts;
   await preflight(opts);
+  await sweepDeadScratch(opts.cacheDir, (m) => reporter.info(m));
   reporter.stage('resolve', `resolving ${opts.image}`);
   const platform = parsePlatform(opts.platform);
   const source = await openSource(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
@@ -75,9 +79,8 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
   const layerCount = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
   reporter.done('resolve', `${image.reference} ${formatPlatform(image.platform)}${image.digest ? ' ' + image.digest : ''}, ${layerCount}`);
 
-  const tmpRoot = join(opts.cacheDir, 'tmp');
-  await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
-  const work = await mkdtemp(join(tmpRoot, 'build-'));
+  const scratch = acquireScratch(opts.cacheDir);
+  const work = await mkdtemp(join(scratch.dir, 'build-'));
   const spools: SpoolFile[] = [];
   try {
     const layerEntries = await readLayers(image, work, spools, reporter);
@@ -115,6 +118,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
   } finally {
     for (const s of spools) s.dispose();
     await rm(work, { recursive: true, force: true });
+    await scratch.release();
   }
 }
 

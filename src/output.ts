@@ -8,18 +8,21 @@
 //   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
 //   directories are created; the permission bits of a file that is replaced are kept.
 // A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
-// the target, and the target itself is untouched.
+// the target, and the target itself is untouched. A signal removes it too (cleanup.ts), and if the process
+// is killed outright, the next build in the same cache does (it is in the journal of scratch.ts).
 //
 // `checkOutput` runs every check that needs no data (before a build pulls anything); `openOutput` resolves
 // the path again when writing starts, so a change made meanwhile (a FIFO replaced, a link retargeted) is
 // honoured rather than overwritten.
-import { constants, fstatSync, type Stats } from 'node:fs';
-import { access, chmod, lstat, mkdir, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, rmSync, type Stats } from 'node:fs';
+import { access, lstat, mkdir, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { removeOnSignal } from './cleanup.ts';
 import { InitramfsError, isInitramfsError } from './errors.ts';
 import type { Compression } from './initramfs/compress.ts';
 import { tempNameFor } from './fs-atomic.ts';
 import { quote } from './quote.ts';
+import { recordOutsideTemp } from './scratch.ts';
 
 /** The name that means standard output. */
 export const STDOUT = '-';
@@ -247,14 +250,15 @@ export async function checkOutput(given: string, opts: OutputOptions = {}): Prom
         return;
       }
       // Creating (and removing) the temporary file is the one check that sees everything: permissions,
-      // read-only mounts, ACLs, a full inode table.
+      // read-only mounts, ACLs, a full inode table. Synchronously, so that no signal handler can run
+      // while the probe exists.
       const probe = tempNameFor(r.path);
       try {
-        await (await open(probe, 'wx', 0o600)).close();
+        closeSync(openSync(probe, 'wx', 0o600));
       } catch (e) {
         throw n.wrap(`cannot create files in ${dirname(r.path)}`, e);
       }
-      await rm(probe, { force: true });
+      rmSync(probe, { force: true });
       return;
     }
   }
@@ -290,13 +294,26 @@ export async function openOutput(given: string, opts: OutputOptions = {}): Promi
         }
       }
       const temp = tempNameFor(r.path);
+      recordOutsideTemp(temp);
+      const forget = removeOnSignal(temp);
       let fh: FileHandle;
       try {
-        fh = await open(temp, 'wx', 0o644);
+        // Created on the main thread, in the callback that registered it: created on the threadpool, it
+        // could appear just after a signal handler removed what was registered, and stay.
+        closeSync(openSync(temp, 'wx', 0o644));
       } catch (e) {
+        forget();
         throw n.wrap(`cannot create files in ${dirname(r.path)}`, e);
       }
-      return new FileTarget(n, fh, temp, r.path, r.mode);
+      try {
+        // Opened again for the writes, which go through the threadpool; never through a link put there.
+        fh = await open(temp, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
+      } catch (e) {
+        await rm(temp, { force: true }).catch(() => {});
+        forget();
+        throw n.wrap(`cannot open ${temp} for writing`, e);
+      }
+      return new FileTarget(n, fh, temp, r.path, r.mode, forget);
     }
   }
 }
@@ -333,12 +350,15 @@ class FileTarget implements OutputTarget {
   readonly temp: string;
   readonly path: string;
   readonly mode: number | undefined;
-  constructor(naming: Naming, fh: FileHandle, temp: string, path: string, mode: number | undefined) {
+  /** Unregisters the temporary file from the signal handlers' list, once it is renamed or removed. */
+  readonly #forget: () => void;
+  constructor(naming: Naming, fh: FileHandle, temp: string, path: string, mode: number | undefined, forget: () => void) {
     this.naming = naming;
     this.#fh = fh;
     this.temp = temp;
     this.path = path;
     this.mode = mode;
+    this.#forget = forget;
   }
   get display(): string {
     return this.naming.display;
@@ -355,6 +375,7 @@ class FileTarget implements OutputTarget {
       await fh.close();
       this.#fh = undefined;
       await rename(this.temp, this.path);
+      this.#forget();
     } catch (e) {
       await this.abort();
       throw this.naming.wrap('cannot write', e);
@@ -371,6 +392,7 @@ class FileTarget implements OutputTarget {
     await this.#fh?.close().catch(() => {});
     this.#fh = undefined;
     await rm(this.temp, { force: true }).catch(() => {});
+    this.#forget();
   }
 }
 

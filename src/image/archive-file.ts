@@ -1,10 +1,11 @@
 // An image archive file (`docker-archive:FILE`, `oci-archive:FILE`) made ready to be read by byte range:
 // a plain tar is used where it is; a gzip or zstd one (`docker save img | gzip > img.tar.gz`) is
-// decompressed once into the cache's tmp/ and removed when the source closes. What a file is comes from
+// decompressed once into this process's scratch directory in the cache (scratch.ts, which a signal or the
+// next build after a kill removes) and removed when the source closes. What a file is comes from
 // its first bytes, never from its name; formats this tool does not decompress get a message that says how
 // to do it.
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
@@ -15,6 +16,7 @@ import { ZstdMultiFrameDecompress } from './decompress.ts';
 import { quote, shown } from '../quote.ts';
 import { TarArchive } from './tar-archive.ts';
 import { isTarHeader, TarFormatError } from './tar-index.ts';
+import { acquireScratch, type Scratch } from '../scratch.ts';
 
 /** How an archive file is stored, from its magic bytes. */
 export type ArchiveCompression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2' | 'lz4';
@@ -114,16 +116,19 @@ function readHead(file: string, length: number): Buffer {
   }
 }
 
-/** A private directory under `<cacheDir>/tmp/` for one archive's copies. */
-async function makeTmpDir(opts: ArchiveOpenOptions): Promise<string> {
-  if (opts.cacheDir === undefined) throw new Error(`${opts.reference}: reading this archive needs a cache directory for its copy`);
-  const tmpRoot = join(opts.cacheDir, 'tmp');
+/** A private directory in the scratch directory of `<cacheDir>` for one archive's copies. */
+async function makeTmpDir(scratch: Scratch, opts: ArchiveOpenOptions): Promise<string> {
   try {
-    await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
-    return await mkdtemp(join(tmpRoot, 'archive-'));
+    return await mkdtemp(join(scratch.dir, 'archive-'));
   } catch (e) {
-    throw new InitramfsError('IO', `${opts.reference}: cannot create a directory in ${quote(tmpRoot)} (${(e as Error).message})`, { cause: e });
+    throw new InitramfsError('IO', `${opts.reference}: cannot create a directory in ${quote(scratch.dir)} (${(e as Error).message})`, { cause: e });
   }
+}
+
+/** A lease on the scratch directory of the cache, for an archive that must be copied. */
+function leaseScratch(opts: ArchiveOpenOptions): Scratch {
+  if (opts.cacheDir === undefined) throw new Error(`${opts.reference}: reading this archive needs a cache directory for its copy`);
+  return acquireScratch(opts.cacheDir);
 }
 
 /**
@@ -155,21 +160,24 @@ async function copyThrough(from: string, to: string, decoder: Duplex | undefined
 
 /**
  * `file` as a plain tar. A regular file that is a tar is used where it is. Anything else is copied into
- * `<cacheDir>/tmp/archive-*`, removed by close(): gzip (members concatenated or not) and zstd (frames
+ * `archive-*` in the scratch directory of the cache (`<cacheDir>/tmp/run-*`), removed by close(): gzip (members concatenated or not) and zstd (frames
  * concatenated, skippable frames between) decompressed, a pipe (`docker save img | … docker-archive:/dev/stdin`)
  * copied. xz, bzip2 and lz4 are UNSUPPORTED with the command that decompresses them. On failure nothing
  * is left behind.
  */
 export async function openPlainArchive(file: string, opts: ArchiveOpenOptions): Promise<PlainArchive> {
+  let scratch: Scratch | undefined;
   let dir: string | undefined;
   const close = async (): Promise<void> => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await scratch?.release();
   };
   try {
     let source = file;
     if (!statSync(file).isFile()) {
       // A pipe or device can be read once, from its start: keep a copy to read by range.
-      dir = await makeTmpDir(opts);
+      scratch = leaseScratch(opts);
+      dir = await makeTmpDir(scratch, opts);
       source = join(dir, 'input');
       await copyThrough(file, source, undefined, 'none', opts);
     }
@@ -188,7 +196,8 @@ export async function openPlainArchive(file: string, opts: ArchiveOpenOptions): 
           `decompress it first (${command}) and use ${opts.transport}:image.tar, or compress it with gzip or zstd instead`,
       );
     }
-    dir ??= await makeTmpDir(opts);
+    scratch ??= leaseScratch(opts);
+    dir ??= await makeTmpDir(scratch, opts);
     const path = join(dir, 'archive.tar');
     opts.reporter?.info(`decompressing ${compression} archive ${shown(file)}`);
     const decoder = compression === 'gzip' ? createGunzip({ chunkSize: 1 << 20 }) : new ZstdMultiFrameDecompress();

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Compression } from './compress.ts';
+import { acquireScratch } from '../scratch.ts';
 
 const DIGEST_BYTES = 32;
 
@@ -25,12 +26,12 @@ const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest(
 
 export class SegmentCache {
   readonly #dir: string;
-  readonly #tmp: string;
+  readonly #cacheDir: string;
 
   /** `cacheDir` is the tool's cache; entries live under `segments/<method>-<level>-<compressor build>/`. */
   constructor(cacheDir: string, compression: Exclude<Compression, 'none'>, level: number) {
     this.#dir = join(cacheDir, 'segments', `${compression}-${level}-${compressorBuild(compression)}`);
-    this.#tmp = join(cacheDir, 'tmp');
+    this.#cacheDir = cacheDir;
   }
 
   /** The compressed bytes stored for `key`, or undefined when absent or damaged (then removed). */
@@ -50,10 +51,16 @@ export class SegmentCache {
 
   /** Stores `compressed` for `key`. Best effort: a full disk costs the next build time, not this one. */
   async put(key: string, compressed: Uint8Array): Promise<void> {
-    const tmp = join(this.#tmp, `segment-${key}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    let scratch;
+    try {
+      scratch = acquireScratch(this.#cacheDir);
+    } catch {
+      return;
+    }
+    // In this process's scratch directory, which a signal, or the next build after a kill, removes.
+    const tmp = join(scratch.dir, `segment-${key}.${randomBytes(4).toString('hex')}`);
     try {
       await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-      await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
       // Two writes rather than a concatenated copy of the segment.
       const fh = await open(tmp, 'wx', 0o600);
       try {
@@ -64,6 +71,8 @@ export class SegmentCache {
       await rename(tmp, join(this.#dir, key));
     } catch {
       await rm(tmp, { force: true }).catch(() => {});
+    } finally {
+      await scratch.release();
     }
   }
 }

@@ -1,24 +1,25 @@
 // The content-addressed blob cache under --cache-dir: `blobs/sha256/<hex>`, the same shape as an OCI
 // layout's blob store. An entry appears only by rename after its bytes were checked against the digest
 // and size, so a reader never sees a partial blob; every process writes its own temporary file, and
-// rename is atomic, so two builds filling the same entry at once cannot corrupt it. An entry that no
-// longer matches its digest (disk trouble, a hand edit) is detected on lookup, removed, and fetched again.
+// rename is atomic, so two builds filling the same entry at once cannot corrupt it. The temporary file is in
+// this process's scratch directory (scratch.ts), which a signal, or the next build after a kill, removes.
+// An entry that no longer matches its digest (disk trouble, a hand edit, a restore cut short) is detected
+// on lookup, removed, and fetched again.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkDigest, digestHex } from '../image/digest.ts';
 import { InitramfsError } from '../errors.ts';
+import { acquireScratch } from '../scratch.ts';
 
 export class BlobCache {
   readonly dir: string;
   readonly #blobs: string;
-  readonly #tmp: string;
 
   constructor(cacheDir: string) {
     this.dir = cacheDir;
     this.#blobs = join(cacheDir, 'blobs', 'sha256');
-    this.#tmp = join(cacheDir, 'tmp');
   }
 
   /** Where `digest` lives in the cache. The digest is validated first: it becomes a path. */
@@ -51,8 +52,8 @@ export class BlobCache {
   async put(digest: string, size: number, fill: (tmpPath: string) => Promise<void>): Promise<string> {
     const path = this.path(digest);
     await mkdir(this.#blobs, { recursive: true, mode: 0o700 });
-    await mkdir(this.#tmp, { recursive: true, mode: 0o700 });
-    const tmp = join(this.#tmp, `${digestHex(digest)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    const scratch = acquireScratch(this.dir);
+    const tmp = join(scratch.dir, `blob-${digestHex(digest)}.${randomBytes(4).toString('hex')}`);
     try {
       await fill(tmp);
       // `fill` hashed the bytes as it wrote them; hashing them again here would only repeat that work.
@@ -63,6 +64,7 @@ export class BlobCache {
       return path;
     } finally {
       await rm(tmp, { force: true });
+      await scratch.release();
     }
   }
 }
