@@ -1830,9 +1830,11 @@ async function installInit(root, image, opts) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   QF: () => (/* binding */ removeOnSignal)
+/* harmony export */   Lx: () => (/* binding */ exitOnSignals),
+/* harmony export */   QF: () => (/* binding */ removeOnSignal),
+/* harmony export */   v5: () => (/* binding */ sayOn)
 /* harmony export */ });
-/* unused harmony exports CLEANUP_SIGNALS, registeredPaths, removeRegisteredNow, exitOnSignals, sayOn */
+/* unused harmony exports CLEANUP_SIGNALS, registeredPaths, removeRegisteredNow */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
 // What this process removes when a signal ends it. The core registers each thing it creates on disk for a
@@ -1851,7 +1853,7 @@ async function installInit(root, image, opts) {
 
 
 /** The signals that end a build with its temporary files removed. */
-const CLEANUP_SIGNALS = (/* unused pure expression or super */ null && (['SIGINT', 'SIGTERM', 'SIGHUP']));
+const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** Registered paths; one entry per registration, so a path registered twice stays until both are released. */
 const registered = new Map();
 /**
@@ -1877,7 +1879,7 @@ function removeRegisteredNow() {
     for (const path of new Set(registered.values())) {
         for (let attempt = 0; attempt < 3; attempt++) {
             try {
-                rmSync(path, { recursive: true, force: true });
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(path, { recursive: true, force: true });
                 break;
             }
             catch {
@@ -1899,7 +1901,7 @@ function exitOnSignals(say) {
         const handler = () => {
             removeRegisteredNow();
             say(`interrupted by ${signal}; temporary files removed`);
-            const status = 128 + constants.signals[signal];
+            const status = 128 + node_os__WEBPACK_IMPORTED_MODULE_1__.constants.signals[signal];
             for (const [s, h] of handlers)
                 process.off(s, h);
             if (process.platform !== 'win32') {
@@ -1920,7 +1922,7 @@ function exitOnSignals(say) {
 /** A `say` for exitOnSignals: one line on descriptor `fd`, written before the process dies, errors ignored. */
 const sayOn = (fd, before = '') => (line) => {
     try {
-        writeSync(fd, `${before}${line}\n`);
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync)(fd, `${before}${line}\n`);
     }
     catch {
         // a closed terminal (SIGHUP) or a full pipe: the exit status still says it
@@ -2195,16 +2197,19 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
-/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(902);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(902);
 /* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9267);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2200);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2200);
 /* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5537);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4704);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5537);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
-// that prints a stack).
+// that prints a stack). SIGINT, SIGTERM and SIGHUP remove the build's temporary files and end the process
+// by the same signal (cleanup.ts): a shell sees 130, 143 or 129.
+
 
 
 
@@ -2222,7 +2227,7 @@ async function main(argv, env) {
                 process.stdout.write(_args_js__WEBPACK_IMPORTED_MODULE_0__/* .USAGE */ .u_);
                 return 0;
             case 'version':
-                process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_6__/* .packageVersion */ .T)()}\n`);
+                process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_7__/* .packageVersion */ .T)()}\n`);
                 return 0;
             case 'inspect': {
                 const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .inspect */ .N)(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
@@ -2230,7 +2235,7 @@ async function main(argv, env) {
                 return 0;
             }
             case 'build': {
-                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_7__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_7__/* .PlainReporter */ .Wb(process.stderr);
+                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_8__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_8__/* .PlainReporter */ .Wb(process.stderr);
                 // Decided before the build: once written, a renamed file is no longer the inode stdout was.
                 const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.output);
                 const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.report));
@@ -2242,7 +2247,7 @@ async function main(argv, env) {
                     await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
                 const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_8__/* .formatReport */ .C)(report), { label: 'report', text: true });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_9__/* .formatReport */ .C)(report), { label: 'report', text: true });
                 // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
                 // result lines go with the messages, so what is on stdout stays one clean stream.
                 (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
@@ -2279,6 +2284,8 @@ async function registryOptions(args, env) {
         opts.deadline = (0,_registry_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .deadlineIn */ ._5)(args.timeoutMs);
     return opts;
 }
+// On a terminal the line starts below the live progress line (and the ^C the terminal echoed).
+(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_6__/* .exitOnSignals */ .Lx)((0,_cleanup_js__WEBPACK_IMPORTED_MODULE_6__/* .sayOn */ .v5)(2, process.stderr.isTTY ? '\n' : ''));
 process.exitCode = await main(process.argv.slice(2), process.env);
 
 __webpack_async_result__();

@@ -1,10 +1,14 @@
 // The action: inputs → the same build() the CLI runs → outputs, cache, publication, job summary. The only
 // code that talks to @actions/*; everything it calls is the shared core. Any failure ends as one
-// setFailed line (the error's message, which names the input or image at fault).
+// setFailed line (the error's message, which names the input or image at fault). A cancelled job (the
+// runner sends SIGINT, then SIGTERM) removes the build's temporary files, the no-cache scratch directory
+// included, before the process ends (index.ts installs the handlers, cleanup.ts).
 import * as core from '@actions/core';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from '../build.ts';
+import { removeOnSignal } from '../cleanup.ts';
 import { isInitramfsError } from '../errors.ts';
 import { isLocalReference, registryName } from '../image/transport.ts';
 import type { RegistryClientOptions } from '../registry/client.ts';
@@ -27,12 +31,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
   const reporter = new ActionReporter(core);
   let scratch: string | undefined;
+  let forgetScratch = (): void => {};
   try {
     const inputs = parseInputs((name) => core.getInput(name), env);
     let cacheDir = actionCacheDir(env);
     if (!inputs.cache) {
-      // No cache wanted: a private directory for this run, removed at the end.
-      scratch = await mkdtemp(join(env['RUNNER_TEMP'] || process.cwd(), 'initramfs-nocache-'));
+      // No cache wanted: a private directory for this run, removed at the end (or by a signal: created
+      // synchronously, so that no handler can run between its creation and its registration).
+      scratch = mkdtempSync(join(env['RUNNER_TEMP'] || process.cwd(), 'initramfs-nocache-'));
+      forgetScratch = removeOnSignal(scratch);
       cacheDir = scratch;
     }
     // Missing directories of the output (dist/initrd.cpio.gz before anything made dist/) are created by
@@ -81,6 +88,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
   } finally {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    forgetScratch();
   }
 }
 

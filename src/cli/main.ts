@@ -1,6 +1,7 @@
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
-// that prints a stack).
+// that prints a stack). SIGINT, SIGTERM and SIGHUP remove the build's temporary files and end the process
+// by the same signal (cleanup.ts): a shell sees 130, 143 or 129.
 import { parseCommand, USAGE, type RegistryArgs } from './args.ts';
 import type { RegistryClientOptions } from '../registry/client.ts';
 import { deadlineIn } from '../registry/limits.ts';
@@ -10,6 +11,7 @@ import { inspect, formatInspection } from '../inspect.ts';
 import { formatReport } from '../report.ts';
 import { checkOutput, isStandardOutput, writeOutputFile } from '../output.ts';
 import { InitramfsError, isInitramfsError } from '../errors.ts';
+import { exitOnSignals, sayOn } from '../cleanup.ts';
 import { packageVersion } from './version.ts';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -73,4 +75,6 @@ async function registryOptions(args: RegistryArgs, env: NodeJS.ProcessEnv): Prom
   return opts;
 }
 
+// On a terminal the line starts below the live progress line (and the ^C the terminal echoed).
+exitOnSignals(sayOn(2, process.stderr.isTTY ? '\n' : ''));
 process.exitCode = await main(process.argv.slice(2), process.env);
