@@ -7734,7 +7734,10 @@ var quote = __webpack_require__(9692);
 // meanwhile it is registered with cleanup.ts, so that a signal removes it whole. A process killed outright
 // (SIGKILL, a power cut) leaves it behind: sweepDeadScratch, which every build runs first, removes each
 // directory whose owner is provably dead, and the temporary outputs its journal names. Nothing else in
-// tmp/ is touched: a directory without a readable owner file may be one being created right now.
+// tmp/ is touched: a directory without a readable owner file may be one being created right now. A
+// directory proven dead is first renamed to dead-*, which claims it (of two sweeps at once, one wins)
+// and keeps the proof: a sweep itself interrupted half-way, its owner file perhaps already removed,
+// leaves a dead-* directory that the next sweep removes without asking.
 
 
 
@@ -7746,6 +7749,8 @@ var quote = __webpack_require__(9692);
 const OWNER = 'owner';
 const JOURNAL = 'outputs';
 const PREFIX = 'run-';
+/** What a directory proven dead is renamed to before it is removed. */
+const DEAD_PREFIX = 'dead-';
 /** The scratch directory held in each cache (by the path of its tmp/). */
 const held = new Map();
 /**
@@ -7839,12 +7844,23 @@ async function sweepDeadScratch(cacheDir, info) {
     const where = here();
     const ours = new Set([...held.values()].map((h) => h.dir));
     for (const name of names) {
-        const dir = (0,external_node_path_.join)(root, name);
-        if (!name.startsWith(PREFIX) || ours.has(dir))
+        let dir = (0,external_node_path_.join)(root, name);
+        if (name.startsWith(PREFIX) && !ours.has(dir)) {
+            const owner = parseOwner(await (0,promises_.readFile)((0,external_node_path_.join)(dir, OWNER), 'utf8').catch(() => ''));
+            if (owner === undefined || !ownerIsDead(owner, where))
+                continue;
+            const claimed = (0,external_node_path_.join)(root, DEAD_PREFIX + name.slice(PREFIX.length));
+            try {
+                await (0,promises_.rename)(dir, claimed);
+            }
+            catch {
+                continue; // another sweep claimed it first
+            }
+            dir = claimed;
+        }
+        else if (!name.startsWith(DEAD_PREFIX)) {
             continue;
-        const owner = parseOwner((await (0,promises_.readFile)((0,external_node_path_.join)(dir, OWNER), 'utf8').catch(() => '')) || '');
-        if (owner === undefined || !ownerIsDead(owner, where))
-            continue;
+        }
         for (const path of await journal(dir)) {
             const size = await removeTempOutput(path);
             if (size !== undefined) {

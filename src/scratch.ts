@@ -8,9 +8,12 @@
 // meanwhile it is registered with cleanup.ts, so that a signal removes it whole. A process killed outright
 // (SIGKILL, a power cut) leaves it behind: sweepDeadScratch, which every build runs first, removes each
 // directory whose owner is provably dead, and the temporary outputs its journal names. Nothing else in
-// tmp/ is touched: a directory without a readable owner file may be one being created right now.
+// tmp/ is touched: a directory without a readable owner file may be one being created right now. A
+// directory proven dead is first renamed to dead-*, which claims it (of two sweeps at once, one wins)
+// and keeps the proof: a sweep itself interrupted half-way, its owner file perhaps already removed,
+// leaves a dead-* directory that the next sweep removes without asking.
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { removeOnSignal } from './cleanup.ts';
 import { InitramfsError } from './errors.ts';
@@ -21,6 +24,8 @@ import { quote } from './quote.ts';
 const OWNER = 'owner';
 const JOURNAL = 'outputs';
 const PREFIX = 'run-';
+/** What a directory proven dead is renamed to before it is removed. */
+const DEAD_PREFIX = 'dead-';
 
 export interface Scratch {
   /** The directory. Name what you create in it with a random part (mkdtemp, randomBytes): it is shared. */
@@ -134,10 +139,20 @@ export async function sweepDeadScratch(cacheDir: string, info?: (message: string
   const where = here();
   const ours = new Set([...held.values()].map((h) => h.dir));
   for (const name of names) {
-    const dir = join(root, name);
-    if (!name.startsWith(PREFIX) || ours.has(dir)) continue;
-    const owner = parseOwner((await readFile(join(dir, OWNER), 'utf8').catch(() => '')) || '');
-    if (owner === undefined || !ownerIsDead(owner, where)) continue;
+    let dir = join(root, name);
+    if (name.startsWith(PREFIX) && !ours.has(dir)) {
+      const owner = parseOwner(await readFile(join(dir, OWNER), 'utf8').catch(() => ''));
+      if (owner === undefined || !ownerIsDead(owner, where)) continue;
+      const claimed = join(root, DEAD_PREFIX + name.slice(PREFIX.length));
+      try {
+        await rename(dir, claimed);
+      } catch {
+        continue; // another sweep claimed it first
+      }
+      dir = claimed;
+    } else if (!name.startsWith(DEAD_PREFIX)) {
+      continue;
+    }
     for (const path of await journal(dir)) {
       const size = await removeTempOutput(path);
       if (size !== undefined) {

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registeredPaths } from '../../src/cleanup.ts';
@@ -113,6 +113,20 @@ describe.runIf(process.platform === 'linux')('sweeps', () => {
     // Nothing left to prove dead: a second sweep removes nothing and says nothing.
     expect(await sweepDeadScratch(cache, (m) => messages.push(m))).toEqual({ directories: 0, outputs: 0, bytes: 0 });
     expect(messages).toHaveLength(1);
+  }, 20_000);
+
+  test('a directory a sweep proved dead and was interrupted removing (dead-*, its owner file gone) is finished by the next', async () => {
+    const cache = await scratchDir();
+    const outDir = await scratchDir();
+    const temp = tempNameFor(join(outDir, 'initrd.cpio'));
+    const dead = await owner(cache, temp, 'killed');
+    // What `rm -r` interrupted half-way may leave: the owner file gone, the journal and a spool still there.
+    const claimed = join(cache, 'tmp', `dead-${dead.dir.slice(dead.dir.lastIndexOf('run-') + 4)}`);
+    renameSync(dead.dir, claimed);
+    rmSync(join(claimed, 'owner'));
+    expect(await sweepDeadScratch(cache)).toMatchObject({ directories: 1, outputs: 1 });
+    expect(readdirSync(join(cache, 'tmp'))).toEqual([]);
+    expect(existsSync(temp)).toBe(false);
   }, 20_000);
 
   test("a live process's directory and temporary output survive a sweep, and go once it is killed", async () => {
