@@ -8,7 +8,7 @@
 //   the sweep, then continued: it completes with the same bytes as an untouched build);
 // - Ctrl-C typed in a real terminal (tmux), and the action (dist/index.js) cancelled as a runner cancels it.
 // Each case records the time from the signal to the exit, the peak RSS and the disk used at that moment.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
 import { once } from 'node:events';
@@ -73,6 +73,19 @@ beforeAll(async () => {
   writeDockerArchive(dockerArchive, [{ tags: ['big:v1'], image: { config: { Cmd: ['/bin/sh'] }, layers } }]);
 }, 120_000);
 
+/** CLI processes started and not yet ended: a test that fails half-way must not leave one running. */
+const started = new Set<Running>();
+afterEach(() => {
+  for (const r of started) {
+    try {
+      process.kill(r.pid, 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
+  }
+  started.clear();
+});
+
 afterAll(async () => {
   if (figures.length > 0) console.log(`time to fail, peak RSS, disk used at the signal:\n${figures.join('\n')}`);
   await proxy?.stop();
@@ -130,24 +143,40 @@ async function startCli(args: string[]): Promise<Running> {
     pid = Number(children.split(' ')[0]);
     return pid > 0;
   }, 10_000);
-  return { shell, pid, stdout: () => out, stderr: () => err, ended };
+  const running: Running = { shell, pid, stdout: () => out, stderr: () => err, ended };
+  started.add(running);
+  shell.on('close', () => started.delete(running));
+  return running;
 }
 
-/** Every path under `dir` (relative), directories included; none when it does not exist. */
-const contents = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : []);
+/**
+ * Every path under `dir` (relative), directories included; none when it does not exist. While a build
+ * runs, a directory may go in the middle of the walk (a blob download's scratch directory, removed once
+ * the blob is in place): the walk is then tried again.
+ */
+function contents(dir: string): string[] {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : [];
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 20) throw e;
+    }
+  }
+}
 
 /** Bytes of the regular files under each directory. */
 const diskUsed = (...dirs: string[]): number =>
-  dirs.flatMap((d) => contents(d).map((p) => join(d, p))).reduce((n, p) => n + (existsSync(p) && lstatSync(p).isFile() ? lstatSync(p).size : 0), 0);
+  dirs
+    .flatMap((d) => contents(d).map((p) => lstatSync(join(d, p), { throwIfNoEntry: false })))
+    .reduce((n, st) => n + (st?.isFile() ? st.size : 0), 0);
 
 /** The largest file under `dir` whose path matches `re`, with its size; undefined when there is none. */
 function largest(dir: string, re: RegExp): { path: string; size: number } | undefined {
   let best: { path: string; size: number } | undefined;
   for (const p of contents(dir)) {
     if (!re.test(p)) continue;
-    const path = join(dir, p);
-    const size = existsSync(path) ? statSync(path).size : 0;
-    if (best === undefined || size > best.size) best = { path, size };
+    const size = statSync(join(dir, p), { throwIfNoEntry: false })?.size ?? 0;
+    if (best === undefined || size > best.size) best = { path: join(dir, p), size };
   }
   return best;
 }
@@ -395,6 +424,8 @@ describe('the action, cancelled as a runner cancels a job', () => {
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     const running: Running = { shell: child, pid: child.pid!, stdout: () => log, stderr: () => log, ended: undefined as never };
+    started.add(running);
+    child.on('close', () => started.delete(running));
     await until('the no-cache directory', () => readdirSync(runnerTemp).some((n) => n.startsWith('initramfs-nocache-')), 60_000, running);
     await reach('archive', running, join(runnerTemp, readdirSync(runnerTemp).find((n) => n.startsWith('initramfs-nocache-'))!), workspace);
     const sent = performance.now();
