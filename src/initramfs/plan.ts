@@ -15,9 +15,16 @@
 // dev+inode across members) and yet a record's bytes do not depend on what precedes it. A rebuild that
 // adds or changes one file (a new agent binary) therefore leaves every segment away from it
 // byte-identical, and the segment cache can reuse their compressed bytes.
+//
+// Memory follows the number of names, a few tens of bytes each: the plan keeps the order as typed arrays
+// over the tree's own nodes and name strings, and makes a segment's records (header fields, full path)
+// only when the writer asks for them, a segment at a time. A million small files would otherwise hold a
+// million record objects and path strings at once. No walk recurses: a tree thousands of directories
+// deep is walked with an explicit stack, and a path the kernel cannot unpack fails before anything else.
 import { InitramfsError } from '../errors.ts';
-import type { DataRef, Inode, Node } from '../rootfs/node.ts';
-import { checkEntry, recordSize, TRAILER_SIZE, TYPE_BITS, type NewcEntry } from './newc.ts';
+import { quote } from '../quote.ts';
+import { fromBytePath, type DataRef, type Inode, type Node } from '../rootfs/node.ts';
+import { checkEntry, PATH_MAX, recordSize, TRAILER_SIZE, TYPE_BITS, type NewcEntry } from './newc.ts';
 
 /**
  * Average uncompressed size of a segment. Fixed (never derived from the machine) so the segment
@@ -56,12 +63,34 @@ export const inodeHash = (name: string): number => {
 };
 
 class InodeNumbers {
-  readonly #taken = new Set<number>();
+  // The numbers taken, as an open-addressing hash set in a typed array (0, never a number, marks a free
+  // slot; half the slots stay free): 8 bytes a number at most, where a Set of a million numbers takes 40.
+  readonly #slots: Uint32Array;
+  readonly #mask: number;
+
+  /** For at most `count` numbers. */
+  constructor(count: number) {
+    let size = 16;
+    while (size < 2 * count) size *= 2;
+    this.#slots = new Uint32Array(size);
+    this.#mask = size - 1;
+  }
+
+  /** Takes `ino` unless it is taken; whether it was free. */
+  #take(ino: number): boolean {
+    for (let i = ino & this.#mask; ; i = (i + 1) & this.#mask) {
+      const slot = this.#slots[i]!;
+      if (slot === ino) return false;
+      if (slot === 0) {
+        this.#slots[i] = ino;
+        return true;
+      }
+    }
+  }
 
   next(name: string): number {
     let ino = inodeHash(name);
-    while (this.#taken.has(ino)) ino = (ino % 0xffff_ffff) + 1;
-    this.#taken.add(ino);
+    while (!this.#take(ino)) ino = (ino % 0xffff_ffff) + 1;
     return ino;
   }
 }
@@ -93,7 +122,11 @@ export interface PlannedRecord {
 
 /** A run of whole records of the archive, compressed on its own; the last one ends with the TRAILER!!!. */
 export interface Segment {
-  records: PlannedRecord[];
+  /**
+   * The segment's records, made afresh from the plan on each access (the plan does not hold them): read
+   * it once per use, and let it go.
+   */
+  readonly records: PlannedRecord[];
   /** Uncompressed bytes of the segment (the trailer included in the last one). */
   size: number;
   /** Whether the archive's TRAILER!!! follows this segment's records (the last segment only). */
@@ -115,12 +148,6 @@ export interface PlanOptions {
   segmentTarget?: number | undefined;
 }
 
-/** One name met in the depth-first walk. */
-interface Visit {
-  path: string;
-  node: Node;
-}
-
 /**
  * Hardlink groups are only formed for types the kernel links (regular files, devices, fifos): the kernel
  * never links symlinks, so symlinks sharing an Inode are written as independent symlinks.
@@ -129,52 +156,129 @@ const linkable = (inode: Inode): boolean => inode.type !== 'dir' && inode.type !
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Depth-first, parents before children, children in byte order of their names. The root is ".". */
-const walk = (root: Node): Visit[] => {
-  const out: Visit[] = [];
-  const visit = (path: string, node: Node): void => {
-    out.push({ path, node });
-    if (!node.children) return;
-    const names = [...node.children.keys()].sort(byteOrder);
-    for (const name of names) visit(path === '.' ? name : `${path}/${name}`, node.children.get(name)!);
-  };
-  visit('.', root);
-  return out;
+/** Byte order of `a.slice(aFrom)` and `b.slice(bFrom)`, without making either. */
+const compareFrom = (a: string, aFrom: number, b: string, bFrom: number): number => {
+  const n = Math.min(a.length - aFrom, b.length - bFrom);
+  for (let k = 0; k < n; k++) {
+    const d = a.charCodeAt(aFrom + k) - b.charCodeAt(bFrom + k);
+    if (d !== 0) return d;
+  }
+  return a.length - aFrom - (b.length - bFrom);
 };
+
+/** A path the kernel would skip: the message names it, shortened, and the way out. */
+const tooLong = (path: string, bytes: number): InitramfsError =>
+  new InitramfsError(
+    'ARCHIVE_LIMIT',
+    `${quote(fromBytePath(path))}: the path is ${bytes} bytes, over the ${PATH_MAX - 1} the kernel unpacks from an ` +
+      `initramfs (PATH_MAX); leave it out with --exclude`,
+  );
 
 /**
- * What puts similar content next to each other: the name's suffix from its first dot ("so.6", "py",
- * "gz"; "" for none), then the name itself (every `__init__.py`, every `copyright`), then the path.
- * gzip sees only the last 32 KiB, so neighbours decide the ratio: on the benchmark image this order is
- * 1.0% smaller with gzip and 1.5% with zstd than plain path order.
+ * Every name of the tree, as the order needs them: directories depth-first (parents before children,
+ * children in byte order of their names; the root is "." at index 0) with their paths, and every other
+ * name as its node, its name in its directory and that directory's index. Walked with an explicit stack,
+ * so no depth exhausts the call stack; a path over PATH_MAX fails here, before its deeper paths are made.
  */
-const contentKey = (path: string): [string, string] => {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.indexOf('.');
-  return [dot === -1 ? '' : base.slice(dot + 1), base];
-};
+class Names {
+  readonly dirNodes: Node[] = [];
+  readonly dirPaths: string[] = [];
+  readonly nodes: Node[] = [];
+  readonly names: string[] = [];
+  readonly parents: number[] = [];
 
-const byContent = (a: Visit, b: Visit): number => {
-  const [ea, na] = contentKey(a.path);
-  const [eb, nb] = contentKey(b.path);
-  return byteOrder(ea, eb) || byteOrder(na, nb) || byteOrder(a.path, b.path);
-};
+  constructor(root: Node) {
+    this.dirNodes.push(root);
+    this.dirPaths.push('.');
+    interface Frame {
+      node: Node;
+      /** Its index among the directories. */
+      dir: number;
+      names: string[];
+      next: number;
+    }
+    const frame = (node: Node, dir: number): Frame => ({ node, dir, names: [...node.children!.keys()].sort(byteOrder), next: 0 });
+    const stack: Frame[] = [frame(this.dirNodes[0]!, 0)];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next === top.names.length) {
+        stack.pop();
+        continue;
+      }
+      const name = top.names[top.next++]!;
+      const child = top.node.children!.get(name)!;
+      const bytes = (top.dir === 0 ? 0 : this.dirPaths[top.dir]!.length + 1) + name.length;
+      if (bytes + 1 > PATH_MAX) throw tooLong(this.#path(top.dir, name), bytes);
+      if (child.inode.type !== 'dir') {
+        // Only directories have children in the model (see node.ts); anything else would be written
+        // under a path no directory record precedes.
+        if (child.children !== undefined) throw new Error(`planArchive: ${this.#path(top.dir, name)} is a ${child.inode.type} with children`);
+        this.nodes.push(child);
+        this.names.push(name);
+        this.parents.push(top.dir);
+        continue;
+      }
+      const dir = this.dirNodes.length;
+      this.dirNodes.push(child);
+      this.dirPaths.push(this.#path(top.dir, name));
+      if (child.children !== undefined) stack.push(frame(child, dir));
+    }
+  }
+
+  #path(dir: number, name: string): string {
+    return dir === 0 ? name : `${this.dirPaths[dir]!}/${name}`;
+  }
+
+  /** The archive path of the `i`th non-directory. */
+  path(i: number): string {
+    return this.#path(this.parents[i]!, this.names[i]!);
+  }
+}
 
 /**
- * The emission order: every directory first, depth-first (the kernel does not create missing parents,
- * so a directory must precede everything in it), then every other name ordered by `byContent`.
+ * The non-directories in the order that puts similar content next to each other: the name's suffix from
+ * its first dot ("so.6", "py", "gz"; "" for none), then the name itself (every `__init__.py`, every
+ * `copyright`), then the path. gzip sees only the last 32 KiB, so neighbours decide the ratio: on the
+ * benchmark image this order is 1.0% smaller with gzip and 1.5% with zstd than plain path order.
+ * Compared in place, so sorting a million names makes no strings but the paths of equal names.
  */
-const order = (root: Node): Visit[] => {
-  const all = walk(root);
-  const dirs = all.filter((v) => v.node.inode.type === 'dir');
-  const rest = all.filter((v) => v.node.inode.type !== 'dir').sort(byContent);
-  return [...dirs, ...rest];
+const contentOrder = (names: Names): Uint32Array => {
+  const count = names.nodes.length;
+  // Where the base name and its suffix start in each name (a name holds no "/" in the model, but the
+  // base name is what is compared); names are at most PATH_MAX bytes here.
+  const baseAt = new Uint16Array(count);
+  const suffixAt = new Uint16Array(count);
+  for (let i = 0; i < count; i++) {
+    const name = names.names[i]!;
+    const base = name.lastIndexOf('/') + 1;
+    const dot = name.indexOf('.', base);
+    baseAt[i] = base;
+    suffixAt[i] = dot === -1 ? name.length : dot + 1;
+  }
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  return order.sort((a, b) => {
+    const na = names.names[a]!;
+    const nb = names.names[b]!;
+    return (
+      compareFrom(na, suffixAt[a]!, nb, suffixAt[b]!) ||
+      compareFrom(na, baseAt[a]!, nb, baseAt[b]!) ||
+      byteOrder(names.path(a), names.path(b))
+    );
+  });
 };
 
 const checkPositiveInt = (what: string, value: number): void => {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new InitramfsError('USAGE', `${what} must be a positive integer, got ${value}`);
   }
+};
+
+/** nlink of a directory: 2 and one for each subdirectory's "..". */
+const dirLinks = (node: Node): number => {
+  let links = 2;
+  for (const child of node.children?.values() ?? []) if (child.inode.type === 'dir') links++;
+  return links;
 };
 
 /**
@@ -190,45 +294,84 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
   const target = options.segmentTarget ?? SEGMENT_TARGET;
   checkPositiveInt('segment target', target);
 
-  const visits = order(root);
+  const names = new Names(root);
+  const dirs = names.dirNodes.length;
+  const others = names.nodes.length;
+  const total = dirs + others;
 
-  // Number of names per linkable inode, and the index of its last name: the group is emitted there.
-  const names = new Map<Inode, number>();
-  const lastIndex = new Map<Inode, number>();
-  visits.forEach(({ node }, i) => {
-    if (!linkable(node.inode)) return;
-    names.set(node.inode, (names.get(node.inode) ?? 0) + 1);
-    lastIndex.set(node.inode, i);
-  });
+  // The emission order: every directory first, depth-first (the kernel does not create missing parents,
+  // so a directory must precede everything in it), then every other name in content order, except that
+  // a hardlink group is emitted whole, at the place of its last name (as GNU cpio writes them). `emit`
+  // holds the non-directories' indexes in that order; `unitStart` marks where each unit (one record, or
+  // a whole group) begins; a group's nlink is its length.
+  const emit = new Uint32Array(others);
+  const unitStart = new Uint8Array(total);
+  unitStart.fill(1, 0, dirs);
+  {
+    const order = contentOrder(names);
+    // Names per linkable inode that has more than one; the Set of those seen once goes with this block.
+    const seen = new Set<Inode>();
+    const shared = new Map<Inode, number>();
+    for (const i of order) {
+      const inode = names.nodes[i]!.inode;
+      if (!linkable(inode)) continue;
+      if (seen.has(inode)) shared.set(inode, (shared.get(inode) ?? 1) + 1);
+      else seen.add(inode);
+    }
+    seen.clear();
+    const pending = new Map<Inode, number[]>();
+    let at = 0;
+    for (const i of order) {
+      const inode = names.nodes[i]!.inode;
+      const count = shared.get(inode);
+      if (count === undefined) {
+        unitStart[dirs + at] = 1;
+        emit[at++] = i;
+        continue;
+      }
+      const group = pending.get(inode) ?? [];
+      group.push(i);
+      if (group.length < count) {
+        pending.set(inode, group);
+        continue;
+      }
+      pending.delete(inode);
+      unitStart[dirs + at] = 1;
+      for (const g of group) emit[at++] = g;
+    }
+  }
 
   const mtimeOf = (inode: Inode): number => (epoch === undefined ? inode.mtime : Math.min(inode.mtime, epoch));
 
-  // Inode numbers are given when units are placed (below); 0 until then.
-  const makeRecord = (visit: Visit, nlink: number, withData: boolean): PlannedRecord => {
-    const { inode } = visit.node;
+  /** The record at emission position `pos`; `ino` is 0 while planning, its number when written. */
+  const makeRecord = (pos: number, nlink: number, withData: boolean, ino: number): PlannedRecord => {
+    const dir = pos < dirs;
+    const node = dir ? names.dirNodes[pos]! : names.nodes[emit[pos - dirs]!]!;
+    const path = dir ? names.dirPaths[pos]! : names.path(emit[pos - dirs]!);
+    const { inode } = node;
     let filesize = 0;
     let data: RecordData = { kind: 'none' };
     if (inode.type === 'symlink') {
-      if (inode.target === undefined) throw new Error(`planArchive: symlink ${visit.path} has no target`);
+      if (inode.target === undefined) throw new Error(`planArchive: symlink ${path} has no target`);
       const bytes = Buffer.from(inode.target, 'latin1');
       filesize = bytes.length;
       data = { kind: 'target', bytes };
     } else if (inode.type === 'file' && withData && inode.size > 0) {
-      if (!inode.data) throw new Error(`planArchive: file ${visit.path} has ${inode.size} bytes but no data`);
+      if (!inode.data) throw new Error(`planArchive: file ${path} has ${inode.size} bytes but no data`);
       if (inode.data.kind === 'bytes' && inode.data.bytes.length !== inode.size) {
-        throw new Error(`planArchive: file ${visit.path} has ${inode.data.bytes.length} bytes, inode says ${inode.size}`);
+        throw new Error(`planArchive: file ${path} has ${inode.data.bytes.length} bytes, inode says ${inode.size}`);
       }
       filesize = inode.size;
       data = { kind: 'file', ref: inode.data };
     }
     const isDev = inode.type === 'char' || inode.type === 'block';
     const entry: NewcEntry = {
-      name: visit.path,
-      ino: 0,
+      name: path,
+      ino,
       mode: TYPE_BITS[inode.type] | (inode.mode & 0o7777),
       uid: inode.uid,
       gid: inode.gid,
-      nlink,
+      nlink: dir ? dirLinks(node) : nlink,
       mtime: mtimeOf(inode),
       filesize,
       devmajor: 0,
@@ -240,59 +383,58 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     return { entry, data };
   };
 
-  // Emission units: a single record, or a whole hardlink group (consecutive, as GNU cpio writes them).
-  const units: PlannedRecord[][] = [];
-  const pendingGroups = new Map<Inode, Visit[]>();
-  visits.forEach((visit, i) => {
-    const { inode } = visit.node;
-    const count = names.get(inode) ?? 1;
-    if (count === 1) {
-      const nlink =
-        inode.type === 'dir'
-          ? 2 + [...(visit.node.children?.values() ?? [])].filter((c) => c.inode.type === 'dir').length
-          : 1;
-      units.push([makeRecord(visit, nlink, true)]);
-      return;
-    }
-    const group = pendingGroups.get(inode) ?? [];
-    group.push(visit);
-    if (lastIndex.get(inode) !== i) {
-      pendingGroups.set(inode, group);
-      return;
-    }
-    pendingGroups.delete(inode);
-    // GNU cpio convention: the data rides on the last name; the kernel links the earlier ones to it.
-    units.push(group.map((v, k) => makeRecord(v, count, k === group.length - 1)));
-  });
-
-  const inodes = new InodeNumbers();
-  const segments: Segment[] = [];
-  let current: PlannedRecord[] = [];
-  let currentSize = 0;
-  const close = (): void => {
-    segments.push({ records: current, size: currentSize, last: false });
-    current = [];
-    currentSize = 0;
+  /** The records of the unit starting at `start`: one, or a hardlink group with the data on its last. */
+  const unitAt = (start: number, inos: Uint32Array | undefined): PlannedRecord[] => {
+    let end = start + 1;
+    while (end < total && unitStart[end] === 0) end++;
+    const unit: PlannedRecord[] = [];
+    for (let pos = start; pos < end; pos++) unit.push(makeRecord(pos, end - start, pos === end - 1, inos?.[pos] ?? 0));
+    return unit;
   };
-  let entries = 0;
-  for (const unit of units) {
-    // One number per unit: the records of a hardlink group share it.
+
+  // One number per unit (the records of a hardlink group share it), given in emission order.
+  const inos = new Uint32Array(total);
+  const inodes = new InodeNumbers(total);
+  const bounds: Array<{ start: number; end: number; size: number }> = [];
+  let start = 0;
+  let size = 0;
+  for (let pos = 0; pos < total; ) {
+    const unit = unitAt(pos, undefined);
     const ino = inodes.next(unit[0]!.entry.name);
     let unitBytes = 0;
     for (const record of unit) {
-      record.entry.ino = ino;
-      current.push(record);
+      inos[pos++] = ino;
       unitBytes += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
-      entries++;
     }
-    currentSize += unitBytes;
-    if (endsSegment(currentSize, unitBytes, unit[0]!.entry.name, target)) close();
+    size += unitBytes;
+    if (endsSegment(size, unitBytes, unit[0]!.entry.name, target)) {
+      bounds.push({ start, end: pos, size });
+      start = pos;
+      size = 0;
+    }
   }
-  if (current.length > 0 || segments.length === 0) close();
+  if (start < total || bounds.length === 0) bounds.push({ start, end: total, size });
   // The archive's one trailer closes the last segment, whatever ended it.
-  const last = segments[segments.length - 1]!;
-  last.last = true;
-  last.size += TRAILER_SIZE;
+  bounds[bounds.length - 1]!.size += TRAILER_SIZE;
 
-  return { segments, entries, uncompressedSize: segments.reduce((sum, s) => sum + s.size, 0) };
+  const recordsOf = (from: number, to: number): PlannedRecord[] => {
+    const out: PlannedRecord[] = [];
+    for (let pos = from; pos < to; ) {
+      for (const record of unitAt(pos, inos)) {
+        out.push(record);
+        pos++;
+      }
+    }
+    return out;
+  };
+  const segments = bounds.map(
+    ({ start: from, end: to, size: bytes }, k): Segment => ({
+      get records() {
+        return recordsOf(from, to);
+      },
+      size: bytes,
+      last: k === bounds.length - 1,
+    }),
+  );
+  return { segments, entries: total, uncompressedSize: bounds.reduce((sum, b) => sum + b.size, 0) };
 };
