@@ -948,6 +948,8 @@ const endsSegment = (size, unitBytes, name, target) => {
         return true;
     return fnv1a(name) / 0x1_0000_0000 < unitBytes / (target - min);
 };
+/** The data of every record that has none (shared: nothing changes it). */
+const NO_DATA = Object.freeze({ kind: 'none' });
 /**
  * Hardlink groups are only formed for types the kernel links (regular files, devices, fifos): the kernel
  * never links symlinks, so symlinks sharing an Inode are written as independent symlinks.
@@ -1134,7 +1136,7 @@ const planArchive = (root, options = {}) => {
         const path = dir ? names.dirPaths[pos] : names.path(emit[pos - dirs]);
         const { inode } = node;
         let filesize = 0;
-        let data = { kind: 'none' };
+        let data = NO_DATA;
         if (inode.type === 'symlink') {
             if (inode.target === undefined)
                 throw new Error(`planArchive: symlink ${path} has no target`);
@@ -1169,32 +1171,34 @@ const planArchive = (root, options = {}) => {
         checkEntry(entry);
         return { entry, data };
     };
-    /** The records of the unit starting at `start`: one, or a hardlink group with the data on its last. */
-    const unitAt = (start, inos) => {
+    /** Where the unit starting at `start` ends: one record, or a whole hardlink group. */
+    const unitEnd = (start) => {
         let end = start + 1;
         while (end < total && unitStart[end] === 0)
             end++;
-        const unit = [];
-        for (let pos = start; pos < end; pos++)
-            unit.push(makeRecord(pos, end - start, pos === end - 1, inos?.[pos] ?? 0));
-        return unit;
+        return end;
     };
-    // One number per unit (the records of a hardlink group share it), given in emission order.
+    // One number per unit (the records of a hardlink group share it), given in emission order. Every
+    // record is made once here, to check it and measure it, and let go.
     const inos = new Uint32Array(total);
     const inodes = new InodeNumbers(total);
     const bounds = [];
     let start = 0;
     let size = 0;
     for (let pos = 0; pos < total;) {
-        const unit = unitAt(pos, undefined);
-        const ino = inodes.next(unit[0].entry.name);
+        const end = unitEnd(pos);
+        let first = '';
         let unitBytes = 0;
-        for (const record of unit) {
-            inos[pos++] = ino;
-            unitBytes += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
+        for (let at = pos; at < end; at++) {
+            const { entry } = makeRecord(at, end - pos, at === end - 1, 0);
+            if (at === pos)
+                first = entry.name;
+            unitBytes += recordSize(Buffer.byteLength(entry.name, 'latin1'), entry.filesize);
         }
+        inos.fill(inodes.next(first), pos, end);
+        pos = end;
         size += unitBytes;
-        if (endsSegment(size, unitBytes, unit[0].entry.name, target)) {
+        if (endsSegment(size, unitBytes, first, target)) {
             bounds.push({ start, end: pos, size });
             start = pos;
             size = 0;
@@ -1204,20 +1208,16 @@ const planArchive = (root, options = {}) => {
         bounds.push({ start, end: total, size });
     // The archive's one trailer closes the last segment, whatever ended it.
     bounds[bounds.length - 1].size += TRAILER_SIZE;
-    const recordsOf = (from, to) => {
-        const out = [];
+    function* recordsOf(from, to) {
         for (let pos = from; pos < to;) {
-            for (const record of unitAt(pos, inos)) {
-                out.push(record);
-                pos++;
-            }
+            const end = unitEnd(pos);
+            for (let at = pos; at < end; at++)
+                yield makeRecord(at, end - pos, at === end - 1, inos[at]);
+            pos = end;
         }
-        return out;
-    };
+    }
     const segments = bounds.map(({ start: from, end: to, size: bytes }, k) => ({
-        get records() {
-            return recordsOf(from, to);
-        },
+        records: { [Symbol.iterator]: () => recordsOf(from, to) },
         size: bytes,
         last: k === bounds.length - 1,
     }));

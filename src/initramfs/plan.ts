@@ -123,10 +123,11 @@ export interface PlannedRecord {
 /** A run of whole records of the archive, compressed on its own; the last one ends with the TRAILER!!!. */
 export interface Segment {
   /**
-   * The segment's records, made afresh from the plan on each access (the plan does not hold them): read
-   * it once per use, and let it go.
+   * The segment's records in order, each made from the plan as the iteration reaches it and garbage once
+   * used: the plan holds no records, and a writer iterating a segment holds one at a time. Iterable
+   * again, with new objects.
    */
-  readonly records: PlannedRecord[];
+  readonly records: Iterable<PlannedRecord>;
   /** Uncompressed bytes of the segment (the trailer included in the last one). */
   size: number;
   /** Whether the archive's TRAILER!!! follows this segment's records (the last segment only). */
@@ -147,6 +148,9 @@ export interface PlanOptions {
   /** Segment size target; defaults to SEGMENT_TARGET. For tests and benchmarks. */
   segmentTarget?: number | undefined;
 }
+
+/** The data of every record that has none (shared: nothing changes it). */
+const NO_DATA: RecordData = Object.freeze({ kind: 'none' });
 
 /**
  * Hardlink groups are only formed for types the kernel links (regular files, devices, fifos): the kernel
@@ -350,7 +354,7 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     const path = dir ? names.dirPaths[pos]! : names.path(emit[pos - dirs]!);
     const { inode } = node;
     let filesize = 0;
-    let data: RecordData = { kind: 'none' };
+    let data: RecordData = NO_DATA;
     if (inode.type === 'symlink') {
       if (inode.target === undefined) throw new Error(`planArchive: symlink ${path} has no target`);
       const bytes = Buffer.from(inode.target, 'latin1');
@@ -383,31 +387,33 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
     return { entry, data };
   };
 
-  /** The records of the unit starting at `start`: one, or a hardlink group with the data on its last. */
-  const unitAt = (start: number, inos: Uint32Array | undefined): PlannedRecord[] => {
+  /** Where the unit starting at `start` ends: one record, or a whole hardlink group. */
+  const unitEnd = (start: number): number => {
     let end = start + 1;
     while (end < total && unitStart[end] === 0) end++;
-    const unit: PlannedRecord[] = [];
-    for (let pos = start; pos < end; pos++) unit.push(makeRecord(pos, end - start, pos === end - 1, inos?.[pos] ?? 0));
-    return unit;
+    return end;
   };
 
-  // One number per unit (the records of a hardlink group share it), given in emission order.
+  // One number per unit (the records of a hardlink group share it), given in emission order. Every
+  // record is made once here, to check it and measure it, and let go.
   const inos = new Uint32Array(total);
   const inodes = new InodeNumbers(total);
   const bounds: Array<{ start: number; end: number; size: number }> = [];
   let start = 0;
   let size = 0;
   for (let pos = 0; pos < total; ) {
-    const unit = unitAt(pos, undefined);
-    const ino = inodes.next(unit[0]!.entry.name);
+    const end = unitEnd(pos);
+    let first = '';
     let unitBytes = 0;
-    for (const record of unit) {
-      inos[pos++] = ino;
-      unitBytes += recordSize(Buffer.byteLength(record.entry.name, 'latin1'), record.entry.filesize);
+    for (let at = pos; at < end; at++) {
+      const { entry } = makeRecord(at, end - pos, at === end - 1, 0);
+      if (at === pos) first = entry.name;
+      unitBytes += recordSize(Buffer.byteLength(entry.name, 'latin1'), entry.filesize);
     }
+    inos.fill(inodes.next(first), pos, end);
+    pos = end;
     size += unitBytes;
-    if (endsSegment(size, unitBytes, unit[0]!.entry.name, target)) {
+    if (endsSegment(size, unitBytes, first, target)) {
       bounds.push({ start, end: pos, size });
       start = pos;
       size = 0;
@@ -417,21 +423,16 @@ export const planArchive = (root: Node, options: PlanOptions = {}): ArchivePlan 
   // The archive's one trailer closes the last segment, whatever ended it.
   bounds[bounds.length - 1]!.size += TRAILER_SIZE;
 
-  const recordsOf = (from: number, to: number): PlannedRecord[] => {
-    const out: PlannedRecord[] = [];
+  function* recordsOf(from: number, to: number): Generator<PlannedRecord> {
     for (let pos = from; pos < to; ) {
-      for (const record of unitAt(pos, inos)) {
-        out.push(record);
-        pos++;
-      }
+      const end = unitEnd(pos);
+      for (let at = pos; at < end; at++) yield makeRecord(at, end - pos, at === end - 1, inos[at]!);
+      pos = end;
     }
-    return out;
-  };
+  }
   const segments = bounds.map(
     ({ start: from, end: to, size: bytes }, k): Segment => ({
-      get records() {
-        return recordsOf(from, to);
-      },
+      records: { [Symbol.iterator]: () => recordsOf(from, to) },
       size: bytes,
       last: k === bounds.length - 1,
     }),
