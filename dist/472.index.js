@@ -232,7 +232,9 @@ class SpoolFile {
         this.#pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         this.#pendingBytes += chunk.byteLength;
         this.#size += chunk.byteLength;
-        if (this.#pendingBytes >= FLUSH_AT)
+        // Also at IOV_MAX pieces: each piece is a view that keeps its whole decompressed chunk (1 MiB) alive,
+        // so a million small files pinned hundreds of MiB before 4 MiB of their bytes had gathered.
+        if (this.#pendingBytes >= FLUSH_AT || this.#pending.length >= IOV_MAX)
             this.flush();
         return at;
     }
