@@ -89,23 +89,24 @@ function toEntry(h, layer) {
     if (type === undefined) {
         throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry "${Buffer.from(name, 'latin1').toString('utf8')}" has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`);
     }
-    const entry = {
-        name,
-        type,
-        mode: (h.mode ?? 0) & 0o7777,
-        uid: pax.uid !== undefined ? paxInteger(pax.uid, 'uid', name, layer) : (h.uid ?? 0),
-        gid: pax.gid !== undefined ? paxInteger(pax.gid, 'gid', name, layer) : (h.gid ?? 0),
-        mtime: pax.mtime !== undefined
-            ? paxInteger(pax.mtime, 'mtime', name, layer)
-            : Math.trunc((h.mtime?.getTime() ?? 0) / 1000),
-        size: type === 'file' ? (h.size ?? 0) : 0,
-    };
-    if (type === 'symlink' || type === 'hardlink') {
-        entry.linkname = pax.linkpath ?? h.linkname ?? '';
+    const mode = (h.mode ?? 0) & 0o7777;
+    const uid = pax.uid !== undefined ? paxInteger(pax.uid, 'uid', name, layer) : (h.uid ?? 0);
+    const gid = pax.gid !== undefined ? paxInteger(pax.gid, 'gid', name, layer) : (h.gid ?? 0);
+    const mtime = pax.mtime !== undefined ? paxInteger(pax.mtime, 'mtime', name, layer) : Math.trunc((h.mtime?.getTime() ?? 0) / 1000);
+    // One object literal per kind with every property it gets (a file's `data` comes with its bytes): a
+    // property added later takes a second allocation, some 40 bytes for each entry of a big layer.
+    let entry;
+    if (type === 'file') {
+        entry = { name, type, mode, uid, gid, mtime, size: h.size ?? 0, data: undefined };
     }
-    if (type === 'char' || type === 'block') {
-        entry.devMajor = h.devmajor ?? 0;
-        entry.devMinor = h.devminor ?? 0;
+    else if (type === 'symlink' || type === 'hardlink') {
+        entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: pax.linkpath ?? h.linkname ?? '' };
+    }
+    else if (type === 'char' || type === 'block') {
+        entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: h.devmajor ?? 0, devMinor: h.devminor ?? 0 };
+    }
+    else {
+        entry = { name, type, mode, uid, gid, mtime, size: 0 };
     }
     const xattrs = Object.keys(pax)
         .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
@@ -324,21 +325,24 @@ function classifyWhiteout(base) {
  * in tar order.
  */
 function applyLayer(root, entries, ctx) {
-    const named = [];
+    // Three passes that normalise each name again rather than keep its components: a layer of a million
+    // entries would otherwise hold a million arrays of strings while it is applied.
     for (const entry of entries) {
         const p = (0,path/* normalisePath */.q)(entry.name);
-        if (p.ok)
-            named.push({ entry, components: p.components });
-        else
+        if (!p.ok)
             drop(ctx, entry, p.reason);
     }
-    const others = [];
-    for (const n of named) {
-        if (!applyWhiteout(root, n, ctx))
-            others.push(n);
-    }
-    for (const n of others)
-        applyEntry(root, n, ctx);
+    const whiteout = new Uint8Array(entries.length);
+    entries.forEach((entry, i) => {
+        const p = (0,path/* normalisePath */.q)(entry.name);
+        if (p.ok && applyWhiteout(root, { entry, components: p.components }, ctx))
+            whiteout[i] = 1;
+    });
+    entries.forEach((entry, i) => {
+        const p = (0,path/* normalisePath */.q)(entry.name);
+        if (p.ok && whiteout[i] === 0)
+            applyEntry(root, { entry, components: p.components }, ctx);
+    });
     reportXattrs(entries, ctx);
 }
 /** Examples named in the xattr warning; the count covers the rest. */
@@ -386,14 +390,15 @@ function applyWhiteout(root, { entry, components }, ctx) {
     return true;
 }
 function applyEntry(root, { entry, components }, ctx) {
-    const name = components[components.length - 1];
-    if (name === undefined) {
+    const last = components[components.length - 1];
+    if (last === undefined) {
         if (entry.type !== 'dir')
             drop(ctx, entry, `the root can only be a directory, not a ${entry.type}`);
         else
             root.inode = inodeOf(entry);
         return;
     }
+    const name = (0,rootfs_node/* ownName */.qU)(last);
     // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
     let linked;
     if (entry.type === 'hardlink') {
@@ -443,24 +448,27 @@ function resolveHardlinkTarget(root, entry, ctx) {
     }
     return r.node;
 }
+/**
+ * One object literal per kind, with every property the kind has: a property added after the literal
+ * takes a second allocation (some 40 bytes for each of a million files).
+ */
 function inodeOf(e) {
-    const inode = {
-        type: e.type === 'hardlink' ? 'file' : e.type,
-        mode: e.mode & 0o7777,
-        uid: e.uid,
-        gid: e.gid,
-        mtime: e.mtime,
-        size: e.type === 'file' ? e.size : 0,
-    };
-    if (e.type === 'file' && e.data !== undefined)
-        inode.data = e.data;
-    if (e.type === 'symlink')
-        inode.target = e.linkname ?? '';
-    if (e.type === 'char' || e.type === 'block') {
-        inode.devMajor = e.devMajor ?? 0;
-        inode.devMinor = e.devMinor ?? 0;
+    const { uid, gid, mtime } = e;
+    const mode = e.mode & 0o7777;
+    switch (e.type) {
+        case 'file':
+            return { type: 'file', mode, uid, gid, mtime, size: e.size, data: e.data };
+        case 'hardlink':
+            return { type: 'file', mode, uid, gid, mtime, size: 0 };
+        case 'symlink':
+            return { type: 'symlink', mode, uid, gid, mtime, size: 0, target: e.linkname ?? '' };
+        case 'char':
+        case 'block':
+            return { type: e.type, mode, uid, gid, mtime, size: 0, devMajor: e.devMajor ?? 0, devMinor: e.devMinor ?? 0 };
+        case 'dir':
+        case 'fifo':
+            return { type: e.type, mode, uid, gid, mtime, size: 0 };
     }
-    return inode;
 }
 const quote = (bytePath) => JSON.stringify((0,rootfs_node/* fromBytePath */.cj)(bytePath));
 function drop(ctx, entry, reason) {
@@ -1863,10 +1871,9 @@ async function buildFrom(source, platform, opts) {
     const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(scratch.dir, 'build-'));
     const spools = [];
     try {
-        const layerEntries = await readLayers(image, work, spools, reporter);
-        reporter.stage('rootfs', 'applying layers');
         const root = (0,rootfs_node/* newDir */.s9)();
-        image.layers.forEach((layer, i) => applyLayer(root, layerEntries[i], { layer: layer.digest, reporter }));
+        await readLayers(image, root, work, spools, reporter);
+        reporter.stage('rootfs', 'assembling the rootfs');
         applyExcludes(root, opts.exclude);
         for (const spec of opts.inject)
             await (0,overlay/* injectPath */.bm)(root, spec);
@@ -1902,40 +1909,50 @@ async function buildFrom(source, platform, opts) {
         await scratch.release();
     }
 }
-async function readLayers(image, work, spools, reporter) {
+/**
+ * Reads the layers into `root`, applying each as soon as it and every older one are read: a layer's
+ * entries are let go once applied, so memory holds the tree and at most LAYER_CONCURRENCY layers' entry
+ * lists, not every entry of every layer. A layer is not started before the one LAYER_CONCURRENCY places
+ * older is applied, which bounds the lists a slow old layer makes the newer ones wait with.
+ */
+async function readLayers(image, root, work, spools, reporter) {
     const total = image.layers.reduce((n, l) => n + l.size, 0);
     const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
     reporter.stage('layers', `reading ${count}`, total);
     let done = 0;
-    const results = new Array(image.layers.length);
+    const reading = new Map();
     let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (next < image.layers.length && !failed) {
-            const i = next++;
-            const layer = image.layers[i];
-            const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
-            spools.push(spool);
-            try {
-                results[i] = await readLayer(layer, spool);
-                spool.flush();
-            }
-            catch (e) {
-                failed = true;
-                throw e;
-            }
+    const start = (i) => {
+        const layer = image.layers[i];
+        const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
+        spools.push(spool);
+        const entries = readLayer(layer, spool).then((e) => {
+            spool.flush();
             done += layer.size;
             reporter.progress('layers', done);
-        }
+            return e;
+        });
+        // Awaited in layer order below; this keeps a later layer's failure from being "unhandled" meanwhile.
+        entries.catch(() => { });
+        reading.set(i, entries);
     };
-    // Every worker is waited for, even after one failed: the caller disposes the spools next, and a worker
-    // still writing would then write through a closed (perhaps reused) file descriptor.
-    const settled = await Promise.allSettled(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
-    const failure = settled.find((r) => r.status === 'rejected');
-    if (failure)
-        throw failure.reason;
+    try {
+        for (let i = 0; i < image.layers.length; i++) {
+            while (next < image.layers.length && next < i + LAYER_CONCURRENCY)
+                start(next++);
+            const entries = await reading.get(i);
+            reading.delete(i);
+            // Oldest first, as the OCI spec applies them.
+            applyLayer(root, entries, { layer: image.layers[i].digest, reporter });
+        }
+    }
+    catch (e) {
+        // Every read still going is waited for: the caller disposes the spools next, and a read still writing
+        // would then write through a closed (perhaps reused) file descriptor.
+        await Promise.allSettled(reading.values());
+        throw e;
+    }
     reporter.done('layers', `read ${count}`);
-    return results;
 }
 /** `/init`: the user's file, else the image's own, else one generated from the image config. */
 async function installInit(root, image, opts) {
@@ -7270,6 +7287,7 @@ const formatReport = (r) => JSON.stringify(r, null, 2) + '\n';
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   cj: () => (/* binding */ fromBytePath),
+/* harmony export */   qU: () => (/* binding */ ownName),
 /* harmony export */   s9: () => (/* binding */ newDir),
 /* harmony export */   xe: () => (/* binding */ toBytePath)
 /* harmony export */ });
@@ -7277,6 +7295,14 @@ const newDir = (mode = 0o755, mtime = 0) => ({
     inode: { type: 'dir', mode, uid: 0, gid: 0, mtime, size: 0 },
     children: new Map(),
 });
+/** Names this long or longer split out of a longer string are V8 slices that keep the whole string alive. */
+const SLICE_MIN = 13;
+/**
+ * A name to store in the tree, as a string of its own: a component split out of a tar entry's name is
+ * otherwise a slice that keeps the entry's whole path alive for as long as the tree lives. A byte
+ * string, so its latin1 bytes are the name.
+ */
+const ownName = (name) => (name.length < SLICE_MIN ? name : Buffer.from(name, 'latin1').toString('latin1'));
 /** User-facing (UTF-8) path → the byte-string form the model uses. */
 const toBytePath = (p) => Buffer.from(p, 'utf8').toString('latin1');
 /** Model byte string → UTF-8 for messages (invalid sequences shown as U+FFFD). */
@@ -7627,7 +7653,7 @@ function walkInner(root, components, opts, created) {
             if (!opts.create)
                 return { ok: false, reason: `${(0,_path_js__WEBPACK_IMPORTED_MODULE_0__/* .joinPath */ .u)([...names, name])} does not exist`, missing: true };
             child = (0,_node_js__WEBPACK_IMPORTED_MODULE_1__/* .newDir */ .s9)();
-            dir.children.set(name, child);
+            dir.children.set((0,_node_js__WEBPACK_IMPORTED_MODULE_1__/* .ownName */ .qU)(name), child);
             created.push([dir, name]);
         }
         if (child.inode.type === 'symlink' && (!last || opts.followLast)) {

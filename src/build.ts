@@ -83,11 +83,10 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
   const work = await mkdtemp(join(scratch.dir, 'build-'));
   const spools: SpoolFile[] = [];
   try {
-    const layerEntries = await readLayers(image, work, spools, reporter);
-
-    reporter.stage('rootfs', 'applying layers');
     const root = newDir();
-    image.layers.forEach((layer, i) => applyLayer(root, layerEntries[i]!, { layer: layer.digest, reporter }));
+    await readLayers(image, root, work, spools, reporter);
+
+    reporter.stage('rootfs', 'assembling the rootfs');
     applyExcludes(root, opts.exclude);
     for (const spec of opts.inject) await injectPath(root, spec);
     await installInit(root, image, opts);
@@ -122,38 +121,48 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
   }
 }
 
-async function readLayers(image: ResolvedImage, work: string, spools: SpoolFile[], reporter: Reporter): Promise<LayerEntry[][]> {
+/**
+ * Reads the layers into `root`, applying each as soon as it and every older one are read: a layer's
+ * entries are let go once applied, so memory holds the tree and at most LAYER_CONCURRENCY layers' entry
+ * lists, not every entry of every layer. A layer is not started before the one LAYER_CONCURRENCY places
+ * older is applied, which bounds the lists a slow old layer makes the newer ones wait with.
+ */
+async function readLayers(image: ResolvedImage, root: Node, work: string, spools: SpoolFile[], reporter: Reporter): Promise<void> {
   const total = image.layers.reduce((n, l) => n + l.size, 0);
   const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
   reporter.stage('layers', `reading ${count}`, total);
   let done = 0;
-  const results: LayerEntry[][] = new Array(image.layers.length);
+  const reading = new Map<number, Promise<LayerEntry[]>>();
   let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (next < image.layers.length && !failed) {
-      const i = next++;
-      const layer: Layer = image.layers[i]!;
-      const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
-      spools.push(spool);
-      try {
-        results[i] = await readLayer(layer, spool);
-        spool.flush();
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
+  const start = (i: number): void => {
+    const layer: Layer = image.layers[i]!;
+    const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
+    spools.push(spool);
+    const entries = readLayer(layer, spool).then((e) => {
+      spool.flush();
       done += layer.size;
       reporter.progress('layers', done);
-    }
+      return e;
+    });
+    // Awaited in layer order below; this keeps a later layer's failure from being "unhandled" meanwhile.
+    entries.catch(() => {});
+    reading.set(i, entries);
   };
-  // Every worker is waited for, even after one failed: the caller disposes the spools next, and a worker
-  // still writing would then write through a closed (perhaps reused) file descriptor.
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(LAYER_CONCURRENCY, image.layers.length) }, worker));
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+  try {
+    for (let i = 0; i < image.layers.length; i++) {
+      while (next < image.layers.length && next < i + LAYER_CONCURRENCY) start(next++);
+      const entries = await reading.get(i)!;
+      reading.delete(i);
+      // Oldest first, as the OCI spec applies them.
+      applyLayer(root, entries, { layer: image.layers[i]!.digest, reporter });
+    }
+  } catch (e) {
+    // Every read still going is waited for: the caller disposes the spools next, and a read still writing
+    // would then write through a closed (perhaps reused) file descriptor.
+    await Promise.allSettled(reading.values());
+    throw e;
+  }
   reporter.done('layers', `read ${count}`);
-  return results;
 }
 
 /** `/init`: the user's file, else the image's own, else one generated from the image config. */

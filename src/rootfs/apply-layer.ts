@@ -3,7 +3,7 @@
 // names are confined or dropped with a warning (policy in path.ts).
 import type { LayerEntry } from '../image/layer-entry.ts';
 import type { Reporter } from '../log.ts';
-import { fromBytePath, type Inode, type Node } from './node.ts';
+import { fromBytePath, ownName, type Inode, type Node } from './node.ts';
 import { joinPath, normalisePath, type PathComponents } from './path.ts';
 import { resolveDir, walk } from './tree.ts';
 import { classifyWhiteout } from './whiteout.ts';
@@ -28,17 +28,21 @@ interface Named {
  * in tar order.
  */
 export function applyLayer(root: Node, entries: readonly LayerEntry[], ctx: ApplyContext): void {
-  const named: Named[] = [];
+  // Three passes that normalise each name again rather than keep its components: a layer of a million
+  // entries would otherwise hold a million arrays of strings while it is applied.
   for (const entry of entries) {
     const p = normalisePath(entry.name);
-    if (p.ok) named.push({ entry, components: p.components });
-    else drop(ctx, entry, p.reason);
+    if (!p.ok) drop(ctx, entry, p.reason);
   }
-  const others: Named[] = [];
-  for (const n of named) {
-    if (!applyWhiteout(root, n, ctx)) others.push(n);
-  }
-  for (const n of others) applyEntry(root, n, ctx);
+  const whiteout = new Uint8Array(entries.length);
+  entries.forEach((entry, i) => {
+    const p = normalisePath(entry.name);
+    if (p.ok && applyWhiteout(root, { entry, components: p.components }, ctx)) whiteout[i] = 1;
+  });
+  entries.forEach((entry, i) => {
+    const p = normalisePath(entry.name);
+    if (p.ok && whiteout[i] === 0) applyEntry(root, { entry, components: p.components }, ctx);
+  });
   reportXattrs(entries, ctx);
 }
 
@@ -85,12 +89,13 @@ function applyWhiteout(root: Node, { entry, components }: Named, ctx: ApplyConte
 }
 
 function applyEntry(root: Node, { entry, components }: Named, ctx: ApplyContext): void {
-  const name = components[components.length - 1];
-  if (name === undefined) {
+  const last = components[components.length - 1];
+  if (last === undefined) {
     if (entry.type !== 'dir') drop(ctx, entry, `the root can only be a directory, not a ${entry.type}`);
     else root.inode = inodeOf(entry);
     return;
   }
+  const name = ownName(last);
 
   // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
   let linked: Node | undefined;
@@ -140,22 +145,27 @@ function resolveHardlinkTarget(root: Node, entry: LayerEntry, ctx: ApplyContext)
   return r.node;
 }
 
+/**
+ * One object literal per kind, with every property the kind has: a property added after the literal
+ * takes a second allocation (some 40 bytes for each of a million files).
+ */
 function inodeOf(e: LayerEntry): Inode {
-  const inode: Inode = {
-    type: e.type === 'hardlink' ? 'file' : e.type,
-    mode: e.mode & 0o7777,
-    uid: e.uid,
-    gid: e.gid,
-    mtime: e.mtime,
-    size: e.type === 'file' ? e.size : 0,
-  };
-  if (e.type === 'file' && e.data !== undefined) inode.data = e.data;
-  if (e.type === 'symlink') inode.target = e.linkname ?? '';
-  if (e.type === 'char' || e.type === 'block') {
-    inode.devMajor = e.devMajor ?? 0;
-    inode.devMinor = e.devMinor ?? 0;
+  const { uid, gid, mtime } = e;
+  const mode = e.mode & 0o7777;
+  switch (e.type) {
+    case 'file':
+      return { type: 'file', mode, uid, gid, mtime, size: e.size, data: e.data };
+    case 'hardlink':
+      return { type: 'file', mode, uid, gid, mtime, size: 0 };
+    case 'symlink':
+      return { type: 'symlink', mode, uid, gid, mtime, size: 0, target: e.linkname ?? '' };
+    case 'char':
+    case 'block':
+      return { type: e.type, mode, uid, gid, mtime, size: 0, devMajor: e.devMajor ?? 0, devMinor: e.devMinor ?? 0 };
+    case 'dir':
+    case 'fifo':
+      return { type: e.type, mode, uid, gid, mtime, size: 0 };
   }
-  return inode;
 }
 
 const quote = (bytePath: string): string => JSON.stringify(fromBytePath(bytePath));

@@ -44,6 +44,16 @@ export const newDir = (mode = 0o755, mtime = 0): Node => ({
   children: new Map(),
 });
 
+/** Names this long or longer split out of a longer string are V8 slices that keep the whole string alive. */
+const SLICE_MIN = 13;
+
+/**
+ * A name to store in the tree, as a string of its own: a component split out of a tar entry's name is
+ * otherwise a slice that keeps the entry's whole path alive for as long as the tree lives. A byte
+ * string, so its latin1 bytes are the name.
+ */
+export const ownName = (name: string): string => (name.length < SLICE_MIN ? name : Buffer.from(name, 'latin1').toString('latin1'));
+
 /** User-facing (UTF-8) path → the byte-string form the model uses. */
 export const toBytePath = (p: string): string => Buffer.from(p, 'utf8').toString('latin1');
 /** Model byte string → UTF-8 for messages (invalid sequences shown as U+FFFD). */

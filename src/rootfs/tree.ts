@@ -1,7 +1,7 @@
 // Finding names in the rootfs model the way a chrooted process would: symlinks are followed INSIDE the
 // root (absolute targets start at the root, ".." stops at it, at most 40 hops), never on the host.
 // See path.ts for the policy this implements.
-import { newDir, type Node } from './node.ts';
+import { newDir, ownName, type Node } from './node.ts';
 import { joinPath, normalisePath, type PathComponents } from './path.ts';
 
 /** Linux's limit (MAXSYMLINKS): past it, resolution fails with "too many levels of symbolic links". */
@@ -61,7 +61,7 @@ function walkInner(root: Node, components: readonly string[], opts: WalkOptions,
     if (child === undefined) {
       if (!opts.create) return { ok: false, reason: `${joinPath([...names, name])} does not exist`, missing: true };
       child = newDir();
-      dir.children!.set(name, child);
+      dir.children!.set(ownName(name), child);
       created.push([dir, name]);
     }
     if (child.inode.type === 'symlink' && (!last || opts.followLast)) {
