@@ -988,14 +988,21 @@ const tooLong = (path, bytes) => new errors/* InitramfsError */.sp('ARCHIVE_LIMI
 class Names {
     dirNodes = [];
     dirPaths = [];
-    nodes = [];
-    names = [];
-    parents = [];
+    nodes;
+    names;
+    parents;
     constructor(root) {
+        // Counted first, so the lists are made at their size: grown a push at a time, a million names leave
+        // twice their size in discarded copies.
+        const others = countOthers(root);
+        this.nodes = new Array(others);
+        this.names = new Array(others);
+        this.parents = new Uint32Array(others);
+        let other = 0;
         this.dirNodes.push(root);
         this.dirPaths.push('.');
         const frame = (node, dir) => ({ node, dir, names: [...node.children.keys()].sort(byteOrder), next: 0 });
-        const stack = [frame(this.dirNodes[0], 0)];
+        const stack = [frame(root, 0)];
         while (stack.length > 0) {
             const top = stack[stack.length - 1];
             if (top.next === top.names.length) {
@@ -1012,9 +1019,9 @@ class Names {
                 // under a path no directory record precedes.
                 if (child.children !== undefined)
                     throw new Error(`planArchive: ${this.#path(top.dir, name)} is a ${child.inode.type} with children`);
-                this.nodes.push(child);
-                this.names.push(name);
-                this.parents.push(top.dir);
+                this.nodes[other] = child;
+                this.names[other] = name;
+                this.parents[other++] = top.dir;
                 continue;
             }
             const dir = this.dirNodes.length;
@@ -1032,6 +1039,20 @@ class Names {
         return this.#path(this.parents[i], this.names[i]);
     }
 }
+/** How many names under `root` are not directories (a stack, not recursion: any depth). */
+const countOthers = (root) => {
+    let count = 0;
+    const pending = [root];
+    while (pending.length > 0) {
+        for (const child of pending.pop().children.values()) {
+            if (child.inode.type !== 'dir')
+                count++;
+            else if (child.children !== undefined)
+                pending.push(child);
+        }
+    }
+    return count;
+};
 /**
  * The non-directories in the order that puts similar content next to each other: the name's suffix from
  * its first dot ("so.6", "py", "gz"; "" for none), then the name itself (every `__init__.py`, every

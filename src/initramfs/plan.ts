@@ -187,11 +187,18 @@ const tooLong = (path: string, bytes: number): InitramfsError =>
 class Names {
   readonly dirNodes: Node[] = [];
   readonly dirPaths: string[] = [];
-  readonly nodes: Node[] = [];
-  readonly names: string[] = [];
-  readonly parents: number[] = [];
+  readonly nodes: Node[];
+  readonly names: string[];
+  readonly parents: Uint32Array;
 
   constructor(root: Node) {
+    // Counted first, so the lists are made at their size: grown a push at a time, a million names leave
+    // twice their size in discarded copies.
+    const others = countOthers(root);
+    this.nodes = new Array<Node>(others);
+    this.names = new Array<string>(others);
+    this.parents = new Uint32Array(others);
+    let other = 0;
     this.dirNodes.push(root);
     this.dirPaths.push('.');
     interface Frame {
@@ -202,7 +209,7 @@ class Names {
       next: number;
     }
     const frame = (node: Node, dir: number): Frame => ({ node, dir, names: [...node.children!.keys()].sort(byteOrder), next: 0 });
-    const stack: Frame[] = [frame(this.dirNodes[0]!, 0)];
+    const stack: Frame[] = [frame(root, 0)];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       if (top.next === top.names.length) {
@@ -217,9 +224,9 @@ class Names {
         // Only directories have children in the model (see node.ts); anything else would be written
         // under a path no directory record precedes.
         if (child.children !== undefined) throw new Error(`planArchive: ${this.#path(top.dir, name)} is a ${child.inode.type} with children`);
-        this.nodes.push(child);
-        this.names.push(name);
-        this.parents.push(top.dir);
+        this.nodes[other] = child;
+        this.names[other] = name;
+        this.parents[other++] = top.dir;
         continue;
       }
       const dir = this.dirNodes.length;
@@ -238,6 +245,19 @@ class Names {
     return this.#path(this.parents[i]!, this.names[i]!);
   }
 }
+
+/** How many names under `root` are not directories (a stack, not recursion: any depth). */
+const countOthers = (root: Node): number => {
+  let count = 0;
+  const pending: Node[] = [root];
+  while (pending.length > 0) {
+    for (const child of pending.pop()!.children!.values()) {
+      if (child.inode.type !== 'dir') count++;
+      else if (child.children !== undefined) pending.push(child);
+    }
+  }
+  return count;
+};
 
 /**
  * The non-directories in the order that puts similar content next to each other: the name's suffix from
