@@ -282,7 +282,7 @@ class SpoolFile {
 }
 
 // EXTERNAL MODULE: ./build/rootfs/node.js
-var rootfs_node = __webpack_require__(4984);
+var node = __webpack_require__(4984);
 // EXTERNAL MODULE: ./build/rootfs/path.js
 var path = __webpack_require__(6195);
 // EXTERNAL MODULE: ./build/rootfs/tree.js
@@ -398,7 +398,7 @@ function applyEntry(root, { entry, components }, ctx) {
             root.inode = inodeOf(entry);
         return;
     }
-    const name = (0,rootfs_node/* ownName */.qU)(last);
+    const name = (0,node/* ownName */.qU)(last);
     // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
     let linked;
     if (entry.type === 'hardlink') {
@@ -470,7 +470,7 @@ function inodeOf(e) {
             return { type: e.type, mode, uid, gid, mtime, size: 0 };
     }
 }
-const quote = (bytePath) => JSON.stringify((0,rootfs_node/* fromBytePath */.cj)(bytePath));
+const quote = (bytePath) => JSON.stringify((0,node/* fromBytePath */.cj)(bytePath));
 function drop(ctx, entry, reason) {
     ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${quote(entry.name)}: ${reason}`);
 }
@@ -516,19 +516,22 @@ function applyExcludes(root, globs) {
         return 0;
     const matches = compileExcludes(globs);
     let removed = 0;
-    const visit = (dir, prefix) => {
+    // Directories still to visit, with their paths: a stack rather than recursion, so a tree thousands of
+    // directories deep cannot exhaust the call stack. Each path is matched once whatever the order.
+    const pending = [[root, '']];
+    while (pending.length > 0) {
+        const [dir, prefix] = pending.pop();
         for (const [name, child] of [...dir.children]) {
             const path = prefix + '/' + name;
-            if (matches((0,rootfs_node/* fromBytePath */.cj)(path))) {
+            if (matches((0,node/* fromBytePath */.cj)(path))) {
                 dir.children.delete(name);
                 removed++;
             }
             else if (child.children !== undefined) {
-                visit(child, path);
+                pending.push([child, path]);
             }
         }
-    };
-    visit(root, '');
+    }
     return removed;
 }
 
@@ -542,23 +545,36 @@ var overlay = __webpack_require__(3682);
 function largestDirectories(root, opts) {
     const sizes = [];
     const seen = new Set();
-    const walk = (node, path, depth) => {
-        let bytes = 0;
-        for (const name of [...node.children.keys()].sort()) {
-            const child = node.children.get(name);
+    const frame = (node, path, depth) => ({
+        node,
+        path,
+        depth,
+        names: [...node.children.keys()].sort(),
+        next: 0,
+        bytes: 0,
+    });
+    const stack = [frame(root, '', 0)];
+    while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.next < top.names.length) {
+            const name = top.names[top.next++];
+            const child = top.node.children.get(name);
             if (child.children) {
-                bytes += walk(child, `${path}/${name}`, depth + 1);
+                stack.push(frame(child, top.depth < opts.depth ? `${top.path}/${name}` : '', top.depth + 1));
             }
             else if (child.inode.type === 'file' && !seen.has(child.inode)) {
                 seen.add(child.inode);
-                bytes += child.inode.size;
+                top.bytes += child.inode.size;
             }
+            continue;
         }
-        if (depth >= 1 && depth <= opts.depth)
-            sizes.push({ path: (0,rootfs_node/* fromBytePath */.cj)(path), bytes });
-        return bytes;
-    };
-    walk(root, '', 0);
+        stack.pop();
+        if (top.depth >= 1 && top.depth <= opts.depth)
+            sizes.push({ path: (0,node/* fromBytePath */.cj)(top.path), bytes: top.bytes });
+        const parent = stack[stack.length - 1];
+        if (parent !== undefined)
+            parent.bytes += top.bytes;
+    }
     return sizes
         .filter((d) => d.bytes > 0)
         .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -658,10 +674,13 @@ var external_node_os_ = __webpack_require__(8161);
 var output = __webpack_require__(3635);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __webpack_require__(1304);
+// EXTERNAL MODULE: ./build/quote.js
+var build_quote = __webpack_require__(9692);
 ;// CONCATENATED MODULE: ./build/initramfs/newc.js
 // CPIO "newc" (magic 070701), the only format the Linux initramfs loader reads: pure encode/decode of one
 // record's header and name, the padding rules, the TRAILER!!! record, and the guards for what newc (or the
 // kernel's loader) cannot represent. No I/O: the writer streams data between the pieces these return.
+
 
 
 const NEWC_MAGIC = '070701';
@@ -708,7 +727,7 @@ const headerAndNameSize = (nameBytes) => {
 const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
 /** Size of the TRAILER!!! record. */
 const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
-const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,rootfs_node/* fromBytePath */.cj)(name) || '.'}: ${what}`);
+const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,build_quote/* quote */.hD)((0,node/* fromBytePath */.cj)(name) || '.')}: ${what}`);
 const checkU32 = (entry, field, value) => {
     if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
         throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);
@@ -848,8 +867,6 @@ const decodeNewc = (input) => {
     return records;
 };
 
-// EXTERNAL MODULE: ./build/quote.js
-var build_quote = __webpack_require__(9692);
 ;// CONCATENATED MODULE: ./build/initramfs/plan.js
 // The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records of ONE
 // cpio archive (a single TRAILER!!!, at the very end), cut into segments between entries. Everything that
@@ -976,9 +993,12 @@ const compareFrom = (a, aFrom, b, bFrom) => {
     }
     return a.length - aFrom - (b.length - bFrom);
 };
-/** A path the kernel would skip: the message names it, shortened, and the way out. */
-const tooLong = (path, bytes) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,build_quote/* quote */.hD)((0,rootfs_node/* fromBytePath */.cj)(path))}: the path is ${bytes} bytes, over the ${PATH_MAX - 1} the kernel unpacks from an ` +
-    `initramfs (PATH_MAX); leave it out with --exclude`);
+/**
+ * A path the kernel would skip (with everything under it, for a directory): the build fails rather
+ * than make an initramfs without it. The message names it, shortened, and the way out.
+ */
+const tooLong = (path, bytes) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,build_quote/* quote */.hD)((0,node/* fromBytePath */.cj)(path))}: the path is ${bytes} bytes, ${path.split('/').length} names deep; the kernel ` +
+    `unpacks no path over ${PATH_MAX - 1} bytes (PATH_MAX) from an initramfs: leave it out with --exclude`);
 /**
  * Every name of the tree, as the order needs them: directories depth-first (parents before children,
  * children in byte order of their names; the root is "." at index 0) with their paths, and every other
@@ -1362,7 +1382,7 @@ const STREAM_CHUNK = 1 << 20;
 const IN_MEMORY_FACTOR = 2;
 const ZERO_PAD = Buffer.alloc(4);
 const openHost = async (path, hostPath, size) => {
-    const fail = (why, cause) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `${(0,rootfs_node/* fromBytePath */.cj)(path)}: cannot read ${hostPath}: ${why}`, { cause });
+    const fail = (why, cause) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `${(0,node/* fromBytePath */.cj)(path)}: cannot read ${hostPath}: ${why}`, { cause });
     let fh;
     try {
         fh = await (0,promises_.open)(hostPath, 'r');
@@ -1719,7 +1739,7 @@ async function preflight(opts) {
     // The same code that injects after the pull walks every source now, into a model that is thrown away:
     // each file is stat'ed and opened, each directory listed, so the errors are exactly the ones the build
     // would give. No file data is read.
-    const scratch = (0,rootfs_node/* newDir */.s9)();
+    const scratch = (0,node/* newDir */.s9)();
     for (const spec of opts.inject)
         await (0,overlay/* injectPath */.bm)(scratch, spec);
     if (opts.init !== undefined) {
@@ -1892,7 +1912,7 @@ async function buildFrom(source, platform, opts) {
     const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(scratch.dir, 'build-'));
     const spools = [];
     try {
-        const root = (0,rootfs_node/* newDir */.s9)();
+        const root = (0,node/* newDir */.s9)();
         await readLayers(image, root, work, spools, reporter);
         reporter.stage('rootfs', 'assembling the rootfs');
         applyExcludes(root, opts.exclude);
@@ -1992,7 +2012,7 @@ async function installInit(root, image, opts) {
     (0,overlay/* setGeneratedFile */.Qi)(root, '/init', Buffer.from(script, 'utf8'), 0o755);
     // Docker creates a missing WorkingDir before it starts the command; so does the archive.
     if (image.config.WorkingDir) {
-        const wd = (0,path/* normalisePath */.q)((0,rootfs_node/* toBytePath */.xe)(image.config.WorkingDir));
+        const wd = (0,path/* normalisePath */.q)((0,node/* toBytePath */.xe)(image.config.WorkingDir));
         if (wd.ok)
             (0,tree/* resolveDir */.m$)(root, wd.components, true);
     }
@@ -7469,8 +7489,8 @@ function ensureCharDevice(dir, name, major, minor, mode) {
 function hostFile(path, size, mode) {
     return { inode: { type: 'file', mode, uid: 0, gid: 0, mtime: 0, size, data: { kind: 'host', path } } };
 }
-/** Copy a host directory's entries into `dir`, sorted by byte order so the walk never depends on the host. */
-async function copyDir(hostDir, dir, fileMode, what) {
+/** A host directory's names, sorted by byte order so the walk never depends on the host. */
+async function listDir(hostDir, what) {
     let names;
     try {
         names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(hostDir);
@@ -7479,9 +7499,23 @@ async function copyDir(hostDir, dir, fileMode, what) {
         throw sourceError(what, hostDir, e);
     }
     // Byte strings compare by byte under `<`, unlike UTF-16 strings (astral characters).
-    const sorted = names.map((n) => ({ host: n, bytes: (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
-    for (const { host, bytes } of sorted) {
-        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(hostDir, host);
+    return names.map((n) => ({ host: n, bytes: (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .toBytePath */ .xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+}
+/**
+ * Copy a host directory's entries into `dir`, depth-first in sorted order. An explicit stack of the
+ * directories being copied rather than recursion: no depth of host tree exhausts the call stack (the
+ * host's own PATH_MAX ends a deeper one with ENAMETOOLONG, an INJECT_SOURCE error).
+ */
+async function copyDir(hostDir, dir, fileMode, what) {
+    const stack = [{ hostDir, dir, names: await listDir(hostDir, what), next: 0 }];
+    while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.next === top.names.length) {
+            stack.pop();
+            continue;
+        }
+        const { host, bytes } = top.names[top.next++];
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(top.hostDir, host);
         let st;
         try {
             st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(path);
@@ -7490,14 +7524,14 @@ async function copyDir(hostDir, dir, fileMode, what) {
             throw sourceError(what, path, e);
         }
         if (st.isDirectory()) {
-            const existing = dir.children.get(bytes);
+            const existing = top.dir.children.get(bytes);
             const sub = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .newDir */ .s9)();
-            dir.children.set(bytes, sub);
-            await copyDir(path, sub, fileMode, what);
+            top.dir.children.set(bytes, sub);
+            stack.push({ hostDir: path, dir: sub, names: await listDir(path, what), next: 0 });
         }
         else if (st.isFile()) {
             await checkReadable(path, what);
-            dir.children.set(bytes, hostFile(path, st.size, fileMode));
+            top.dir.children.set(bytes, hostFile(path, st.size, fileMode));
         }
         else if (st.isSymbolicLink()) {
             let target;
@@ -7507,7 +7541,7 @@ async function copyDir(hostDir, dir, fileMode, what) {
             catch (e) {
                 throw sourceError(what, path, e);
             }
-            dir.children.set(bytes, {
+            top.dir.children.set(bytes, {
                 inode: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: target.toString('latin1') },
             });
         }
@@ -7651,12 +7685,13 @@ function walk(root, components, opts) {
 function walkInner(root, components, opts, created) {
     const dirs = [root];
     const names = [];
-    // Components still to visit; a symlink's target is spliced in at the front, so "last" always means
-    // "nothing left", also when the last component was a symlink that got expanded.
-    const queue = [...components];
+    // Components still to visit, the next one at the end; a symlink's target is pushed on in its place, so
+    // "last" always means "nothing left", also when the last component was a symlink that got expanded.
+    // (A stack: a target of a million components is pushed one by one, never spread into a call.)
+    const pending = components.slice().reverse();
     let hops = 0;
-    while (queue.length > 0) {
-        const name = queue.shift();
+    while (pending.length > 0) {
+        const name = pending.pop();
         if (name === '' || name === '.')
             continue;
         if (name === '..') {
@@ -7667,7 +7702,7 @@ function walkInner(root, components, opts, created) {
             }
             continue;
         }
-        const last = queue.length === 0;
+        const last = pending.length === 0;
         const dir = dirs[dirs.length - 1];
         let child = dir.children.get(name);
         if (child === undefined) {
@@ -7689,7 +7724,9 @@ function walkInner(root, components, opts, created) {
                 dirs.length = 1;
                 names.length = 0;
             }
-            queue.unshift(...target.split('/'));
+            const parts = target.split('/');
+            for (let k = parts.length - 1; k >= 0; k--)
+                pending.push(parts[k]);
             continue;
         }
         if (last)

@@ -170,12 +170,15 @@ const compareFrom = (a: string, aFrom: number, b: string, bFrom: number): number
   return a.length - aFrom - (b.length - bFrom);
 };
 
-/** A path the kernel would skip: the message names it, shortened, and the way out. */
+/**
+ * A path the kernel would skip (with everything under it, for a directory): the build fails rather
+ * than make an initramfs without it. The message names it, shortened, and the way out.
+ */
 const tooLong = (path: string, bytes: number): InitramfsError =>
   new InitramfsError(
     'ARCHIVE_LIMIT',
-    `${quote(fromBytePath(path))}: the path is ${bytes} bytes, over the ${PATH_MAX - 1} the kernel unpacks from an ` +
-      `initramfs (PATH_MAX); leave it out with --exclude`,
+    `${quote(fromBytePath(path))}: the path is ${bytes} bytes, ${path.split('/').length} names deep; the kernel ` +
+      `unpacks no path over ${PATH_MAX - 1} bytes (PATH_MAX) from an initramfs: leave it out with --exclude`,
   );
 
 /**

@@ -42,17 +42,20 @@ export function applyExcludes(root: Node, globs: readonly string[]): number {
   if (globs.length === 0) return 0;
   const matches = compileExcludes(globs);
   let removed = 0;
-  const visit = (dir: Node, prefix: string): void => {
+  // Directories still to visit, with their paths: a stack rather than recursion, so a tree thousands of
+  // directories deep cannot exhaust the call stack. Each path is matched once whatever the order.
+  const pending: Array<[Node, string]> = [[root, '']];
+  while (pending.length > 0) {
+    const [dir, prefix] = pending.pop()!;
     for (const [name, child] of [...dir.children!]) {
       const path = prefix + '/' + name;
       if (matches(fromBytePath(path))) {
         dir.children!.delete(name);
         removed++;
       } else if (child.children !== undefined) {
-        visit(child, path);
+        pending.push([child, path]);
       }
     }
-  };
-  visit(root, '');
+  }
   return removed;
 }

@@ -131,8 +131,8 @@ function hostFile(path: string, size: number, mode: number): Node {
   return { inode: { type: 'file', mode, uid: 0, gid: 0, mtime: 0, size, data: { kind: 'host', path } } };
 }
 
-/** Copy a host directory's entries into `dir`, sorted by byte order so the walk never depends on the host. */
-async function copyDir(hostDir: string, dir: Node, fileMode: number, what: string): Promise<void> {
+/** A host directory's names, sorted by byte order so the walk never depends on the host. */
+async function listDir(hostDir: string, what: string): Promise<Array<{ host: string; bytes: string }>> {
   let names: string[];
   try {
     names = await readdir(hostDir);
@@ -140,9 +140,24 @@ async function copyDir(hostDir: string, dir: Node, fileMode: number, what: strin
     throw sourceError(what, hostDir, e);
   }
   // Byte strings compare by byte under `<`, unlike UTF-16 strings (astral characters).
-  const sorted = names.map((n) => ({ host: n, bytes: toBytePath(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
-  for (const { host, bytes } of sorted) {
-    const path = join(hostDir, host);
+  return names.map((n) => ({ host: n, bytes: toBytePath(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+}
+
+/**
+ * Copy a host directory's entries into `dir`, depth-first in sorted order. An explicit stack of the
+ * directories being copied rather than recursion: no depth of host tree exhausts the call stack (the
+ * host's own PATH_MAX ends a deeper one with ENAMETOOLONG, an INJECT_SOURCE error).
+ */
+async function copyDir(hostDir: string, dir: Node, fileMode: number, what: string): Promise<void> {
+  const stack = [{ hostDir, dir, names: await listDir(hostDir, what), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next === top.names.length) {
+      stack.pop();
+      continue;
+    }
+    const { host, bytes } = top.names[top.next++]!;
+    const path = join(top.hostDir, host);
     let st: Stats;
     try {
       st = await lstat(path);
@@ -150,13 +165,13 @@ async function copyDir(hostDir: string, dir: Node, fileMode: number, what: strin
       throw sourceError(what, path, e);
     }
     if (st.isDirectory()) {
-      const existing = dir.children!.get(bytes);
+      const existing = top.dir.children!.get(bytes);
       const sub = existing?.inode.type === 'dir' ? existing : newDir();
-      dir.children!.set(bytes, sub);
-      await copyDir(path, sub, fileMode, what);
+      top.dir.children!.set(bytes, sub);
+      stack.push({ hostDir: path, dir: sub, names: await listDir(path, what), next: 0 });
     } else if (st.isFile()) {
       await checkReadable(path, what);
-      dir.children!.set(bytes, hostFile(path, st.size, fileMode));
+      top.dir.children!.set(bytes, hostFile(path, st.size, fileMode));
     } else if (st.isSymbolicLink()) {
       let target: Buffer;
       try {
@@ -164,7 +179,7 @@ async function copyDir(hostDir: string, dir: Node, fileMode: number, what: strin
       } catch (e) {
         throw sourceError(what, path, e);
       }
-      dir.children!.set(bytes, {
+      top.dir.children!.set(bytes, {
         inode: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: target.toString('latin1') },
       });
     } else {

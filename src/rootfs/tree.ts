@@ -40,12 +40,13 @@ export function walk(root: Node, components: readonly string[], opts: WalkOption
 function walkInner(root: Node, components: readonly string[], opts: WalkOptions, created: Array<[Node, string]>): Resolution {
   const dirs: Node[] = [root];
   const names: string[] = [];
-  // Components still to visit; a symlink's target is spliced in at the front, so "last" always means
-  // "nothing left", also when the last component was a symlink that got expanded.
-  const queue = [...components];
+  // Components still to visit, the next one at the end; a symlink's target is pushed on in its place, so
+  // "last" always means "nothing left", also when the last component was a symlink that got expanded.
+  // (A stack: a target of a million components is pushed one by one, never spread into a call.)
+  const pending = components.slice().reverse();
   let hops = 0;
-  while (queue.length > 0) {
-    const name = queue.shift()!;
+  while (pending.length > 0) {
+    const name = pending.pop()!;
     if (name === '' || name === '.') continue;
     if (name === '..') {
       // Stops at the root, like ".." of "/" on Linux: a link cannot climb out of the image.
@@ -55,7 +56,7 @@ function walkInner(root: Node, components: readonly string[], opts: WalkOptions,
       }
       continue;
     }
-    const last = queue.length === 0;
+    const last = pending.length === 0;
     const dir = dirs[dirs.length - 1]!;
     let child = dir.children!.get(name);
     if (child === undefined) {
@@ -75,7 +76,8 @@ function walkInner(root: Node, components: readonly string[], opts: WalkOptions,
         dirs.length = 1;
         names.length = 0;
       }
-      queue.unshift(...target.split('/'));
+      const parts = target.split('/');
+      for (let k = parts.length - 1; k >= 0; k--) pending.push(parts[k]!);
       continue;
     }
     if (last) return { ok: true, node: child, path: [...names, name] };
