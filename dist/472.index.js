@@ -3534,14 +3534,22 @@ function kind(store, desc) {
         return 'manifest';
     throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${store.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`);
 }
-/** Every platform manifest under `top`, in index order. */
+/**
+ * Every platform manifest under `top`, in index order. The walk recurses at most MAX_INDEX_DEPTH deep and
+ * reads each index once: an index listed again (at any depth) adds nothing new, and without that an
+ * index naming one nested index a hundred times, eight levels down, would be walked 100^8 times.
+ */
 async function collectCandidates(store, top) {
     const out = [];
+    const walked = new Set();
     const visit = async (desc, depth) => {
         if (kind(store, desc) === 'manifest') {
             out.push({ platform: desc.platform ?? (await manifestPlatform(store, desc)), manifest: desc });
             return;
         }
+        if (walked.has(desc.digest))
+            return;
+        walked.add(desc.digest);
         if (depth >= MAX_INDEX_DEPTH)
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${desc.digest}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
         const index = await store.manifest(desc);

@@ -80,14 +80,21 @@ function kind(store: DocumentStore, desc: Descriptor): 'index' | 'manifest' {
   );
 }
 
-/** Every platform manifest under `top`, in index order. */
+/**
+ * Every platform manifest under `top`, in index order. The walk recurses at most MAX_INDEX_DEPTH deep and
+ * reads each index once: an index listed again (at any depth) adds nothing new, and without that an
+ * index naming one nested index a hundred times, eight levels down, would be walked 100^8 times.
+ */
 export async function collectCandidates(store: DocumentStore, top: Descriptor[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
+  const walked = new Set<string>();
   const visit = async (desc: Descriptor, depth: number): Promise<void> => {
     if (kind(store, desc) === 'manifest') {
       out.push({ platform: desc.platform ?? (await manifestPlatform(store, desc)), manifest: desc });
       return;
     }
+    if (walked.has(desc.digest)) return;
+    walked.add(desc.digest);
     if (depth >= MAX_INDEX_DEPTH) throw new InitramfsError('BAD_IMAGE', `${desc.digest}: indexes nest deeper than ${MAX_INDEX_DEPTH}`);
     const index = await store.manifest(desc);
     for (const child of descriptorList(index, 'manifests', `index ${desc.digest}`)) {
