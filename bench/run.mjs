@@ -5,7 +5,9 @@
 // The registry run then pushes the image to a loopback registry (docker-registry, started and stopped
 // here) and times a pull + build from it: classic (skopeo copy to a layout + the same unpack and pack)
 // against the CLI with an empty cache (cold) and with a cache a previous run filled (warm), checks that
-// warm and cold write the same bytes, and shows where the CLI's time went by stage.
+// warm and cold write the same bytes, and shows where the CLI's time went by stage. The many-files run
+// builds an image of 1,000,000 small files in one layer (many-files.mjs) and reports the CLI's wall time
+// and peak RSS against the 1 GiB target.
 //
 // Usage: node bench/run.mjs [flags]   (npm run bench -- [flags])
 //   --rebuild-image     rebuild the image under .bench/image even if it is cached
@@ -17,8 +19,10 @@
 //   --classic-only      time the classic pipelines only, not the CLI
 //   --registry-only     only the registry run (no local-layout comparison, no by-level table)
 //   --skip-registry     no registry run
+//   --skip-many-files   no many-files run
+//   --many-files-only   only the many-files run
 //   -h, --help          print this usage
-// Env: BENCH_CLI (default dist/cli.js; a .js/.mjs file runs with this node, anything else is executed),
+// Env: BENCH_CLI (default dist/cli.js; a .js/.mjs/.ts file runs with this node, anything else is executed),
 // BENCH_MIRROR, BENCH_PACKAGES (see image.mjs).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +30,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchImage } from './image.mjs';
+import { MANY_FILES, manyFilesImage } from './many-files.mjs';
 import { log, mb, median, printTable, run, secs, sh } from './lib.mjs';
 import { pushImage, startRegistry } from './registry.mjs';
 
@@ -43,6 +48,8 @@ const { values: flags } = parseArgs({
     'classic-only': { type: 'boolean', default: false },
     'registry-only': { type: 'boolean', default: false },
     'skip-registry': { type: 'boolean', default: false },
+    'skip-many-files': { type: 'boolean', default: false },
+    'many-files-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -57,15 +64,21 @@ if (flags['registry-only'] && flags['skip-registry']) {
   console.error('bench: --registry-only and --skip-registry exclude each other');
   process.exit(2);
 }
+if (flags['many-files-only'] && (flags['skip-many-files'] || flags['registry-only'])) {
+  console.error('bench: --many-files-only excludes --skip-many-files and --registry-only');
+  process.exit(2);
+}
 const RUNS = Number(flags.runs);
 const LEVEL_RUNS = Number(flags['level-runs']);
 const LEVELS = { gzip: Number(flags['gzip-level']), zstd: Number(flags['zstd-level']) };
 const TARGET = { ratio: 0.5, rssMiB: 300 };
 /** The registry run's targets, as fractions of the classic pull + build. */
 const REGISTRY_TARGET = { cold: 0.5, warm: 0.2 };
+/** The many-files run's target: peak RSS of a build of a million entries. */
+const MANY_FILES_TARGET_MIB = 1024;
 
 const cli = resolve(root, process.env.BENCH_CLI ?? 'dist/cli.js');
-const cliCommand = /\.[cm]?js$/.test(cli) ? [process.execPath, cli] : [cli];
+const cliCommand = /\.([cm]?js|ts)$/.test(cli) ? [process.execPath, cli] : [cli];
 const toolAvailable = !flags['classic-only'] && existsSync(cli);
 
 const outDir = join(benchDir, 'out');
@@ -279,16 +292,49 @@ async function registryRun(image, local, out) {
   return { compare };
 }
 
+/**
+ * The many-files run: cold builds (gzip, the comparison level) of an image of a million small files.
+ * Fills `out` with a table row and a verdict; returns what goes into results.json.
+ */
+async function manyFilesRun(out) {
+  const image = await manyFilesImage(benchDir);
+  const level = LEVELS.gzip;
+  const m = await repeat(RUNS, `many files (${MANY_FILES}) gzip -${level}`, () => toolOnce(localSource(image), 'many-files', 'gzip', level));
+  const rssMiB = m.peakKiB / 1024;
+  out.rows.push([`gzip -${level}`, String(MANY_FILES), secs(m.ms), secs(m.cpuMs), mb(m.size), rssMiB.toFixed(0)]);
+  if (m.stages) out.stageRows.push([`gzip -${level}`, ...[m.stages.start, ...STAGES.map((k) => m.stages[k]), m.stages.exit].map(secs)]);
+  out.verdicts.push(`${verdict(rssMiB <= MANY_FILES_TARGET_MIB)} ${MANY_FILES} small files: tool peak RSS ${rssMiB.toFixed(0)} MiB ` +
+    `(target <= ${MANY_FILES_TARGET_MIB}), wall ${secs(m.ms)} s`);
+  return { image: image.info, ...m };
+}
+
+function printManyFiles(out) {
+  if (out.rows.length === 0) return;
+  printTable(`Many small files: one layer, cold cache, median of ${RUNS} runs`,
+    ['level', 'entries', 'wall s', 'cpu s', 'out MB', 'RSS MiB'], out.rows);
+  if (out.stageRows.length > 0) printTable('Many small files by stage, s (median)', ['level', 'start-up', ...STAGES, 'exit'], out.stageRows);
+}
+
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('run the benchmark as root (umoci unpack needs it for owners and devices)');
   mkdirSync(outDir, { recursive: true });
+  ensureGnuTime();
+  const manyOut = { rows: [], stageRows: [], verdicts: [] };
+  if (flags['many-files-only']) {
+    if (!toolAvailable) throw new Error(`no CLI at ${cli} (set BENCH_CLI)`);
+    const manyFiles = await manyFilesRun(manyOut);
+    printManyFiles(manyOut);
+    console.log(`\nTargets\n${manyOut.verdicts.join('\n')}`);
+    writeFileSync(join(benchDir, 'results-many-files.json'), JSON.stringify({ runs: RUNS, cli, manyFiles }, null, 2) + '\n');
+    log(`results written to ${join(benchDir, 'results-many-files.json')}`);
+    return;
+  }
   const image = await benchImage(benchDir, { rebuild: flags['rebuild-image'] });
   const { info } = image;
   log(`image: ${info.layers.length} layers (${info.layers.map((l) => `${mb(l.size)} MB`).join(' + ')} compressed), ` +
     `${mb(info.rootfsBytes)} MB unpacked, ${info.entries} entries`);
   // Warm the page cache with the blobs so the first timed run is not the only one reading from disk.
   await sh(`cat '${image.layout}'/blobs/sha256/* > /dev/null`);
-  ensureGnuTime();
   if (!toolAvailable) log(flags['classic-only'] ? 'classic half only (--classic-only)' : `no CLI at ${cli}: classic half only (set BENCH_CLI)`);
 
   const results = { image: info, runs: RUNS, cli: toolAvailable ? cli : null, compare: {}, levels: [] };
@@ -332,6 +378,8 @@ async function main() {
 
   if (!flags['skip-registry']) results.registry = await registryRun(image, results.compare, registryOut);
 
+  if (toolAvailable && !flags['skip-many-files'] && !flags['registry-only']) results.manyFiles = await manyFilesRun(manyOut);
+
   if (toolAvailable && !flags['skip-levels'] && !flags['registry-only']) {
     for (const [compression, levels] of [['gzip', [1, 6, 9]], ['zstd', [1, 3, 9, 19]]]) {
       for (const level of levels) {
@@ -370,7 +418,8 @@ async function main() {
         (l.size / info.rootfsBytes).toFixed(3)]),
     );
   }
-  verdicts.push(...registryOut.verdicts);
+  printManyFiles(manyOut);
+  verdicts.push(...registryOut.verdicts, ...manyOut.verdicts);
   if (verdicts.length > 0) console.log(`\nTargets\n${verdicts.join('\n')}`);
   writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`results written to ${join(benchDir, 'results.json')}`);
