@@ -2,7 +2,7 @@ export const id = 472;
 export const ids = [472];
 export const modules = {
 
-/***/ 9267:
+/***/ 2339:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,100 +15,254 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/image/source.js + 22 modules
-var image_source = __webpack_require__(2947);
+// EXTERNAL MODULE: ./build/image/source.js + 23 modules
+var image_source = __webpack_require__(4126);
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __webpack_require__(3847);
 // EXTERNAL MODULE: ./build/image/types.js
 var types = __webpack_require__(8107);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __webpack_require__(6118);
 // EXTERNAL MODULE: ./build/errors.js
 var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
 // EXTERNAL MODULE: ./build/image/decompress.js + 1 modules
 var decompress = __webpack_require__(1231);
 // EXTERNAL MODULE: ./build/image/digest.js
 var digest = __webpack_require__(5436);
-// EXTERNAL MODULE: ./build/image/tar-index.js
-var tar_index = __webpack_require__(3236);
+// EXTERNAL MODULE: ./build/image/tar-header.js
+var tar_header = __webpack_require__(9395);
+// EXTERNAL MODULE: ./build/image/tar-entry.js
+var tar_entry = __webpack_require__(5788);
+;// CONCATENATED MODULE: ./build/image/tar-reader.js
+// A tar read as its bytes arrive, in chunks of any size: each entry's header (meta entries applied,
+// tar-entry.ts), then its data, up to the end-of-archive marker. The marker ends the archive: what follows
+// it is not part of the tar — Go's archive/tar, GNU tar, bsdtar and umoci stop there — so it is only
+// watched, to tell zeros (padding) from content someone hid there (an eStargz index, a second tar).
+
+
+
+class TarReader {
+    #visitor;
+    #assembler = new tar_entry/* TarEntryAssembler */._v();
+    #state = 'header';
+    /** Bytes of the tar consumed so far. */
+    #pos = 0;
+    #block = Buffer.alloc(tar_header/* BLOCK */.IE);
+    #filled = 0;
+    /** Bytes still to come in the current state (meta, data, skip). */
+    #remaining = 0;
+    /** After data, the padding to skip. */
+    #padAfter = 0;
+    #meta;
+    #endAt;
+    #trailing = 0;
+    #trailingNonZero = false;
+    constructor(visitor) {
+        this.#visitor = visitor;
+    }
+    /** Where the end-of-archive marker starts, once it was read. */
+    get endOffset() {
+        return this.#endAt;
+    }
+    /** Bytes seen after the marker's first block (its second block included), and whether any was not zero. */
+    get trailing() {
+        return { bytes: this.#trailing, nonZero: this.#trailingNonZero };
+    }
+    /** Reads the next bytes of the tar. Throws TarFormatError for bytes that are not a tar, or what the visitor threw. */
+    push(chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            const left = chunk.length - at;
+            switch (this.#state) {
+                case 'header': {
+                    const n = Math.min(tar_header/* BLOCK */.IE - this.#filled, left);
+                    chunk.copy(this.#block, this.#filled, at, at + n);
+                    this.#filled += n;
+                    at += n;
+                    this.#pos += n;
+                    if (this.#filled === tar_header/* BLOCK */.IE) {
+                        this.#filled = 0;
+                        this.#header(this.#pos - tar_header/* BLOCK */.IE);
+                    }
+                    break;
+                }
+                case 'meta': {
+                    const meta = this.#meta;
+                    const n = Math.min(this.#remaining, left);
+                    chunk.copy(meta.data, meta.filled, at, at + n);
+                    meta.filled += n;
+                    this.#advance(n);
+                    at += n;
+                    if (this.#remaining === 0) {
+                        this.#meta = undefined;
+                        this.#assembler.meta(meta.header, meta.data);
+                        this.#skip((0,tar_header/* padding */.Ms)(meta.data.length));
+                    }
+                    break;
+                }
+                case 'data': {
+                    const n = Math.min(this.#remaining, left);
+                    this.#advance(n);
+                    this.#visitor.data(chunk.subarray(at, at + n));
+                    at += n;
+                    if (this.#remaining === 0)
+                        this.#skip(this.#padAfter);
+                    break;
+                }
+                case 'skip': {
+                    const n = Math.min(this.#remaining, left);
+                    this.#advance(n);
+                    at += n;
+                    if (this.#remaining === 0)
+                        this.#state = 'header';
+                    break;
+                }
+                case 'end': {
+                    this.#trailing += left;
+                    if (!this.#trailingNonZero) {
+                        for (let i = at; i < chunk.length; i++) {
+                            if (chunk[i] !== 0) {
+                                this.#trailingNonZero = true;
+                                break;
+                            }
+                        }
+                    }
+                    this.#pos += left;
+                    at = chunk.length;
+                    break;
+                }
+            }
+        }
+    }
+    /**
+     * The tar's bytes are over. A tar may lack its end-of-archive marker (Go accepts that too) but must not
+     * stop inside an entry: TarFormatError says where it did.
+     */
+    end() {
+        if (this.#state === 'end')
+            return;
+        if (this.#state === 'header' && this.#filled === 0 && !this.#assembler.pending)
+            return;
+        const where = this.#state === 'header' ? 'a header' : this.#state === 'meta' ? 'a meta entry' : "an entry's data";
+        throw new tar_header/* TarFormatError */.ZV(`the tar ends inside ${where} (at byte ${this.#pos})`);
+    }
+    #advance(n) {
+        this.#remaining -= n;
+        this.#pos += n;
+    }
+    #skip(n) {
+        this.#remaining = n;
+        this.#state = n > 0 ? 'skip' : 'header';
+    }
+    #header(offset) {
+        const header = (0,tar_header/* decodeHeader */.E2)(this.#block, offset);
+        if (header === null) {
+            this.#endAt = offset;
+            this.#state = 'end';
+            return;
+        }
+        if (tar_entry/* META_TYPES */.IQ.has(header.typeflag)) {
+            const size = this.#assembler.metaSize(header);
+            this.#meta = { header, data: Buffer.alloc(size), filled: 0 };
+            this.#remaining = size;
+            this.#state = 'meta';
+            if (size === 0) {
+                this.#meta = undefined;
+                this.#assembler.meta(header, Buffer.alloc(0));
+                this.#state = 'header';
+            }
+            return;
+        }
+        const entry = this.#assembler.entry(header);
+        this.#visitor.entry(entry);
+        this.#remaining = entry.size;
+        this.#padAfter = (0,tar_header/* padding */.Ms)(entry.size);
+        if (entry.size > 0)
+            this.#state = 'data';
+        else
+            this.#skip(0);
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/image/read-layer.js
 // Reads one layer into LayerEntry records, in tar order, spooling regular files' bytes. Names and link
 // targets stay byte strings. Entry types a rootfs cannot hold (GNU sparse files, volume labels, …) fail
 // with UNSUPPORTED rather than being dropped: a silently missing file makes a broken initramfs.
+//
+// The layer is what its tar holds up to the end-of-archive marker, as umoci, Docker and every tar reader
+// see it; anything after the marker is ignored (with a warning when it is not zeros). A file newc cannot
+// hold is refused at its header, before a byte of it is decompressed or spooled.
 
 
 
 
 
 const TYPES = {
-    file: 'file',
-    'contiguous-file': 'file',
-    link: 'hardlink',
-    symlink: 'symlink',
-    directory: 'dir',
-    'character-device': 'char',
-    'block-device': 'block',
-    fifo: 'fifo',
+    '0': 'file',
+    '7': 'file', // contiguous file: a regular file everywhere but on a few old Unixes
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'char',
+    '4': 'block',
+    '5': 'dir',
+    '6': 'fifo',
 };
+/** newc stores a file's size in 32 bits: a file of 4 GiB or more can never be in the archive. */
+const MAX_FILE_SIZE = 0xffff_ffff;
 /**
- * tar-stream decodes pax records as UTF-8, which turns a non-UTF-8 `path` (Go's archive/tar and GNU tar
- * with hdrcharset=BINARY write raw bytes there) into U+FFFD. Its extractor decodes long headers in one
- * overridable method; replacing it on our instance keeps every pax value as its bytes (a byte string).
+ * Zeros after the end-of-archive marker that are decoded to make sure they are only padding (tar writers
+ * pad to their record size, 10 KiB for GNU tar). Past this, or at the first byte that is not zero, the rest
+ * is hashed but no longer decompressed: it is not part of the layer, and could inflate without end.
  */
-function keepPaxBytes(extract) {
-    const ex = extract;
-    const original = ex._decodeLongHeader;
-    if (typeof original !== 'function')
-        throw new Error('tar-stream internals changed: _decodeLongHeader is gone');
-    ex._decodeLongHeader = function (buf) {
-        const type = this._header?.type;
-        if (type === 'pax-header') {
-            this._pax = { ...(this._paxGlobal ?? {}), ...Object.fromEntries((0,tar_index/* decodePaxRecords */.cO)(buf)) };
-        }
-        else if (type === 'pax-global-header') {
-            this._paxGlobal = { ...(this._paxGlobal ?? {}), ...Object.fromEntries((0,tar_index/* decodePaxRecords */.cO)(buf)) };
-        }
-        else {
-            original.call(this, buf);
-        }
-    };
-}
+const TRAILING_CHECKED = 1 << 20;
+/** A name from a tar (byte string) in a message: as UTF-8, quoted, shortened. */
+const named = (name) => (0,quote/* quote */.hD)(Buffer.from(name, 'latin1').toString('utf8'));
 const PAX_NUMBER = /^-?\d+(\.\d*)?$/;
 /** A pax numeric record (uid, gid, mtime) as an integer, fractions truncated toward zero. */
 function paxInteger(value, key, name, layer) {
-    if (!PAX_NUMBER.test(value)) {
-        throw new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry "${name}" has pax ${key}=${JSON.stringify(value)}, not a number`);
+    const n = PAX_NUMBER.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+    if (!Number.isSafeInteger(n)) {
+        throw new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry ${named(name)} has pax ${key}=${(0,quote/* quote */.hD)(Buffer.from(value, 'latin1').toString('utf8'), 40)}, not a number`);
     }
-    const n = Number.parseInt(value, 10);
     return Object.is(n, -0) ? 0 : n;
 }
-function toEntry(h, layer) {
-    const pax = h.pax ?? {};
-    const name = pax.path ?? h.name;
-    const type = h.type ? TYPES[h.type] : undefined;
+function toEntry(t, layer) {
+    const type = TYPES[t.typeflag];
     if (type === undefined) {
-        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry "${Buffer.from(name, 'latin1').toString('utf8')}" has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`);
+        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry ${named(t.name)} has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`);
     }
-    const mode = (h.mode ?? 0) & 0o7777;
-    const uid = pax.uid !== undefined ? paxInteger(pax.uid, 'uid', name, layer) : (h.uid ?? 0);
-    const gid = pax.gid !== undefined ? paxInteger(pax.gid, 'gid', name, layer) : (h.gid ?? 0);
-    const mtime = pax.mtime !== undefined ? paxInteger(pax.mtime, 'mtime', name, layer) : Math.trunc((h.mtime?.getTime() ?? 0) / 1000);
+    if (type === 'file' && t.size > MAX_FILE_SIZE) {
+        throw new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: file ${named(t.name)} is ${t.size} bytes; newc cannot store a file of 4 GiB or more`);
+    }
+    const pax = t.pax;
+    const paxValue = (key) => {
+        const v = pax.get(key);
+        return v === undefined || v === '' ? undefined : v;
+    };
+    const paxUid = paxValue('uid');
+    const paxGid = paxValue('gid');
+    const paxMtime = paxValue('mtime');
+    const name = t.name;
+    const mode = t.mode & 0o7777;
+    const uid = paxUid !== undefined ? paxInteger(paxUid, 'uid', name, layer) : t.uid;
+    const gid = paxGid !== undefined ? paxInteger(paxGid, 'gid', name, layer) : t.gid;
+    const mtime = paxMtime !== undefined ? paxInteger(paxMtime, 'mtime', name, layer) : t.mtime;
     // One object literal per kind with every property it gets (a file's `data` comes with its bytes): a
     // property added later takes a second allocation, some 40 bytes for each entry of a big layer.
     let entry;
     if (type === 'file') {
-        entry = { name, type, mode, uid, gid, mtime, size: h.size ?? 0, data: undefined };
+        entry = { name, type, mode, uid, gid, mtime, size: t.size, data: undefined };
     }
     else if (type === 'symlink' || type === 'hardlink') {
-        entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: pax.linkpath ?? h.linkname ?? '' };
+        entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: t.linkname };
     }
     else if (type === 'char' || type === 'block') {
-        entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: h.devmajor ?? 0, devMinor: h.devminor ?? 0 };
+        entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: t.devmajor, devMinor: t.devminor };
     }
     else {
         entry = { name, type, mode, uid, gid, mtime, size: 0 };
     }
-    const xattrs = Object.keys(pax)
+    const xattrs = [...pax.keys()]
         .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
         .map((k) => k.slice(k.indexOf('.xattr.') + '.xattr.'.length));
     if (xattrs.length > 0)
@@ -117,77 +271,65 @@ function toEntry(h, layer) {
 }
 const badLayer = (layer, err) => (0,errors/* isInitramfsError */._e)(err)
     ? err
-    : new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: tar is corrupt or truncated (${err.message})`, { cause: err });
+    : new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: tar is corrupt or truncated (${err.message})`, {
+        cause: err,
+    });
 /**
- * All entries of `layer`'s tar, in tar order (whiteouts included as ordinary entries), with regular files'
- * bytes appended to `spool`. Rejects with the layer's DigestMismatchError when its bytes fail verification
- * (that wins over any tar error, since the stream is always read to its end first), BAD_LAYER for a corrupt
- * or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType.
+ * All entries of `layer`'s tar up to its end-of-archive marker, in tar order (whiteouts included as
+ * ordinary entries), with regular files' bytes appended to `spool`. Rejects with the layer's
+ * DigestMismatchError when its bytes fail verification (that wins over any other error, since the stored
+ * bytes are always read to their end first), ARCHIVE_LIMIT for a file of 4 GiB or more, BAD_LAYER for a
+ * corrupt or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType. Content after the
+ * marker that is not zeros is warned about on `reporter`.
  */
-async function readLayer(layer, spool) {
+async function readLayer(layer, spool, reporter) {
     const stream = (0,decompress/* openLayerTar */.M)(layer);
-    // latin1 keeps ustar and GNU long names as their bytes; allowUnknownFormat accepts pre-POSIX (v7) tars,
-    // whose headers are still checksummed.
-    // (tar-stream's own typings omit these two options, which its extractor reads.)
-    const extract = tar_stream.extract({ filenameEncoding: 'latin1', allowUnknownFormat: true });
-    keepPaxBytes(extract);
     const entries = [];
-    let tarError;
-    extract.on('entry', (header, body, next) => {
-        // The body is destroyed along with the extractor on any error; that error is reported via the extractor.
-        body.on('error', () => { });
-        let entry;
+    let current;
+    const reader = new TarReader({
+        entry(t) {
+            current = toEntry(t, layer);
+            entries.push(current);
+        },
+        data(bytes) {
+            // Only a regular file's bytes are content; other types a tar gives data to are refused in toEntry.
+            const entry = current;
+            const at = spool.append(bytes);
+            entry.data ??= { kind: 'spool', spool, offset: at };
+        },
+    });
+    let failure;
+    let decoding = true;
+    // A stream error (the digest check, or a decoder error after the stored bytes verified) ends the loop
+    // by throwing: it is the error to report.
+    for await (const chunk of stream) {
+        if (!decoding)
+            continue;
         try {
-            entry = toEntry(header, layer);
+            reader.push(chunk);
         }
         catch (e) {
-            next(e);
-            return;
+            failure = e;
         }
-        entries.push(entry);
-        let remaining = entry.type === 'file' ? entry.size : 0;
-        body.on('data', (data) => {
-            const chunk = data;
-            // Only a regular file's bytes are content; anything else a header claims is skipped.
-            if (remaining <= 0)
-                return;
-            const part = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
-            const at = spool.append(part);
-            if (entry.data === undefined)
-                entry.data = { kind: 'spool', spool, offset: at };
-            remaining -= part.length;
-        });
-        body.on('end', () => next());
-    });
-    extract.on('error', (e) => {
-        tarError ??= e;
-    });
-    const closed = new Promise((resolve) => {
-        extract.on('finish', () => resolve());
-        extract.on('close', () => resolve());
-    });
-    for await (const chunk of stream) {
-        // After a tar error, keep draining: the digest check at the end of the stream may have more to say.
-        if (tarError !== undefined || extract.destroyed)
-            continue;
-        if (!extract.write(chunk)) {
-            await new Promise((resolve) => {
-                const done = () => {
-                    extract.off('drain', done);
-                    extract.off('close', done);
-                    resolve();
-                };
-                // (streamx emits 'drain' and 'close' without arguments.)
-                extract.on('drain', done);
-                extract.on('close', done);
-            });
+        const { bytes, nonZero } = reader.trailing;
+        if (failure !== undefined || nonZero || bytes > TRAILING_CHECKED) {
+            decoding = false;
+            stream.discardRest();
         }
     }
-    if (tarError === undefined && !extract.destroyed)
-        extract.end(undefined);
-    await closed;
-    if (tarError !== undefined)
-        throw badLayer(layer, tarError);
+    if (failure === undefined) {
+        try {
+            reader.end();
+        }
+        catch (e) {
+            failure = e;
+        }
+    }
+    if (failure !== undefined)
+        throw badLayer(layer, failure);
+    if (reader.trailing.nonZero) {
+        reporter?.warn(`layer ${layer.digest}: its tar ends at byte ${reader.endOffset}, and the data after that is not part of the layer: ignored, as tar readers ignore it`);
+    }
     return entries;
 }
 
@@ -206,8 +348,11 @@ var external_node_fs_ = __webpack_require__(3024);
 const FLUSH_AT = 4 << 20;
 /** The most buffers one writev takes (Linux's UIO_MAXIOV). */
 const IOV_MAX = 1024;
-/** The version of the rule above; part of every segment cache key that names spooled bytes. */
-const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/1';
+/**
+ * The version of the rule above; part of every segment cache key that names spooled bytes. 2: layers are
+ * read by tar-reader.ts, which stops at the end-of-archive marker and gives data to regular files only.
+ */
+const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/2';
 class SpoolFile {
     path;
     /** The verified digest of the layer whose file data this spool holds (see the top of this file). */
@@ -357,7 +502,7 @@ function reportXattrs(entries, ctx) {
     if (carrying.length === 0)
         return;
     const names = [...new Set(carrying.flatMap((e) => e.xattrs))].sort();
-    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${quote(e.name)} (${e.xattrs.join(', ')})`);
+    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${apply_layer_quote(e.name)} (${e.xattrs.join(', ')})`);
     const more = carrying.length > XATTR_EXAMPLES ? ` and ${carrying.length - XATTR_EXAMPLES} more` : '';
     ctx.reporter.warn(`layer ${ctx.layer}: ${carrying.length} entr${carrying.length === 1 ? 'y carries' : 'ies carry'} extended attributes ` +
         `(${names.join(', ')}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`);
@@ -433,17 +578,17 @@ function applyEntry(root, { entry, components }, ctx) {
 function resolveHardlinkTarget(root, entry, ctx) {
     const target = (0,path/* normalisePath */.q)(entry.linkname ?? '');
     if (!target.ok) {
-        drop(ctx, entry, `hardlink target ${quote(entry.linkname ?? '')}: ${target.reason}`);
+        drop(ctx, entry, `hardlink target ${apply_layer_quote(entry.linkname ?? '')}: ${target.reason}`);
         return undefined;
     }
     // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
     const r = (0,tree/* walk */.GG)(root, target.components, { followLast: false, create: false });
     if (!r.ok) {
-        drop(ctx, entry, `hardlink target ${quote((0,path/* joinPath */.u)(target.components))}: ${r.reason}`);
+        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(target.components))}: ${r.reason}`);
         return undefined;
     }
     if (r.node.inode.type === 'dir') {
-        drop(ctx, entry, `hardlink target ${quote((0,path/* joinPath */.u)(r.path))} is a directory`);
+        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(r.path))} is a directory`);
         return undefined;
     }
     return r.node;
@@ -470,9 +615,9 @@ function inodeOf(e) {
             return { type: e.type, mode, uid, gid, mtime, size: 0 };
     }
 }
-const quote = (bytePath) => JSON.stringify((0,node/* fromBytePath */.cj)(bytePath));
+const apply_layer_quote = (bytePath) => JSON.stringify((0,node/* fromBytePath */.cj)(bytePath));
 function drop(ctx, entry, reason) {
-    ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${quote(entry.name)}: ${reason}`);
+    ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${apply_layer_quote(entry.name)}: ${reason}`);
 }
 
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
@@ -674,8 +819,6 @@ var external_node_os_ = __webpack_require__(8161);
 var output = __webpack_require__(3635);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __webpack_require__(1304);
-// EXTERNAL MODULE: ./build/quote.js
-var build_quote = __webpack_require__(9692);
 ;// CONCATENATED MODULE: ./build/initramfs/newc.js
 // CPIO "newc" (magic 070701), the only format the Linux initramfs loader reads: pure encode/decode of one
 // record's header and name, the padding rules, the TRAILER!!! record, and the guards for what newc (or the
@@ -727,7 +870,7 @@ const headerAndNameSize = (nameBytes) => {
 const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
 /** Size of the TRAILER!!! record. */
 const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
-const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,build_quote/* quote */.hD)((0,node/* fromBytePath */.cj)(name) || '.')}: ${what}`);
+const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(name) || '.')}: ${what}`);
 const checkU32 = (entry, field, value) => {
     if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
         throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);
@@ -997,7 +1140,7 @@ const compareFrom = (a, aFrom, b, bFrom) => {
  * A path the kernel would skip (with everything under it, for a directory): the build fails rather
  * than make an initramfs without it. The message names it, shortened, and the way out.
  */
-const tooLong = (path, bytes) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,build_quote/* quote */.hD)((0,node/* fromBytePath */.cj)(path))}: the path is ${bytes} bytes, ${path.split('/').length} names deep; the kernel ` +
+const tooLong = (path, bytes) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(path))}: the path is ${bytes} bytes, ${path.split('/').length} names deep; the kernel ` +
     `unpacks no path over ${PATH_MAX - 1} bytes (PATH_MAX) from an initramfs: leave it out with --exclude`);
 /**
  * Every name of the tree, as the order needs them: directories depth-first (parents before children,
@@ -1755,7 +1898,7 @@ async function checkCacheDir(cacheDir) {
     }
     catch (e) {
         const code = e.code;
-        throw new errors/* InitramfsError */.sp('IO', `cache directory ${(0,build_quote/* quote */.hD)(cacheDir)}: cannot be written (${code ?? e.message}); pass --cache-dir DIR`, { cause: e });
+        throw new errors/* InitramfsError */.sp('IO', `cache directory ${(0,quote/* quote */.hD)(cacheDir)}: cannot be written (${code ?? e.message}); pass --cache-dir DIR`, { cause: e });
     }
 }
 /** The kernel reads this much of a file to decide how to run it (BINPRM_BUF_SIZE). */
@@ -1792,7 +1935,7 @@ const MACHINES_FOR_ARCH = {
 const ET_EXEC = 2;
 const ET_DYN = 3;
 /** The first bytes of a file for a message: printable text quoted, control characters escaped. */
-const preview = (head) => (0,build_quote/* quote */.hD)(head.subarray(0, 16).toString('latin1'));
+const preview = (head) => (0,quote/* quote */.hD)(head.subarray(0, 16).toString('latin1'));
 /**
  * Throws INJECT_SOURCE unless the kernel can execute `hostPath` as /init on `platform`: an ELF executable
  * (or PIE) for the platform's architecture, or a `#!` script whose interpreter line the kernel can read.
@@ -1800,7 +1943,7 @@ const preview = (head) => (0,build_quote/* quote */.hD)(head.subarray(0, 16).toS
  * error -2, the interpreter not found. Whether a script's interpreter exists is known only after the pull.
  */
 async function checkInitExecutable(hostPath, platform) {
-    const fail = (why) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.hD)(hostPath)}: the kernel cannot execute it: ${why}`);
+    const fail = (why) => new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,quote/* quote */.hD)(hostPath)}: the kernel cannot execute it: ${why}`);
     const expected = `expected an ELF executable for ${(0,types/* formatPlatform */.B)(platform)} or a script starting with #!`;
     let head;
     try {
@@ -1815,7 +1958,7 @@ async function checkInitExecutable(hostPath, platform) {
         }
     }
     catch (e) {
-        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,build_quote/* quote */.hD)(hostPath)}: cannot be read (${e.code ?? e.message})`, { cause: e });
+        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `--init ${(0,quote/* quote */.hD)(hostPath)}: cannot be read (${e.code ?? e.message})`, { cause: e });
     }
     if (head.length === 0)
         throw fail(`it is empty; ${expected}`);
@@ -1827,7 +1970,7 @@ async function checkInitExecutable(hostPath, platform) {
         if (interpreter === '')
             throw fail('its #! line names no interpreter');
         if (line.endsWith('\r')) {
-            const part = interpreter.endsWith('\r') ? `the interpreter ${(0,build_quote/* quote */.hD)(interpreter)}` : 'the last argument';
+            const part = interpreter.endsWith('\r') ? `the interpreter ${(0,quote/* quote */.hD)(interpreter)}` : 'the last argument';
             throw fail(`its #! line ends in a carriage return (Windows line endings), which the kernel keeps in ${part}; convert the file to LF line endings`);
         }
         if (newline < 0 && head.length === BINPRM_BUF_SIZE && /^[ \t]*[^ \t\0]*$/.test(line)) {
@@ -1967,7 +2110,7 @@ async function readLayers(image, root, work, spools, reporter) {
         const layer = image.layers[i];
         const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
         spools.push(spool);
-        const entries = readLayer(layer, spool).then((e) => {
+        const entries = readLayer(layer, spool, reporter).then((e) => {
             spool.flush();
             done += layer.size;
             reporter.progress('layers', done);
@@ -2394,7 +2537,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9267);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2339);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2200);
 /* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
@@ -3025,9 +3168,12 @@ class ZstdFrameSplitter {
 }
 
 ;// CONCATENATED MODULE: ./build/image/decompress.js
-// A layer's bytes as an uncompressed tar stream. The compressed stream is always read to its end, so the
-// digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
+// A layer's bytes as an uncompressed tar stream. The stored (compressed) stream is always read to its end,
+// so the digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
 // reported whenever the stored bytes are wrong (a decode error on bytes that fail their digest says less).
+// Decoding, though, may stop early (discardRest): once a reader has what it needs, or has refused the
+// layer, the rest is only hashed, never decompressed, so a layer that would inflate into gigabytes costs
+// the reading of its stored bytes and no more.
 
 
 
@@ -3134,30 +3280,40 @@ function openLayerTar(layer) {
     const src = layer.open();
     const decoder = decoderFor(layer.compression);
     const out = new external_node_stream_.PassThrough();
-    let failed = false;
+    // decoding: bytes flow src → decoder → out; draining: src is read only for its digest check.
+    let state = 'decoding';
     const fail = (err) => {
-        if (failed)
+        if (state === 'failed')
             return;
-        failed = true;
+        state = 'failed';
         decoder.destroy();
         out.destroy(err);
+    };
+    /** Reads the rest of the stored bytes without decoding them, then `then()`. */
+    const drain = (then) => {
+        if (state !== 'decoding')
+            return;
+        state = 'draining';
+        src.unpipe(decoder);
+        decoder.unpipe(out);
+        decoder.destroy();
+        if (src.readableEnded) {
+            then();
+            return;
+        }
+        src.on('end', then);
+        src.resume();
     };
     src.on('error', (err) => {
         // The stored bytes are wrong or unreadable: that outranks whatever the decoder said about them.
         fail((0,errors/* isInitramfsError */._e)(err) ? err : new errors/* InitramfsError */.sp('IO', `layer ${layer.digest}: ${err.message}`, { cause: err }));
     });
     decoder.on('error', (err) => {
-        if (failed)
+        if (state !== 'decoding')
             return;
         const bad = new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: ${layer.compression} stream is corrupt or truncated (${err.message})`, { cause: err });
-        if (src.readableEnded) {
-            fail(bad);
-            return;
-        }
         // Keep reading the stored bytes to their end: if they fail their digest, that is the error to report.
-        src.unpipe(decoder);
-        src.on('end', () => fail(bad));
-        src.resume();
+        drain(() => fail(bad));
     });
     // A consumer that gives up early must not leave the blob's file open.
     out.once('close', () => {
@@ -3166,7 +3322,12 @@ function openLayerTar(layer) {
     });
     src.pipe(decoder);
     decoder.pipe(out);
-    return out;
+    return Object.assign(out, {
+        discardRest: () => drain(() => {
+            if (state === 'draining')
+                out.end();
+        }),
+    });
 }
 
 
@@ -3289,7 +3450,7 @@ function listPlatforms(platforms) {
 
 /***/ }),
 
-/***/ 2947:
+/***/ 4126:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3914,8 +4075,76 @@ var external_node_stream_promises_ = __webpack_require__(6466);
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./build/image/decompress.js + 1 modules
 var decompress = __webpack_require__(1231);
-// EXTERNAL MODULE: ./build/image/tar-index.js
-var tar_index = __webpack_require__(3236);
+// EXTERNAL MODULE: ./build/image/tar-header.js
+var tar_header = __webpack_require__(9395);
+// EXTERNAL MODULE: ./build/image/tar-entry.js
+var tar_entry = __webpack_require__(5788);
+;// CONCATENATED MODULE: ./build/image/tar-index.js
+// An index of an uncompressed tar file's members (name → data offset and size), built by reading only the
+// 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
+// Headers are decoded (tar-header.ts) and meta entries applied (tar-entry.ts) exactly as a layer's are.
+
+
+
+
+/** Reads the headers of the tar at `path` and returns its members in order (later duplicates included). */
+function indexTar(path) {
+    const fd = (0,external_node_fs_.openSync)(path, 'r');
+    try {
+        return indexTarFd(fd);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** `length` bytes at `position`, or undefined when the file ends first. */
+function readAt(fd, length, position) {
+    const buf = Buffer.alloc(length);
+    let done = 0;
+    while (done < length) {
+        const n = (0,external_node_fs_.readSync)(fd, buf, done, length - done, position + done);
+        if (n === 0)
+            return undefined;
+        done += n;
+    }
+    return buf;
+}
+function indexTarFd(fd) {
+    const members = [];
+    const assembler = new tar_entry/* TarEntryAssembler */._v();
+    let pos = 0;
+    for (;;) {
+        const block = readAt(fd, tar_header/* BLOCK */.IE, pos);
+        if (block === undefined) {
+            // A tar without its end-of-archive marker is common enough (some writers omit it) to accept at an
+            // entry boundary.
+            if (pos > 0 && !assembler.pending)
+                return members;
+            throw new tar_header/* TarFormatError */.ZV(`tar truncated at byte ${pos}`);
+        }
+        // The end-of-archive marker: what follows is not part of the archive.
+        const header = (0,tar_header/* decodeHeader */.E2)(block, pos);
+        if (header === null)
+            return members;
+        const dataAt = pos + tar_header/* BLOCK */.IE;
+        if (tar_entry/* META_TYPES */.IQ.has(header.typeflag)) {
+            const size = assembler.metaSize(header);
+            const data = readAt(fd, size, dataAt);
+            if (data === undefined)
+                throw new tar_header/* TarFormatError */.ZV(`tar truncated in the meta entry at byte ${pos}`);
+            assembler.meta(header, data);
+            pos = dataAt + size + (0,tar_header/* padding */.Ms)(size);
+            continue;
+        }
+        const entry = assembler.entry(header);
+        let name = entry.name;
+        while (name.startsWith('./'))
+            name = name.slice(2);
+        members.push({ name, type: entry.typeflag, offset: dataAt, size: entry.size, linkname: entry.linkname });
+        pos = dataAt + entry.size + (0,tar_header/* padding */.Ms)(entry.size);
+    }
+}
+
 ;// CONCATENATED MODULE: ./build/image/tar-archive.js
 // An uncompressed tar file read as a set of named members, each by its byte range: what `docker save`
 // archives and OCI archives are. The headers are indexed once (tar-index.ts); a member's data is read or
@@ -3948,7 +4177,7 @@ class TarArchive {
      * Throws TarFormatError when the file is not a tar.
      */
     members() {
-        this.#members ??= new Map((0,tar_index/* indexTar */.O1)(this.path).map((m) => [key(m.name), m]));
+        this.#members ??= new Map(indexTar(this.path).map((m) => [key(m.name), m]));
         return this.#members;
     }
     /** Whether the archive has a member called `name` (links not followed). */
@@ -4074,7 +4303,7 @@ const startsWith = (head, magic) => magic.every((b, i) => head[i] === b);
  * (pzstd writes one) as zstd.
  */
 function sniffArchiveCompression(head) {
-    if ((0,tar_index/* isTarHeader */.FY)(head))
+    if ((0,tar_header/* isTarHeader */.FY)(head))
         return 'none';
     if (startsWith(head, [0x1f, 0x8b]))
         return 'gzip';
@@ -4267,7 +4496,7 @@ async function openArchive(reference, opts) {
             tar.members();
         }
         catch (e) {
-            if (!(e instanceof tar_index/* TarFormatError */.ZV))
+            if (!(e instanceof tar_header/* TarFormatError */.ZV))
                 throw e;
             const what = plain.compression === 'none'
                 ? `${(0,quote/* quote */.hD)(file)} is neither a tar archive nor gzip- or zstd-compressed`
@@ -6307,70 +6536,228 @@ async function openSource(reference, opts) {
 
 /***/ }),
 
-/***/ 3236:
+/***/ 5788:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   FY: () => (/* binding */ isTarHeader),
-/* harmony export */   O1: () => (/* binding */ indexTar),
-/* harmony export */   ZV: () => (/* binding */ TarFormatError),
-/* harmony export */   cO: () => (/* binding */ decodePaxRecords)
+/* harmony export */   IQ: () => (/* binding */ META_TYPES),
+/* harmony export */   _v: () => (/* binding */ TarEntryAssembler)
 /* harmony export */ });
-/* unused harmony export decodeNumber */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9692);
-// An index of an uncompressed tar file's members (name → data offset and size), built by reading only the
-// 512-byte headers and seeking past the data, so a multi-gigabyte `docker save` archive is never copied.
-// Understands ustar name+prefix, GNU long names ('L'/'K') and pax 'x' path/linkpath/size records.
+/* unused harmony exports MAX_META, decodePaxRecords */
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9692);
+/* harmony import */ var _tar_header_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9395);
+// What one tar entry is once the meta entries before it are applied: pax 'x' records (for the next entry),
+// pax 'g' records (for every later one), GNU 'L'/'K' long names and link names. The layer reader (a
+// stream) and the archive index (a file) both assemble entries here, so a name means the same to both.
+// Precedence and limits follow Go's archive/tar, which Docker, containerd and umoci read layers with: pax
+// records over the header's fields (an empty value keeps the field), GNU long names over both, meta data
+// of at most 1 MiB, and no data for links, devices, directories and FIFOs whatever their size says.
 
 
+/** Typeflags of meta entries, whose data describes the next entry. */
+const META_TYPES = new Set(['x', 'g', 'L', 'K']);
+/** The most data a meta entry may have (Go's maxSpecialFileSize): names and records, never file content. */
+const MAX_META = 1 << 20;
+/** Typeflags whose entries carry no data (Go's isHeaderOnlyType). */
+const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
+/** The pax records of an 'x'/'g' entry's data (`<len> key=value\n` …), values as byte strings. */
+function decodePaxRecords(data) {
+    const out = new Map();
+    let i = 0;
+    while (i < data.length) {
+        let sp = i;
+        while (sp < data.length && sp - i < 20 && data[sp] !== 0x20)
+            sp++;
+        const digits = Buffer.from(data.subarray(i, sp)).toString('latin1');
+        const len = /^[0-9]+$/.test(digits) ? Number(digits) : Number.NaN;
+        // The smallest record is "5 k=\n"; its length counts itself, the key, the value and the newline.
+        if (data[sp] !== 0x20 || !Number.isSafeInteger(len) || len < 5 || i + len > data.length || data[i + len - 1] !== 0x0a) {
+            throw new _tar_header_js__WEBPACK_IMPORTED_MODULE_1__/* .TarFormatError */ .ZV(`malformed pax record at byte ${i} of its header`);
+        }
+        const record = Buffer.from(data.subarray(sp + 1, i + len - 1)).toString('latin1');
+        const eq = record.indexOf('=');
+        if (eq <= 0)
+            throw new _tar_header_js__WEBPACK_IMPORTED_MODULE_1__/* .TarFormatError */ .ZV(`malformed pax record at byte ${i} of its header (no key=value)`);
+        out.set(record.slice(0, eq), record.slice(eq + 1));
+        i += len;
+    }
+    return out;
+}
+/** Collects meta entries and applies them to the entry they precede. */
+class TarEntryAssembler {
+    #pax = new Map();
+    #global = new Map();
+    #longName;
+    #longLink;
+    /** Whether meta entries are waiting for the entry they describe (a tar must not end here). */
+    get pending() {
+        return this.#pax.size > 0 || this.#longName !== undefined || this.#longLink !== undefined;
+    }
+    /**
+     * How many bytes of data follow the meta entry `h`: refused above MAX_META, since a meta entry is held
+     * in memory.
+     */
+    metaSize(h) {
+        if (h.size > MAX_META)
+            throw new _tar_header_js__WEBPACK_IMPORTED_MODULE_1__/* .TarFormatError */ .ZV(`a '${h.typeflag}' meta entry of ${h.size} bytes (at most ${MAX_META})`);
+        return h.size;
+    }
+    /** Takes in a meta entry's data. */
+    meta(h, data) {
+        switch (h.typeflag) {
+            case 'x':
+                this.#pax = decodePaxRecords(data);
+                break;
+            case 'g':
+                this.#global = new Map([...this.#global, ...decodePaxRecords(data)]);
+                break;
+            case 'L':
+                this.#longName = cstringOf(data);
+                break;
+            case 'K':
+                this.#longLink = cstringOf(data);
+                break;
+        }
+    }
+    /** The entry `h` describes, with the meta entries before it applied (they are used up). */
+    entry(h) {
+        const pax = this.#merged();
+        const value = (key) => {
+            const v = pax.get(key);
+            return v === undefined || v === '' ? undefined : v;
+        };
+        const name = this.#longName ?? value('path') ?? h.name;
+        const linkname = this.#longLink ?? value('linkpath') ?? h.linkname;
+        let typeflag = h.typeflag;
+        if (typeflag === '\0')
+            typeflag = name.endsWith('/') ? '5' : '0';
+        const size = this.#entrySize({ ...h, typeflag }, pax);
+        this.#pax = new Map();
+        this.#longName = undefined;
+        this.#longLink = undefined;
+        return { name, typeflag, mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime, size, linkname, devmajor: h.devmajor, devminor: h.devminor, pax };
+    }
+    #merged() {
+        return this.#global.size === 0 ? this.#pax : new Map([...this.#global, ...this.#pax]);
+    }
+    #entrySize(h, pax) {
+        if (HEADER_ONLY.has(h.typeflag))
+            return 0;
+        const size = pax.get('size');
+        if (size === undefined || size === '')
+            return h.size;
+        if (!/^[0-9]+$/.test(size) || !Number.isSafeInteger(Number(size))) {
+            throw new _tar_header_js__WEBPACK_IMPORTED_MODULE_1__/* .TarFormatError */ .ZV(`pax size ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteBytes */ .K7)(size, 24)} is not a byte count`);
+        }
+        return Number(size);
+    }
+}
+const cstringOf = (data) => {
+    const nul = data.indexOf(0);
+    return Buffer.from(nul === -1 ? data : data.subarray(0, nul)).toString('latin1');
+};
+
+
+/***/ }),
+
+/***/ 9395:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E2: () => (/* binding */ decodeHeader),
+/* harmony export */   FY: () => (/* binding */ isTarHeader),
+/* harmony export */   IE: () => (/* binding */ BLOCK),
+/* harmony export */   Ms: () => (/* binding */ padding),
+/* harmony export */   ZV: () => (/* binding */ TarFormatError)
+/* harmony export */ });
+/* unused harmony exports cstring, decodeNumber, isZeroBlock */
+// One 512-byte tar header block, decoded: ustar (POSIX.1-1988), GNU and pre-POSIX (v7) headers, numbers in
+// octal or GNU base-256. Pure, and strict where Go's archive/tar is strict (a bad checksum, a number that
+// is not one), since Go is what Docker, containerd and umoci read layers with: a header they refuse is one
+// this tool refuses too, rather than a second reading of the same bytes.
 const BLOCK = 512;
-// ustar header field offsets (POSIX.1-1988 + pax).
+// Header field offsets and lengths (POSIX.1-1988 ustar; v7 stops at 257).
 const NAME = 0;
 const NAME_LEN = 100;
+const MODE = 100;
+const UID = 108;
+const GID = 116;
+const ID_LEN = 8;
 const SIZE = 124;
 const SIZE_LEN = 12;
+const MTIME = 136;
+const MTIME_LEN = 12;
 const CHKSUM = 148;
 const CHKSUM_LEN = 8;
 const TYPEFLAG = 156;
 const LINKNAME = 157;
 const LINKNAME_LEN = 100;
 const MAGIC = 257;
+const DEVMAJOR = 329;
+const DEVMINOR = 337;
+const DEV_LEN = 8;
 const PREFIX = 345;
 const PREFIX_LEN = 155;
-/** Meta entries bigger than this are not names: refuse rather than read them into memory. */
-const MAX_META = 1 << 20;
-/** Raised for bytes that are not a tar; the caller turns it into its own error code. */
+/** Bytes that are not a tar where a tar was expected; callers turn it into their own error code. */
 class TarFormatError extends Error {
     name = 'TarFormatError';
 }
+/** A NUL-terminated field as a byte string (one char per byte). */
 const cstring = (b, at, len) => {
     const field = b.subarray(at, at + len);
     const nul = field.indexOf(0);
     return Buffer.from(nul === -1 ? field : field.subarray(0, nul)).toString('latin1');
 };
-/** A numeric header field: octal text, or GNU base-256 when the high bit of the first byte is set. */
+/** Printable form of a field's bytes for a message: at most 16, others as \xNN. */
+const shownField = (field) => [...field.subarray(0, 16)].map((c) => (c >= 0x20 && c < 0x7f && c !== 0x27 && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('');
+/**
+ * A numeric header field: octal text (leading and trailing spaces and NULs ignored, as Go does), or GNU
+ * base-256 when the high bit of the first byte is set (two's complement when the next bit is set, so it
+ * may be negative). Throws TarFormatError for anything else, or a value beyond 2^53.
+ */
 function decodeNumber(b, at, len) {
     const field = b.subarray(at, at + len);
     if ((field[0] & 0x80) !== 0) {
-        if (field[0] === 0xff)
-            throw new TarFormatError('negative base-256 number in tar header');
-        let n = field[0] & 0x7f;
-        for (let i = 1; i < field.length; i++)
-            n = n * 256 + field[i];
-        if (!Number.isSafeInteger(n))
-            throw new TarFormatError('tar header number too large');
-        return n;
+        const negative = (field[0] & 0x40) !== 0;
+        const inv = negative ? 0xff : 0;
+        let n = 0;
+        for (let i = 0; i < field.length; i++) {
+            let c = field[i] ^ inv;
+            if (i === 0)
+                c &= 0x7f;
+            n = n * 256 + c;
+            if (!Number.isSafeInteger(n))
+                throw new TarFormatError('tar header number too large');
+        }
+        return negative ? -n - 1 : n;
     }
-    const text = Buffer.from(field).toString('latin1').replace(/[\0 ]+$/g, '').replace(/^[ \0]+/, '');
-    if (text === '')
+    let start = 0;
+    let end = field.length;
+    while (start < end && (field[start] === 0x20 || field[start] === 0))
+        start++;
+    while (end > start && (field[end - 1] === 0x20 || field[end - 1] === 0))
+        end--;
+    const nul = field.subarray(start, end).indexOf(0);
+    if (nul !== -1)
+        end = start + nul;
+    if (start === end)
         return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new TarFormatError(`bad octal number ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteBytes */ .K7)(text, 12)} in tar header`);
-    return Number.parseInt(text, 8);
+    let n = 0;
+    for (let i = start; i < end; i++) {
+        const c = field[i];
+        if (c < 0x30 || c > 0x37)
+            throw new TarFormatError(`bad number '${shownField(field)}' in tar header`);
+        n = n * 8 + (c - 0x30);
+    }
+    return n;
 }
-/** True for an all-zero block (end-of-archive marker). */
-const isZero = (b) => b.every((x) => x === 0);
+/** True for an all-zero block: the end-of-archive marker. */
+const isZeroBlock = (b) => {
+    for (let i = 0; i < BLOCK; i++)
+        if (b[i] !== 0)
+            return false;
+    return true;
+};
 function checksumOk(h) {
     let unsigned = 0;
     let signed = 0;
@@ -6380,7 +6767,7 @@ function checksumOk(h) {
         signed += v > 127 ? v - 256 : v;
     }
     const want = decodeNumber(h, CHKSUM, CHKSUM_LEN);
-    // Some historic tars summed signed bytes; both are accepted, as GNU tar does.
+    // Some historic tars summed signed bytes; both are accepted, as GNU tar and Go do.
     return want === unsigned || want === signed;
 }
 /**
@@ -6388,7 +6775,7 @@ function checksumOk(h) {
  * before any other magic is trusted (a member's name may begin with any bytes).
  */
 function isTarHeader(block) {
-    if (block.length < BLOCK || isZero(block.subarray(0, BLOCK)))
+    if (block.length < BLOCK || isZeroBlock(block))
         return false;
     try {
         return checksumOk(block.subarray(0, BLOCK));
@@ -6397,117 +6784,56 @@ function isTarHeader(block) {
         return false;
     }
 }
-/** The pax records of an 'x'/'g' header's data ("<len> key=value\n" …), values as byte strings. */
-function decodePaxRecords(data) {
-    const out = new Map();
-    let i = 0;
-    while (i < data.length) {
-        let sp = i;
-        while (sp < data.length && data[sp] !== 0x20)
-            sp++;
-        const len = Number.parseInt(Buffer.from(data.subarray(i, sp)).toString('latin1'), 10);
-        if (!Number.isSafeInteger(len) || len <= 0 || i + len > data.length)
-            break;
-        const record = Buffer.from(data.subarray(sp + 1, i + len - 1)).toString('latin1');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out.set(record.slice(0, eq), record.slice(eq + 1));
-        i += len;
-    }
-    return out;
-}
-/** Reads the headers of the tar at `path` and returns its members in order (later duplicates included). */
-function indexTar(path) {
-    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, 'r');
+/**
+ * Decodes the header block at `block[0..512)`; null for an all-zero block (the end-of-archive marker).
+ * `offset` (the block's place in the tar) only names it in messages.
+ */
+function decodeHeader(block, offset) {
+    if (isZeroBlock(block))
+        return null;
+    let ok;
     try {
-        return indexTarFd(fd);
+        ok = checksumOk(block);
     }
-    finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    catch {
+        ok = false;
     }
-}
-function readAt(fd, length, position) {
-    const buf = Buffer.alloc(length);
-    let done = 0;
-    while (done < length) {
-        const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, done, length - done, position + done);
-        if (n === 0)
-            throw new TarFormatError(`tar truncated at byte ${position + done}`);
-        done += n;
-    }
-    return buf;
-}
-const padded = (size) => Math.ceil(size / BLOCK) * BLOCK;
-function indexTarFd(fd) {
-    const members = [];
-    let pos = 0;
-    let longName;
-    let longLink;
-    let pax = new Map();
-    let globalPax = new Map();
-    for (;;) {
-        let header;
+    if (!ok)
+        throw new TarFormatError(`bad tar header checksum at byte ${offset}`);
+    const field = (what, at, len) => {
         try {
-            header = readAt(fd, BLOCK, pos);
+            return decodeNumber(block, at, len);
         }
         catch (e) {
-            // A tar without its end-of-archive marker is common enough (some writers omit it) to accept at a
-            // header boundary.
-            if (pos > 0 && e instanceof TarFormatError)
-                return members;
-            throw e;
+            throw new TarFormatError(`${e.message} (${what} of the header at byte ${offset})`);
         }
-        if (isZero(header))
-            return members;
-        if (!checksumOk(header))
-            throw new TarFormatError(`bad tar header checksum at byte ${pos}`);
-        const type = header[TYPEFLAG] === 0 ? '0' : String.fromCharCode(header[TYPEFLAG]);
-        let size = decodeNumber(header, SIZE, SIZE_LEN);
-        const dataAt = pos + BLOCK;
-        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
-            if (size > MAX_META)
-                throw new TarFormatError(`tar meta entry of ${size} bytes at byte ${pos}`);
-            const data = readAt(fd, size, dataAt);
-            if (type === 'L')
-                longName = cstring(data, 0, data.length);
-            else if (type === 'K')
-                longLink = cstring(data, 0, data.length);
-            else if (type === 'x')
-                pax = decodePaxRecords(data);
-            else
-                globalPax = new Map([...globalPax, ...decodePaxRecords(data)]);
-            pos = dataAt + padded(size);
-            continue;
-        }
-        const records = new Map([...globalPax, ...pax]);
-        let name = cstring(header, NAME, NAME_LEN);
-        const isUstar = header.subarray(MAGIC, MAGIC + 6).toString('latin1') === 'ustar\0';
-        if (isUstar && header[PREFIX] !== 0)
-            name = `${cstring(header, PREFIX, PREFIX_LEN)}/${name}`;
-        if (longName !== undefined)
-            name = longName;
-        // pax values are UTF-8 by spec; kept as their bytes, the same form as the ustar fields.
-        const paxPath = records.get('path');
-        if (paxPath !== undefined)
-            name = paxPath;
-        let linkname = longLink ?? cstring(header, LINKNAME, LINKNAME_LEN);
-        const paxLink = records.get('linkpath');
-        if (paxLink !== undefined)
-            linkname = paxLink;
-        const paxSize = records.get('size');
-        if (paxSize !== undefined && /^\d+$/.test(paxSize))
-            size = Number.parseInt(paxSize, 10);
-        longName = undefined;
-        longLink = undefined;
-        pax = new Map();
-        while (name.startsWith('./'))
-            name = name.slice(2);
-        // Links, devices, directories and FIFOs carry no data whatever their size field says (as in Go's archive/tar).
-        const dataSize = '123456'.includes(type) ? 0 : size;
-        members.push({ name, type, offset: dataAt, size: dataSize, linkname });
-        pos = dataAt + padded(dataSize);
-    }
+    };
+    // The format, as Go tells it: ustar (and pax) by magic and version, GNU by its own; anything else with
+    // a right checksum is v7, whose header ends at 257 (no prefix, no device numbers).
+    const magic = Buffer.from(block.subarray(MAGIC, MAGIC + 8)).toString('latin1');
+    const ustar = magic === 'ustar\x0000';
+    const hasDevices = ustar || magic === 'ustar  \0';
+    let name = cstring(block, NAME, NAME_LEN);
+    if (ustar && block[PREFIX] !== 0)
+        name = `${cstring(block, PREFIX, PREFIX_LEN)}/${name}`;
+    const size = field('size', SIZE, SIZE_LEN);
+    if (size < 0)
+        throw new TarFormatError(`negative size ${size} in the header at byte ${offset}`);
+    return {
+        name,
+        typeflag: String.fromCharCode(block[TYPEFLAG]),
+        mode: field('mode', MODE, ID_LEN),
+        uid: field('uid', UID, ID_LEN),
+        gid: field('gid', GID, ID_LEN),
+        size,
+        mtime: field('mtime', MTIME, MTIME_LEN),
+        linkname: cstring(block, LINKNAME, LINKNAME_LEN),
+        devmajor: hasDevices ? field('devmajor', DEVMAJOR, DEV_LEN) : 0,
+        devminor: hasDevices ? field('devminor', DEVMINOR, DEV_LEN) : 0,
+    };
 }
+/** Bytes of padding after `size` bytes of data, up to the next block boundary. */
+const padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
 
 
 /***/ }),
@@ -6662,7 +6988,7 @@ const compressStream = async (input, compression, level, inputSize, output) => {
 /* harmony export */   N: () => (/* binding */ inspect),
 /* harmony export */   a: () => (/* binding */ formatInspection)
 /* harmony export */ });
-/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2947);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4126);
 /* harmony import */ var _image_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3847);
 /* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8107);
 // `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the

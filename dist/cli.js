@@ -2,20 +2,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
 /***/ 4589:
 /***/ ((module) => {
 
@@ -495,7 +481,7 @@ function unsupportedNodeMessage(version) {
 // the bundler turns into a separate chunk that an old Node never reads.
 
 if (isSupportedNode(process.versions.node)) {
-    Promise.all(/* import() */[__nccwpck_require__.e(480), __nccwpck_require__.e(472)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5472)).catch((e) => {
+    Promise.all(/* import() */[__nccwpck_require__.e(491), __nccwpck_require__.e(472)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5472)).catch((e) => {
         // main.ts turns every failure of a command into its exit code; this is a chunk that failed to load.
         process.stderr.write(`internal error (please report): ${(e && e.stack) || String(e)}\n`);
         process.exitCode = 70;

@@ -138,7 +138,7 @@ async function readLayers(image: ResolvedImage, root: Node, work: string, spools
     const layer: Layer = image.layers[i]!;
     const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
     spools.push(spool);
-    const entries = readLayer(layer, spool).then((e) => {
+    const entries = readLayer(layer, spool, reporter).then((e) => {
       spool.flush();
       done += layer.size;
       reporter.progress('layers', done);

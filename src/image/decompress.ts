@@ -1,6 +1,9 @@
-// A layer's bytes as an uncompressed tar stream. The compressed stream is always read to its end, so the
-// digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
+// A layer's bytes as an uncompressed tar stream. The stored (compressed) stream is always read to its end,
+// so the digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
 // reported whenever the stored bytes are wrong (a decode error on bytes that fail their digest says less).
+// Decoding, though, may stop early (discardRest): once a reader has what it needs, or has refused the
+// layer, the rest is only hashed, never decompressed, so a layer that would inflate into gigabytes costs
+// the reading of its stored bytes and no more.
 import { Duplex, PassThrough, type Readable } from 'node:stream';
 import { createGunzip, createZstdDecompress, type ZstdDecompress as NodeZstd } from 'node:zlib';
 import { InitramfsError, isInitramfsError } from '../errors.ts';
@@ -103,22 +106,48 @@ function decoderFor(compression: LayerCompression): Duplex {
   }
 }
 
+/** The uncompressed tar of a layer; discardRest() stops decoding it. */
+export interface LayerTarStream extends Readable {
+  /**
+   * Stops decompressing: the rest of the stored bytes is read only through the digest check, and the
+   * stream then ends (or errors with the layer's DigestMismatchError). Bytes already decoded may still be
+   * delivered before the end; they are to be ignored. Idempotent.
+   */
+  discardRest(): void;
+}
+
 /**
  * The uncompressed tar of `layer`. The stream ends only after the stored bytes were read to their end and
  * verified; it errors with the layer's DigestMismatchError when they fail verification (even when decoding
  * failed first), else with BAD_LAYER naming the layer when they cannot be decoded.
  */
-export function openLayerTar(layer: Layer): Readable {
+export function openLayerTar(layer: Layer): LayerTarStream {
   const src = layer.open();
   const decoder = decoderFor(layer.compression);
   const out = new PassThrough();
-  let failed = false;
+  // decoding: bytes flow src → decoder → out; draining: src is read only for its digest check.
+  let state: 'decoding' | 'draining' | 'failed' = 'decoding';
 
   const fail = (err: Error): void => {
-    if (failed) return;
-    failed = true;
+    if (state === 'failed') return;
+    state = 'failed';
     decoder.destroy();
     out.destroy(err);
+  };
+
+  /** Reads the rest of the stored bytes without decoding them, then `then()`. */
+  const drain = (then: () => void): void => {
+    if (state !== 'decoding') return;
+    state = 'draining';
+    src.unpipe(decoder);
+    decoder.unpipe(out);
+    decoder.destroy();
+    if (src.readableEnded) {
+      then();
+      return;
+    }
+    src.on('end', then);
+    src.resume();
   };
 
   src.on('error', (err) => {
@@ -127,20 +156,14 @@ export function openLayerTar(layer: Layer): Readable {
   });
 
   decoder.on('error', (err) => {
-    if (failed) return;
+    if (state !== 'decoding') return;
     const bad = new InitramfsError(
       'BAD_LAYER',
       `layer ${shortDigest(layer.digest)}: ${layer.compression} stream is corrupt or truncated (${err.message})`,
       { cause: err },
     );
-    if (src.readableEnded) {
-      fail(bad);
-      return;
-    }
     // Keep reading the stored bytes to their end: if they fail their digest, that is the error to report.
-    src.unpipe(decoder);
-    src.on('end', () => fail(bad));
-    src.resume();
+    drain(() => fail(bad));
   });
 
   // A consumer that gives up early must not leave the blob's file open.
@@ -149,5 +172,10 @@ export function openLayerTar(layer: Layer): Readable {
   });
   src.pipe(decoder);
   decoder.pipe(out);
-  return out;
+  return Object.assign(out, {
+    discardRest: (): void =>
+      drain(() => {
+        if (state === 'draining') out.end();
+      }),
+  });
 }

@@ -1,108 +1,98 @@
 // Reads one layer into LayerEntry records, in tar order, spooling regular files' bytes. Names and link
 // targets stay byte strings. Entry types a rootfs cannot hold (GNU sparse files, volume labels, …) fail
 // with UNSUPPORTED rather than being dropped: a silently missing file makes a broken initramfs.
-import tar from 'tar-stream';
-import type { Readable } from 'node:stream';
+//
+// The layer is what its tar holds up to the end-of-archive marker, as umoci, Docker and every tar reader
+// see it; anything after the marker is ignored (with a warning when it is not zeros). A file newc cannot
+// hold is refused at its header, before a byte of it is decompressed or spooled.
 import { InitramfsError, isInitramfsError } from '../errors.ts';
+import type { Reporter } from '../log.ts';
+import { quote } from '../quote.ts';
 import { openLayerTar } from './decompress.ts';
 import { shortDigest } from './digest.ts';
-import { decodePaxRecords } from './tar-index.ts';
 import type { LayerEntry, LayerEntryType } from './layer-entry.ts';
 import type { SpoolFile } from './spool.ts';
+import { TarReader, type TarEntry } from './tar-reader.ts';
 import type { Layer } from './types.ts';
 
-const TYPES: Record<string, LayerEntryType> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  link: 'hardlink',
-  symlink: 'symlink',
-  directory: 'dir',
-  'character-device': 'char',
-  'block-device': 'block',
-  fifo: 'fifo',
+const TYPES: Readonly<Record<string, LayerEntryType>> = {
+  '0': 'file',
+  '7': 'file', // contiguous file: a regular file everywhere but on a few old Unixes
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'char',
+  '4': 'block',
+  '5': 'dir',
+  '6': 'fifo',
 };
 
+/** newc stores a file's size in 32 bits: a file of 4 GiB or more can never be in the archive. */
+const MAX_FILE_SIZE = 0xffff_ffff;
+
 /**
- * tar-stream decodes pax records as UTF-8, which turns a non-UTF-8 `path` (Go's archive/tar and GNU tar
- * with hdrcharset=BINARY write raw bytes there) into U+FFFD. Its extractor decodes long headers in one
- * overridable method; replacing it on our instance keeps every pax value as its bytes (a byte string).
+ * Zeros after the end-of-archive marker that are decoded to make sure they are only padding (tar writers
+ * pad to their record size, 10 KiB for GNU tar). Past this, or at the first byte that is not zero, the rest
+ * is hashed but no longer decompressed: it is not part of the layer, and could inflate without end.
  */
-function keepPaxBytes(extract: object): void {
-  const ex = extract as {
-    _header?: { type?: string };
-    _pax?: Record<string, string> | null;
-    _paxGlobal?: Record<string, string> | null;
-    _decodeLongHeader?: (buf: Buffer) => void;
-  };
-  const original = ex._decodeLongHeader;
-  if (typeof original !== 'function') throw new Error('tar-stream internals changed: _decodeLongHeader is gone');
-  ex._decodeLongHeader = function (this: typeof ex, buf: Buffer): void {
-    const type = this._header?.type;
-    if (type === 'pax-header') {
-      this._pax = { ...(this._paxGlobal ?? {}), ...Object.fromEntries(decodePaxRecords(buf)) };
-    } else if (type === 'pax-global-header') {
-      this._paxGlobal = { ...(this._paxGlobal ?? {}), ...Object.fromEntries(decodePaxRecords(buf)) };
-    } else {
-      original.call(this, buf);
-    }
-  };
-}
+const TRAILING_CHECKED = 1 << 20;
+
+/** A name from a tar (byte string) in a message: as UTF-8, quoted, shortened. */
+const named = (name: string): string => quote(Buffer.from(name, 'latin1').toString('utf8'));
 
 const PAX_NUMBER = /^-?\d+(\.\d*)?$/;
 
 /** A pax numeric record (uid, gid, mtime) as an integer, fractions truncated toward zero. */
 function paxInteger(value: string, key: string, name: string, layer: Layer): number {
-  if (!PAX_NUMBER.test(value)) {
+  const n = PAX_NUMBER.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
     throw new InitramfsError(
       'BAD_LAYER',
-      `layer ${shortDigest(layer.digest)}: entry "${name}" has pax ${key}=${JSON.stringify(value)}, not a number`,
+      `layer ${shortDigest(layer.digest)}: entry ${named(name)} has pax ${key}=${quote(Buffer.from(value, 'latin1').toString('utf8'), 40)}, not a number`,
     );
   }
-  const n = Number.parseInt(value, 10);
   return Object.is(n, -0) ? 0 : n;
 }
 
-interface TarHeader {
-  name: string;
-  type?: string | null;
-  mode?: number;
-  uid?: number;
-  gid?: number;
-  size?: number;
-  mtime?: Date;
-  linkname?: string | null;
-  devmajor?: number;
-  devminor?: number;
-  pax?: Record<string, string> | null;
-}
-
-function toEntry(h: TarHeader, layer: Layer): LayerEntry {
-  const pax = h.pax ?? {};
-  const name = pax.path ?? h.name;
-  const type = h.type ? TYPES[h.type] : undefined;
+function toEntry(t: TarEntry, layer: Layer): LayerEntry {
+  const type = TYPES[t.typeflag];
   if (type === undefined) {
     throw new InitramfsError(
       'UNSUPPORTED',
-      `layer ${shortDigest(layer.digest)}: entry "${Buffer.from(name, 'latin1').toString('utf8')}" has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`,
+      `layer ${shortDigest(layer.digest)}: entry ${named(t.name)} has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`,
     );
   }
-  const mode = (h.mode ?? 0) & 0o7777;
-  const uid = pax.uid !== undefined ? paxInteger(pax.uid, 'uid', name, layer) : (h.uid ?? 0);
-  const gid = pax.gid !== undefined ? paxInteger(pax.gid, 'gid', name, layer) : (h.gid ?? 0);
-  const mtime = pax.mtime !== undefined ? paxInteger(pax.mtime, 'mtime', name, layer) : Math.trunc((h.mtime?.getTime() ?? 0) / 1000);
+  if (type === 'file' && t.size > MAX_FILE_SIZE) {
+    throw new InitramfsError(
+      'ARCHIVE_LIMIT',
+      `layer ${shortDigest(layer.digest)}: file ${named(t.name)} is ${t.size} bytes; newc cannot store a file of 4 GiB or more`,
+    );
+  }
+  const pax = t.pax;
+  const paxValue = (key: string): string | undefined => {
+    const v = pax.get(key);
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const paxUid = paxValue('uid');
+  const paxGid = paxValue('gid');
+  const paxMtime = paxValue('mtime');
+  const name = t.name;
+  const mode = t.mode & 0o7777;
+  const uid = paxUid !== undefined ? paxInteger(paxUid, 'uid', name, layer) : t.uid;
+  const gid = paxGid !== undefined ? paxInteger(paxGid, 'gid', name, layer) : t.gid;
+  const mtime = paxMtime !== undefined ? paxInteger(paxMtime, 'mtime', name, layer) : t.mtime;
   // One object literal per kind with every property it gets (a file's `data` comes with its bytes): a
   // property added later takes a second allocation, some 40 bytes for each entry of a big layer.
   let entry: LayerEntry;
   if (type === 'file') {
-    entry = { name, type, mode, uid, gid, mtime, size: h.size ?? 0, data: undefined };
+    entry = { name, type, mode, uid, gid, mtime, size: t.size, data: undefined };
   } else if (type === 'symlink' || type === 'hardlink') {
-    entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: pax.linkpath ?? h.linkname ?? '' };
+    entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: t.linkname };
   } else if (type === 'char' || type === 'block') {
-    entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: h.devmajor ?? 0, devMinor: h.devminor ?? 0 };
+    entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: t.devmajor, devMinor: t.devminor };
   } else {
     entry = { name, type, mode, uid, gid, mtime, size: 0 };
   }
-  const xattrs = Object.keys(pax)
+  const xattrs = [...pax.keys()]
     .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
     .map((k) => k.slice(k.indexOf('.xattr.') + '.xattr.'.length));
   if (xattrs.length > 0) entry.xattrs = [...new Set(xattrs)].sort();
@@ -112,78 +102,63 @@ function toEntry(h: TarHeader, layer: Layer): LayerEntry {
 const badLayer = (layer: Layer, err: unknown): InitramfsError =>
   isInitramfsError(err)
     ? err
-    : new InitramfsError(
-        'BAD_LAYER',
-        `layer ${shortDigest(layer.digest)}: tar is corrupt or truncated (${(err as Error).message})`,
-        { cause: err },
-      );
+    : new InitramfsError('BAD_LAYER', `layer ${shortDigest(layer.digest)}: tar is corrupt or truncated (${(err as Error).message})`, {
+        cause: err,
+      });
 
 /**
- * All entries of `layer`'s tar, in tar order (whiteouts included as ordinary entries), with regular files'
- * bytes appended to `spool`. Rejects with the layer's DigestMismatchError when its bytes fail verification
- * (that wins over any tar error, since the stream is always read to its end first), BAD_LAYER for a corrupt
- * or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType.
+ * All entries of `layer`'s tar up to its end-of-archive marker, in tar order (whiteouts included as
+ * ordinary entries), with regular files' bytes appended to `spool`. Rejects with the layer's
+ * DigestMismatchError when its bytes fail verification (that wins over any other error, since the stored
+ * bytes are always read to their end first), ARCHIVE_LIMIT for a file of 4 GiB or more, BAD_LAYER for a
+ * corrupt or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType. Content after the
+ * marker that is not zeros is warned about on `reporter`.
  */
-export async function readLayer(layer: Layer, spool: SpoolFile): Promise<LayerEntry[]> {
-  const stream: Readable = openLayerTar(layer);
-  // latin1 keeps ustar and GNU long names as their bytes; allowUnknownFormat accepts pre-POSIX (v7) tars,
-  // whose headers are still checksummed.
-  // (tar-stream's own typings omit these two options, which its extractor reads.)
-  const extract = tar.extract({ filenameEncoding: 'latin1', allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
-  keepPaxBytes(extract);
+export async function readLayer(layer: Layer, spool: SpoolFile, reporter?: Pick<Reporter, 'warn'>): Promise<LayerEntry[]> {
+  const stream = openLayerTar(layer);
   const entries: LayerEntry[] = [];
-  let tarError: unknown;
-
-  extract.on('entry', (header, body, next) => {
-    // The body is destroyed along with the extractor on any error; that error is reported via the extractor.
-    body.on('error', () => {});
-    let entry: LayerEntry;
-    try {
-      entry = toEntry(header as TarHeader, layer);
-    } catch (e) {
-      next(e as Error);
-      return;
-    }
-    entries.push(entry);
-    let remaining = entry.type === 'file' ? entry.size : 0;
-    body.on('data', (data: unknown) => {
-      const chunk = data as Buffer;
-      // Only a regular file's bytes are content; anything else a header claims is skipped.
-      if (remaining <= 0) return;
-      const part = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
-      const at = spool.append(part);
-      if (entry.data === undefined) entry.data = { kind: 'spool', spool, offset: at };
-      remaining -= part.length;
-    });
-    body.on('end', () => next());
+  let current: LayerEntry | undefined;
+  const reader = new TarReader({
+    entry(t) {
+      current = toEntry(t, layer);
+      entries.push(current);
+    },
+    data(bytes) {
+      // Only a regular file's bytes are content; other types a tar gives data to are refused in toEntry.
+      const entry = current!;
+      const at = spool.append(bytes);
+      entry.data ??= { kind: 'spool', spool, offset: at };
+    },
   });
-  extract.on('error', (e: Error) => {
-    tarError ??= e;
-  });
-
-  const closed = new Promise<void>((resolve) => {
-    extract.on('finish', () => resolve());
-    extract.on('close', () => resolve());
-  });
-
+  let failure: unknown;
+  let decoding = true;
+  // A stream error (the digest check, or a decoder error after the stored bytes verified) ends the loop
+  // by throwing: it is the error to report.
   for await (const chunk of stream) {
-    // After a tar error, keep draining: the digest check at the end of the stream may have more to say.
-    if (tarError !== undefined || extract.destroyed) continue;
-    if (!extract.write(chunk as Buffer)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          extract.off('drain', done);
-          extract.off('close', done);
-          resolve();
-        };
-        // (streamx emits 'drain' and 'close' without arguments.)
-        extract.on('drain', done);
-        extract.on('close', done);
-      });
+    if (!decoding) continue;
+    try {
+      reader.push(chunk as Buffer);
+    } catch (e) {
+      failure = e;
+    }
+    const { bytes, nonZero } = reader.trailing;
+    if (failure !== undefined || nonZero || bytes > TRAILING_CHECKED) {
+      decoding = false;
+      stream.discardRest();
     }
   }
-  if (tarError === undefined && !extract.destroyed) extract.end(undefined);
-  await closed;
-  if (tarError !== undefined) throw badLayer(layer, tarError);
+  if (failure === undefined) {
+    try {
+      reader.end();
+    } catch (e) {
+      failure = e;
+    }
+  }
+  if (failure !== undefined) throw badLayer(layer, failure);
+  if (reader.trailing.nonZero) {
+    reporter?.warn(
+      `layer ${layer.digest}: its tar ends at byte ${reader.endOffset}, and the data after that is not part of the layer: ignored, as tar readers ignore it`,
+    );
+  }
   return entries;
 }

@@ -12,8 +12,11 @@ const FLUSH_AT = 4 << 20;
 /** The most buffers one writev takes (Linux's UIO_MAXIOV). */
 const IOV_MAX = 1024;
 
-/** The version of the rule above; part of every segment cache key that names spooled bytes. */
-export const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/1';
+/**
+ * The version of the rule above; part of every segment cache key that names spooled bytes. 2: layers are
+ * read by tar-reader.ts, which stops at the end-of-archive marker and gives data to regular files only.
+ */
+export const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/2';
 
 export class SpoolFile {
   readonly path: string;

@@ -167,6 +167,10 @@ export interface TestLayer {
   tarOptions?: BuildTarOptions;
   /** Overrides the media type written in the manifest (defaults from the compression). */
   mediaType?: string;
+  /** The uncompressed tar as bytes, instead of one built from `entries` (hostile or hand-cut tars). */
+  tar?: Buffer;
+  /** The stored bytes as they are, instead of `tar` compressed (streams cut short or corrupted). */
+  blob?: Buffer;
 }
 
 export interface TestImage {
@@ -193,9 +197,9 @@ const LAYER_MEDIA: Record<TestCompression, string> = {
 
 /** Builds and compresses one layer. */
 export function buildLayer(layer: TestLayer): BuiltLayer {
-  const tar = buildTar(layer.entries, layer.tarOptions);
+  const tar = layer.tar ?? buildTar(layer.entries, layer.tarOptions);
   const compression = layer.compression ?? 'gzip';
-  const blob = compress(tar, compression);
+  const blob = layer.blob ?? compress(tar, compression);
   return { blob, digest: sha256(blob), diffId: sha256(tar), mediaType: layer.mediaType ?? LAYER_MEDIA[compression] };
 }
 
