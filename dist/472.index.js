@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/image/source.js + 23 modules
-var image_source = __webpack_require__(4126);
+// EXTERNAL MODULE: ./build/image/source.js + 25 modules
+var image_source = __webpack_require__(9128);
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __webpack_require__(3847);
 // EXTERNAL MODULE: ./build/image/types.js
@@ -3450,7 +3450,7 @@ function listPlatforms(platforms) {
 
 /***/ }),
 
-/***/ 4126:
+/***/ 9128:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3469,6 +3469,20 @@ var external_node_path_ = __webpack_require__(6760);
 var errors = __webpack_require__(9473);
 // EXTERNAL MODULE: ./build/image/digest.js
 var image_digest = __webpack_require__(5436);
+;// CONCATENATED MODULE: ./build/image/document-limit.js
+// The size limit of an image's JSON documents: index.json and oci-layout, manifests and indexes, configs,
+// a docker save manifest.json. Each is read whole and parsed in memory, so each is refused above this size
+// before any of it is read. 4 MiB is what registries must accept for a manifest (distribution spec) and
+// what skopeo allows for manifests and configs; real documents are kilobytes. Parsing 4 MiB of the most
+// expensive JSON costs about 250 MB and 2 s; a 300 MB document took 670 MB before it was refused.
+
+const MAX_DOCUMENT = 4 << 20;
+/**
+ * BAD_IMAGE for a document over MAX_DOCUMENT; `what` names it with where it is (`oci:DIR: index.json`,
+ * `config sha256:…`), `size` is its size when known (else it only grew past the limit).
+ */
+const documentTooLarge = (what, size) => new errors/* InitramfsError */.sp('BAD_IMAGE', `${what} is too large: ${size === undefined ? `more than ${MAX_DOCUMENT}` : size} bytes, where an image document may have at most 4 MiB (${MAX_DOCUMENT} bytes)`);
+
 ;// CONCATENATED MODULE: ./build/image/image-config.js
 // The image config blob (OCI image-spec config.md; Docker's is the same shape for what we read): its
 // platform, its `config` object, and its rootfs diff_ids, checked for the types the rest of the tool relies on.
@@ -3788,7 +3802,6 @@ var external_node_stream_ = __webpack_require__(7075);
 
 
 
-
 const prefix = (what, digest) => `${what} ${digest}: expected`;
 /**
  * A pass-through that checks the bytes against `digest` (sha256) and `size`. `what` names the blob kind for
@@ -3834,20 +3847,6 @@ function verifyBytes(bytes, digest, size, what) {
         throw new errors/* DigestMismatchError */.h(digest, `${prefix(what, digest)} ${size} bytes with digest ${digest}, got ${bytes.length} bytes with digest ${actual}`);
     }
 }
-/**
- * A verified stream of a file's bytes, or of the byte range [start, start + size) of it (a blob inside an
- * archive). Read errors surface on the returned stream.
- */
-function openVerifiedFile(path, check, start) {
-    const verify = verifyStream(check.digest, check.size, check.what);
-    if (start !== undefined && check.size === 0)
-        return external_node_stream_.Readable.from([]).pipe(verify);
-    // fs ranges are inclusive. A range can hold no more than `size`, so within an archive only the digest
-    // (and a file cut short) can fail.
-    const file = start === undefined ? (0,external_node_fs_.createReadStream)(path) : (0,external_node_fs_.createReadStream)(path, { start, end: start + check.size - 1 });
-    file.on('error', (err) => verify.destroy(err));
-    return file.pipe(verify);
-}
 
 ;// CONCATENATED MODULE: ./build/image/layout-source.js
 
@@ -3857,9 +3856,8 @@ function openVerifiedFile(path, check, start) {
 
 
 
+
 const REF_NAME = 'org.opencontainers.image.ref.name';
-/** Manifests and configs are small; refusing huge ones keeps a hostile descriptor from exhausting memory. */
-const MAX_JSON_BLOB = 16 << 20;
 const sortedNames = (names) => {
     const list = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => (0,quote/* shown */.SP)(n, 128));
     return list.length > 0 ? list.join(', ') : '(none)';
@@ -3891,11 +3889,15 @@ class LayoutSource {
     }
     #readLayoutJson(path) {
         const f = this.#files;
-        const bytes = f.read(path, MAX_JSON_BLOB);
-        if (bytes === undefined)
+        const size = f.size(path);
+        if (size === undefined)
             return undefined;
-        if (bytes.length > MAX_JSON_BLOB)
-            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${path} is too large`);
+        if (size > MAX_DOCUMENT)
+            throw documentTooLarge(`${this.reference}: ${path}`, size);
+        // One byte more than the limit: a file that grew since its size was taken is still caught.
+        const bytes = f.read(path, MAX_DOCUMENT + 1);
+        if (bytes.length > MAX_DOCUMENT)
+            throw documentTooLarge(`${this.reference}: ${path}`);
         const json = parseJson(bytes.toString('utf8'), `${this.reference}: ${path}`);
         if (typeof json !== 'object' || json === null || Array.isArray(json)) {
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${path} is not a JSON object`);
@@ -3931,13 +3933,14 @@ class LayoutSource {
     }
     /** Reads, verifies and parses a JSON blob. */
     #readJson(desc, what) {
-        if (desc.size > MAX_JSON_BLOB) {
-            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what} ${desc.digest}: ${desc.size} bytes is too large for a ${what}`);
-        }
-        const bytes = this.#files.read(blobPath(desc.digest), desc.size);
-        if (bytes === undefined) {
+        if (desc.size > MAX_DOCUMENT)
+            throw documentTooLarge(`${this.reference}: ${what} ${desc.digest}`, desc.size);
+        const path = blobPath(desc.digest);
+        if (this.#files.size(path) === undefined) {
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: ${what} blob ${desc.digest} is missing from ${this.#files.noun}`);
         }
+        // One byte more than promised, so that a longer file fails its check as too large.
+        const bytes = this.#files.read(path, desc.size + 1);
         verifyBytes(bytes, desc.digest, desc.size, what);
         const json = parseJson(bytes.toString('utf8'), `${what} ${desc.digest}`);
         if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -3953,7 +3956,7 @@ class LayoutSource {
     }
     layer(desc, compression, diffId) {
         const path = blobPath(desc.digest);
-        if (!this.#files.has(path)) {
+        if (this.#files.size(path) === undefined) {
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.reference}: layer blob ${desc.digest} is missing from ${this.#files.noun}`);
         }
         const files = this.#files;
@@ -3970,10 +3973,74 @@ class LayoutSource {
     }
 }
 
+;// CONCATENATED MODULE: ./build/image/regular-file.js
+// The files of a layout directory are read only when they are regular files. A FIFO where a blob should be
+// would block the build forever on its open or its read; a device might be read without end, and opening
+// some (a tape, a watchdog) does something by itself. So the type is checked with stat before any open,
+// and again on the descriptor (opened non-blocking and without taking a terminal), in case the file was
+// swapped in between.
+
+
+
+const kindOf = (st) => st.isDirectory()
+    ? 'a directory'
+    : st.isFIFO()
+        ? 'a FIFO'
+        : st.isSocket()
+            ? 'a socket'
+            : st.isCharacterDevice()
+                ? 'a character device'
+                : st.isBlockDevice()
+                    ? 'a block device'
+                    : 'not a regular file';
+const notRegular = (path, what, st) => new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${(0,quote/* quote */.hD)(path)} is ${kindOf(st)}, where a regular file should be`);
+const cannotRead = (path, what, e) => new errors/* InitramfsError */.sp('IO', `${what}: cannot read ${(0,quote/* quote */.hD)(path)} (${e.code ?? e.message})`, { cause: e });
+/** Nothing is there: the caller says what is missing. */
+const absent = (e) => ['ENOENT', 'ENOTDIR'].includes(e.code ?? '');
+/**
+ * The size of the regular file at `path` (symlinks followed), or undefined when nothing is there. Anything
+ * else there is BAD_IMAGE, a file that cannot be stat'ed IO, both naming `what` (the layout).
+ */
+function regularFileSize(path, what) {
+    let st;
+    try {
+        st = (0,external_node_fs_.statSync)(path);
+    }
+    catch (e) {
+        if (absent(e))
+            return undefined;
+        throw cannotRead(path, what, e);
+    }
+    if (!st.isFile())
+        throw notRegular(path, what, st);
+    return st.size;
+}
+/** The regular file at `path` opened for reading (a descriptor to close), or undefined when nothing is there. */
+function openRegularFile(path, what) {
+    if (regularFileSize(path, what) === undefined)
+        return undefined;
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOCTTY);
+    }
+    catch (e) {
+        if (absent(e))
+            return undefined;
+        throw cannotRead(path, what, e);
+    }
+    const st = (0,external_node_fs_.fstatSync)(fd);
+    if (!st.isFile()) {
+        (0,external_node_fs_.closeSync)(fd);
+        throw notRegular(path, what, st);
+    }
+    return fd;
+}
+
 ;// CONCATENATED MODULE: ./build/image/oci-layout.js
 // Images from an OCI image layout directory (`oci:DIR[:REF]`): the layout's files are the directory's.
 // A file where the directory should be is most likely the same layout in a tar: the message says to use
 // oci-archive:.
+
 
 
 
@@ -4007,26 +4074,24 @@ function statOrUndefined(path) {
     }
 }
 const isDirectory = (path) => statOrUndefined(path)?.isDirectory() === true;
-/** A layout's files in a directory. */
+/** A layout's files in a directory; only regular files are read (regular-file.ts). */
 class DirectoryFiles {
     noun = 'the layout';
     where;
+    #what;
     constructor(dir) {
         this.where = dir;
+        this.#what = `layout ${(0,quote/* quote */.hD)(dir)}`;
+    }
+    size(path) {
+        return regularFileSize((0,external_node_path_.join)(this.where, path), this.#what);
     }
     read(path, max) {
-        let fd;
+        const fd = openRegularFile((0,external_node_path_.join)(this.where, path), this.#what);
+        if (fd === undefined)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.#what}: ${path} is gone`);
         try {
-            fd = (0,external_node_fs_.openSync)((0,external_node_path_.join)(this.where, path), 'r');
-        }
-        catch {
-            return undefined;
-        }
-        try {
-            const st = (0,external_node_fs_.fstatSync)(fd);
-            if (!st.isFile())
-                return undefined;
-            const buf = Buffer.alloc(Math.min(st.size, max + 1));
+            const buf = Buffer.alloc(max);
             let done = 0;
             for (let n = -1; n !== 0 && done < buf.length; done += n)
                 n = (0,external_node_fs_.readSync)(fd, buf, done, buf.length - done, done);
@@ -4036,11 +4101,14 @@ class DirectoryFiles {
             (0,external_node_fs_.closeSync)(fd);
         }
     }
-    has(path) {
-        return statOrUndefined((0,external_node_path_.join)(this.where, path))?.isFile() === true;
-    }
     open(path, check) {
-        return openVerifiedFile((0,external_node_path_.join)(this.where, path), check);
+        const fd = openRegularFile((0,external_node_path_.join)(this.where, path), this.#what);
+        if (fd === undefined)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.#what}: ${path} is gone`);
+        const verify = verifyStream(check.digest, check.size, check.what);
+        const file = (0,external_node_fs_.createReadStream)('', { fd, highWaterMark: 1 << 20 });
+        file.on('error', (err) => verify.destroy(err));
+        return file.pipe(verify);
     }
 }
 class OciLayoutSource extends LayoutSource {
@@ -4158,6 +4226,7 @@ function indexTarFd(fd) {
 
 
 
+
 /** Symlink hops followed when a member is a link to an identical one (docker save dedups that way). */
 const MAX_LINK_HOPS = 16;
 /** A member's name as a lookup key: normalised, no leading "./", no trailing "/". */
@@ -4216,10 +4285,10 @@ class TarArchive {
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.label}: ${what} ${(0,quote/* quote */.hD)(name)} is not in the archive`);
         return m;
     }
-    /** A member's bytes, refused when larger than `max` (JSON documents are small; a huge one is hostile). */
+    /** A member's bytes, refused before any is read when larger than `max` (a document: document-limit.ts). */
     read(m, what, max) {
         if (m.size > max)
-            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.label}: ${what} is ${m.size} bytes, too large`);
+            throw documentTooLarge(`${this.label}: ${what}`, m.size);
         return this.readRange(m.offset, m.size);
     }
     /** Up to `length` bytes from the start of a member (to sniff a layer's compression). */
@@ -4528,12 +4597,12 @@ class ArchiveFiles {
         this.#tar = tar;
         this.where = file;
     }
-    read(path, max) {
-        const m = this.#tar.find(path, 'file');
-        return m && this.#tar.readRange(m.offset, Math.min(m.size, max + 1));
+    size(path) {
+        return this.#tar.find(path, 'file')?.size;
     }
-    has(path) {
-        return this.#tar.find(path, 'file') !== undefined;
+    read(path, max) {
+        const m = this.#tar.member(path, 'file');
+        return this.#tar.readRange(m.offset, Math.min(m.size, max));
     }
     open(path, check) {
         return this.#tar.open(this.#tar.member(path, 'blob'), check);
@@ -4589,7 +4658,7 @@ class OciArchiveSource extends LayoutSource {
 
 
 
-const MAX_JSON = 16 << 20;
+
 const BLOB_NAME = /^blobs\/sha256\/([0-9a-f]{64})$/;
 const CONFIG_NAME = /^([0-9a-f]{64})\.json$/;
 /**
@@ -4691,7 +4760,7 @@ class DockerArchiveSource {
         };
     }
     #read(name, what) {
-        return this.#tar.read(this.#tar.member(name, what), what, MAX_JSON);
+        return this.#tar.read(this.#tar.member(name, what), what, MAX_DOCUMENT);
     }
     /** manifest.json, or a message that says what the archive is instead. */
     #manifestJson() {
@@ -5956,10 +6025,11 @@ function scrubError(e, auth) {
 
 
 
+
 /** What a manifest request accepts: OCI and Docker v2, single-platform and multi-platform. */
 const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ');
-/** The distribution spec's limit; a bigger "manifest" is not one. */
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
+/** The distribution spec's limit (document-limit.ts); a bigger "manifest" is not one. */
+const MANIFEST_LIMIT = MAX_DOCUMENT;
 const ERROR_BODY_LIMIT = 64 * 1024;
 /** Bytes gathered before one write to the blob file. */
 const WRITE_BATCH = 1024 * 1024;
@@ -6019,6 +6089,11 @@ class RegistryClient {
                 const res = await this.get(ref, url, { accept: MANIFEST_ACCEPT }, 'manifest', what);
                 if (res.statusCode !== 200)
                     throw await this.statusError(res, url.host, what, `image ${name}`, ref);
+                const length = Number(headerValue(res.headers, 'content-length') ?? Number.NaN);
+                if (length > MANIFEST_LIMIT) {
+                    res.body.destroy();
+                    throw documentTooLarge(what, length);
+                }
                 return {
                     bytes: await readBody(res.body, MANIFEST_LIMIT, what, url.host),
                     contentType: (headerValue(res.headers, 'content-type') ?? '').split(';')[0].trim(),
@@ -6320,6 +6395,7 @@ class BlobSink {
 
 
 
+
 /** Parallel blob downloads: enough to fill a link, few enough to be polite to the registry. */
 const DOWNLOAD_CONCURRENCY = 3;
 /** Limits how many async jobs run at once, in the order they were asked for. */
@@ -6426,6 +6502,9 @@ class RegistrySource {
         const memo = this.#documents.get(digest);
         if (memo && size !== undefined)
             return { doc: memo, size };
+        // Only documents were cached as documents; a blob this large (a layer named by the reference) is not one.
+        if (size !== undefined && size > MAX_DOCUMENT)
+            return undefined;
         const path = size === undefined ? await this.#lookupAnySize(digest) : await this.#cache.lookup(digest, size);
         if (!path)
             return undefined;
@@ -6438,6 +6517,8 @@ class RegistrySource {
     async #lookupAnySize(digest) {
         try {
             const st = await (0,promises_.stat)(this.#cache.path(digest));
+            if (st.size > MAX_DOCUMENT)
+                return undefined;
             return this.#cache.lookup(digest, st.size);
         }
         catch {
@@ -6445,6 +6526,8 @@ class RegistrySource {
         }
     }
     async manifest(desc) {
+        if (desc.size > MAX_DOCUMENT)
+            throw documentTooLarge(`${this.reference}: manifest ${desc.digest}`, desc.size);
         const cached = await this.#cachedDocument(desc.digest, desc.size);
         if (cached)
             return cached.doc;
@@ -6454,6 +6537,9 @@ class RegistrySource {
         return this.#documents.get(desc.digest);
     }
     async config(desc) {
+        // Refused on the manifest's word, before a byte is downloaded: a config is read whole into memory.
+        if (desc.size > MAX_DOCUMENT)
+            throw documentTooLarge(`${this.reference}: config ${desc.digest}`, desc.size);
         const path = await this.#blob(desc);
         const bytes = await (0,promises_.readFile)(path);
         verifyBytes(bytes, desc.digest, desc.size, 'config');
@@ -6988,7 +7074,7 @@ const compressStream = async (input, compression, level, inputSize, output) => {
 /* harmony export */   N: () => (/* binding */ inspect),
 /* harmony export */   a: () => (/* binding */ formatInspection)
 /* harmony export */ });
-/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4126);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9128);
 /* harmony import */ var _image_platform_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3847);
 /* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8107);
 // `inspect IMAGE`: what a user needs before building — the platforms there are, and for the chosen one the

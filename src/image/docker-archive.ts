@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { InitramfsError } from '../errors.ts';
 import { openArchive, parseArchiveReference, type ArchiveReference, type ArchiveSourceOptions, type OpenedArchive } from './archive-file.ts';
 import { isDigest } from './digest.ts';
+import { MAX_DOCUMENT } from './document-limit.ts';
 import { parseImageConfig, parseJson } from './image-config.ts';
 import { layerMediaType } from './media-types.ts';
 import { listPlatforms, platformMatches } from './platform.ts';
@@ -14,7 +15,6 @@ import type { TarArchive } from './tar-archive.ts';
 import type { ImageSource, Layer, LayerCompression, Platform, ResolvedImage } from './types.ts';
 import { verifyBytes } from './verify.ts';
 
-const MAX_JSON = 16 << 20;
 const BLOB_NAME = /^blobs\/sha256\/([0-9a-f]{64})$/;
 const CONFIG_NAME = /^([0-9a-f]{64})\.json$/;
 
@@ -135,7 +135,7 @@ export class DockerArchiveSource implements ImageSource {
   }
 
   #read(name: string, what: string): Buffer {
-    return this.#tar.read(this.#tar.member(name, what), what, MAX_JSON);
+    return this.#tar.read(this.#tar.member(name, what), what, MAX_DOCUMENT);
   }
 
   /** manifest.json, or a message that says what the archive is instead. */

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
 import { digestHex } from './digest.ts';
+import { documentTooLarge, MAX_DOCUMENT } from './document-limit.ts';
 import { parseJson } from './image-config.ts';
 import { INDEX_TYPES } from './media-types.ts';
 import {
@@ -21,8 +22,6 @@ import type { ImageSource, Layer, LayerCompression, Platform, ResolvedImage } fr
 import { verifyBytes, type BlobCheck } from './verify.ts';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
-/** Manifests and configs are small; refusing huge ones keeps a hostile descriptor from exhausting memory. */
-export const MAX_JSON_BLOB = 16 << 20;
 
 /** The files of a layout, by their path inside it (`oci-layout`, `index.json`, `blobs/sha256/<hex>`). */
 export interface LayoutFiles {
@@ -30,10 +29,13 @@ export interface LayoutFiles {
   readonly noun: string;
   /** The layout as the user named it (DIR or FILE), for messages and the `TRANSPORT:WHERE:REF` hint. */
   readonly where: string;
-  /** The file's bytes, at most `max` + 1 of them (enough to tell it is too large); undefined when absent. */
-  read(path: string, max: number): Buffer | undefined;
-  /** Whether a regular file is at `path`. */
-  has(path: string): boolean;
+  /**
+   * The size of the regular file at `path`; undefined when there is none. Something else there (a FIFO,
+   * a directory) is BAD_IMAGE: it is never opened.
+   */
+  size(path: string): number | undefined;
+  /** The first `max` bytes of the regular file at `path` (all of it when shorter). */
+  read(path: string, max: number): Buffer;
   /** The file's bytes as a stream checked against `check` as it is read. */
   open(path: string, check: BlobCheck): Readable;
 }
@@ -76,9 +78,12 @@ export class LayoutSource implements ImageSource, DocumentStore {
 
   #readLayoutJson(path: string): Record<string, unknown> | undefined {
     const f = this.#files;
-    const bytes = f.read(path, MAX_JSON_BLOB);
-    if (bytes === undefined) return undefined;
-    if (bytes.length > MAX_JSON_BLOB) throw new InitramfsError('BAD_IMAGE', `${this.reference}: ${path} is too large`);
+    const size = f.size(path);
+    if (size === undefined) return undefined;
+    if (size > MAX_DOCUMENT) throw documentTooLarge(`${this.reference}: ${path}`, size);
+    // One byte more than the limit: a file that grew since its size was taken is still caught.
+    const bytes = f.read(path, MAX_DOCUMENT + 1);
+    if (bytes.length > MAX_DOCUMENT) throw documentTooLarge(`${this.reference}: ${path}`);
     const json = parseJson(bytes.toString('utf8'), `${this.reference}: ${path}`);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       throw new InitramfsError('BAD_IMAGE', `${this.reference}: ${path} is not a JSON object`);
@@ -118,13 +123,13 @@ export class LayoutSource implements ImageSource, DocumentStore {
 
   /** Reads, verifies and parses a JSON blob. */
   #readJson(desc: Descriptor, what: string): Record<string, unknown> {
-    if (desc.size > MAX_JSON_BLOB) {
-      throw new InitramfsError('BAD_IMAGE', `${what} ${desc.digest}: ${desc.size} bytes is too large for a ${what}`);
-    }
-    const bytes = this.#files.read(blobPath(desc.digest), desc.size);
-    if (bytes === undefined) {
+    if (desc.size > MAX_DOCUMENT) throw documentTooLarge(`${this.reference}: ${what} ${desc.digest}`, desc.size);
+    const path = blobPath(desc.digest);
+    if (this.#files.size(path) === undefined) {
       throw new InitramfsError('BAD_IMAGE', `${this.reference}: ${what} blob ${desc.digest} is missing from ${this.#files.noun}`);
     }
+    // One byte more than promised, so that a longer file fails its check as too large.
+    const bytes = this.#files.read(path, desc.size + 1);
     verifyBytes(bytes, desc.digest, desc.size, what);
     const json = parseJson(bytes.toString('utf8'), `${what} ${desc.digest}`);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -143,7 +148,7 @@ export class LayoutSource implements ImageSource, DocumentStore {
 
   layer(desc: Descriptor, compression: LayerCompression, diffId: string | undefined): Layer {
     const path = blobPath(desc.digest);
-    if (!this.#files.has(path)) {
+    if (this.#files.size(path) === undefined) {
       throw new InitramfsError('BAD_IMAGE', `${this.reference}: layer blob ${desc.digest} is missing from ${this.#files.noun}`);
     }
     const files = this.#files;

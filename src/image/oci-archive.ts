@@ -20,13 +20,13 @@ class ArchiveFiles implements LayoutFiles {
     this.where = file;
   }
 
-  read(path: string, max: number): Buffer | undefined {
-    const m = this.#tar.find(path, 'file');
-    return m && this.#tar.readRange(m.offset, Math.min(m.size, max + 1));
+  size(path: string): number | undefined {
+    return this.#tar.find(path, 'file')?.size;
   }
 
-  has(path: string): boolean {
-    return this.#tar.find(path, 'file') !== undefined;
+  read(path: string, max: number): Buffer {
+    const m = this.#tar.member(path, 'file');
+    return this.#tar.readRange(m.offset, Math.min(m.size, max));
   }
 
   open(path: string, check: BlobCheck): Readable {

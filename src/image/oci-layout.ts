@@ -1,13 +1,14 @@
 // Images from an OCI image layout directory (`oci:DIR[:REF]`): the layout's files are the directory's.
 // A file where the directory should be is most likely the same layout in a tar: the message says to use
 // oci-archive:.
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
 import { LayoutSource, type LayoutFiles } from './layout-source.ts';
 import { quote, shown } from '../quote.ts';
-import { openVerifiedFile, type BlobCheck } from './verify.ts';
+import { openRegularFile, regularFileSize } from './regular-file.ts';
+import { verifyStream, type BlobCheck } from './verify.ts';
 
 export interface OciReference {
   dir: string;
@@ -40,25 +41,25 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
 
 const isDirectory = (path: string): boolean => statOrUndefined(path)?.isDirectory() === true;
 
-/** A layout's files in a directory. */
+/** A layout's files in a directory; only regular files are read (regular-file.ts). */
 class DirectoryFiles implements LayoutFiles {
   readonly noun = 'the layout';
   readonly where: string;
+  readonly #what: string;
   constructor(dir: string) {
     this.where = dir;
+    this.#what = `layout ${quote(dir)}`;
   }
 
-  read(path: string, max: number): Buffer | undefined {
-    let fd: number;
+  size(path: string): number | undefined {
+    return regularFileSize(join(this.where, path), this.#what);
+  }
+
+  read(path: string, max: number): Buffer {
+    const fd = openRegularFile(join(this.where, path), this.#what);
+    if (fd === undefined) throw new InitramfsError('BAD_IMAGE', `${this.#what}: ${path} is gone`);
     try {
-      fd = openSync(join(this.where, path), 'r');
-    } catch {
-      return undefined;
-    }
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) return undefined;
-      const buf = Buffer.alloc(Math.min(st.size, max + 1));
+      const buf = Buffer.alloc(max);
       let done = 0;
       for (let n = -1; n !== 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
       return buf.subarray(0, done);
@@ -67,12 +68,13 @@ class DirectoryFiles implements LayoutFiles {
     }
   }
 
-  has(path: string): boolean {
-    return statOrUndefined(join(this.where, path))?.isFile() === true;
-  }
-
   open(path: string, check: BlobCheck): Readable {
-    return openVerifiedFile(join(this.where, path), check);
+    const fd = openRegularFile(join(this.where, path), this.#what);
+    if (fd === undefined) throw new InitramfsError('BAD_IMAGE', `${this.#what}: ${path} is gone`);
+    const verify = verifyStream(check.digest, check.size, check.what);
+    const file = createReadStream('', { fd, highWaterMark: 1 << 20 });
+    file.on('error', (err) => verify.destroy(err));
+    return file.pipe(verify);
   }
 }
 

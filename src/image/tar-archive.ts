@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
+import { documentTooLarge } from './document-limit.ts';
 import { quote } from '../quote.ts';
 import { indexTar, TarFormatError, type TarMember } from './tar-index.ts';
 import { verifyStream, type BlobCheck } from './verify.ts';
@@ -74,9 +75,9 @@ export class TarArchive {
     return m;
   }
 
-  /** A member's bytes, refused when larger than `max` (JSON documents are small; a huge one is hostile). */
+  /** A member's bytes, refused before any is read when larger than `max` (a document: document-limit.ts). */
   read(m: TarMember, what: string, max: number): Buffer {
-    if (m.size > max) throw new InitramfsError('BAD_IMAGE', `${this.label}: ${what} is ${m.size} bytes, too large`);
+    if (m.size > max) throw documentTooLarge(`${this.label}: ${what}`, m.size);
     return this.readRange(m.offset, m.size);
   }
 

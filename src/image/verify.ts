@@ -1,8 +1,7 @@
 // Verification of a blob as its bytes stream past: a Transform that counts and hashes, failing with
 // DigestMismatchError as soon as more bytes than promised arrive, or at the end when size or digest differ.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { DigestMismatchError } from '../errors.ts';
 import { sha256Digest } from './digest.ts';
 
@@ -77,19 +76,4 @@ export interface BlobCheck {
   size: number;
   /** The blob kind for messages ("layer"). */
   what: string;
-}
-
-/**
- * A verified stream of a file's bytes, or of the byte range [start, start + size) of it (a blob inside an
- * archive). Read errors surface on the returned stream.
- */
-export function openVerifiedFile(path: string, check: BlobCheck, start?: number): Readable {
-  const verify = verifyStream(check.digest, check.size, check.what);
-  if (start !== undefined && check.size === 0) return Readable.from([]).pipe(verify);
-  // fs ranges are inclusive. A range can hold no more than `size`, so within an archive only the digest
-  // (and a file cut short) can fail.
-  const file =
-    start === undefined ? createReadStream(path) : createReadStream(path, { start, end: start + check.size - 1 });
-  file.on('error', (err) => verify.destroy(err));
-  return file.pipe(verify);
 }

@@ -6,6 +6,7 @@ import type { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DigestMismatchError, InitramfsError } from '../errors.ts';
 import { checkDigest, isDigest, sha256Digest } from '../image/digest.ts';
+import { documentTooLarge, MAX_DOCUMENT } from '../image/document-limit.ts';
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -67,8 +68,8 @@ export interface RegistryStats {
 
 /** What a manifest request accepts: OCI and Docker v2, single-platform and multi-platform. */
 export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ');
-/** The distribution spec's limit; a bigger "manifest" is not one. */
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
+/** The distribution spec's limit (document-limit.ts); a bigger "manifest" is not one. */
+const MANIFEST_LIMIT = MAX_DOCUMENT;
 const ERROR_BODY_LIMIT = 64 * 1024;
 /** Bytes gathered before one write to the blob file. */
 const WRITE_BATCH = 1024 * 1024;
@@ -130,6 +131,11 @@ export class RegistryClient {
         const url = new URL(`/v2/${ref.repository}/manifests/${tagOrDigest}`, this.baseUrl(ref));
         const res = await this.get(ref, url, { accept: MANIFEST_ACCEPT }, 'manifest', what);
         if (res.statusCode !== 200) throw await this.statusError(res, url.host, what, `image ${name}`, ref);
+        const length = Number(headerValue(res.headers, 'content-length') ?? Number.NaN);
+        if (length > MANIFEST_LIMIT) {
+          res.body.destroy();
+          throw documentTooLarge(what, length);
+        }
         return {
           bytes: await readBody(res.body, MANIFEST_LIMIT, what, url.host),
           contentType: (headerValue(res.headers, 'content-type') ?? '').split(';')[0]!.trim(),

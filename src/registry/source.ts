@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
+import { documentTooLarge, MAX_DOCUMENT } from '../image/document-limit.ts';
 import { parseJson } from '../image/image-config.ts';
 import { INDEX_TYPES, MANIFEST_TYPES } from '../image/media-types.ts';
 import {
@@ -145,6 +146,8 @@ export class RegistrySource implements ImageSource, DocumentStore {
   async #cachedDocument(digest: string, size?: number): Promise<{ doc: Record<string, unknown>; size: number } | undefined> {
     const memo = this.#documents.get(digest);
     if (memo && size !== undefined) return { doc: memo, size };
+    // Only documents were cached as documents; a blob this large (a layer named by the reference) is not one.
+    if (size !== undefined && size > MAX_DOCUMENT) return undefined;
     const path = size === undefined ? await this.#lookupAnySize(digest) : await this.#cache.lookup(digest, size);
     if (!path) return undefined;
     const bytes = await readFile(path);
@@ -157,6 +160,7 @@ export class RegistrySource implements ImageSource, DocumentStore {
   async #lookupAnySize(digest: string): Promise<string | undefined> {
     try {
       const st = await stat(this.#cache.path(digest));
+      if (st.size > MAX_DOCUMENT) return undefined;
       return this.#cache.lookup(digest, st.size);
     } catch {
       return undefined;
@@ -164,6 +168,7 @@ export class RegistrySource implements ImageSource, DocumentStore {
   }
 
   async manifest(desc: Descriptor): Promise<Record<string, unknown>> {
+    if (desc.size > MAX_DOCUMENT) throw documentTooLarge(`${this.reference}: manifest ${desc.digest}`, desc.size);
     const cached = await this.#cachedDocument(desc.digest, desc.size);
     if (cached) return cached.doc;
     const fetched = await this.client.getManifest(this.ref, desc.digest);
@@ -173,6 +178,8 @@ export class RegistrySource implements ImageSource, DocumentStore {
   }
 
   async config(desc: Descriptor): Promise<Record<string, unknown>> {
+    // Refused on the manifest's word, before a byte is downloaded: a config is read whole into memory.
+    if (desc.size > MAX_DOCUMENT) throw documentTooLarge(`${this.reference}: config ${desc.digest}`, desc.size);
     const path = await this.#blob(desc);
     const bytes = await readFile(path);
     verifyBytes(bytes, desc.digest, desc.size, 'config');
