@@ -461,6 +461,7 @@ function classifyWhiteout(base) {
 
 
 
+
 /**
  * Apply one layer (its entries in tar order) to `root`, mutating it.
  *
@@ -492,6 +493,8 @@ function applyLayer(root, entries, ctx) {
 }
 /** Examples named in the xattr warning; the count covers the rest. */
 const XATTR_EXAMPLES = 3;
+/** Attribute names listed in the xattr warning; the count covers the rest. */
+const XATTR_NAMES = 8;
 /**
  * newc has no field for extended attributes, so file capabilities (`security.capability`, e.g. on ping)
  * and SELinux labels are lost; one warning per layer says which and where, so the user can grant them
@@ -501,11 +504,15 @@ function reportXattrs(entries, ctx) {
     const carrying = entries.filter((e) => e.xattrs !== undefined);
     if (carrying.length === 0)
         return;
-    const names = [...new Set(carrying.flatMap((e) => e.xattrs))].sort();
-    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${apply_layer_quote(e.name)} (${e.xattrs.join(', ')})`);
+    const all = [...new Set(carrying.flatMap((e) => e.xattrs))].sort();
+    const listed = (list) => {
+        const shownNames = list.slice(0, XATTR_NAMES).map((n) => (0,quote/* escaped */.Mk)((0,node/* fromBytePath */.cj)(n), 64));
+        return list.length > XATTR_NAMES ? `${shownNames.join(', ')} and ${list.length - XATTR_NAMES} more` : shownNames.join(', ');
+    };
+    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${apply_layer_quote(e.name)} (${listed(e.xattrs)})`);
     const more = carrying.length > XATTR_EXAMPLES ? ` and ${carrying.length - XATTR_EXAMPLES} more` : '';
     ctx.reporter.warn(`layer ${ctx.layer}: ${carrying.length} entr${carrying.length === 1 ? 'y carries' : 'ies carry'} extended attributes ` +
-        `(${names.join(', ')}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`);
+        `(${listed(all)}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`);
 }
 /** Apply `n` if it is a whiteout (of any kind); false when it is an ordinary entry. */
 function applyWhiteout(root, { entry, components }, ctx) {
@@ -525,7 +532,7 @@ function applyWhiteout(root, { entry, components }, ctx) {
     if (!dir.ok) {
         // Whiting out something no lower layer has is normal; a path that cannot be a directory is not.
         if (!dir.missing)
-            drop(ctx, entry, dir.reason);
+            drop(ctx, entry, said(dir.reason));
         return true;
     }
     if (w.kind === 'opaque')
@@ -553,7 +560,7 @@ function applyEntry(root, { entry, components }, ctx) {
     }
     const parent = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), true);
     if (!parent.ok) {
-        drop(ctx, entry, parent.reason);
+        drop(ctx, entry, said(parent.reason));
         return;
     }
     const children = parent.node.children;
@@ -584,7 +591,7 @@ function resolveHardlinkTarget(root, entry, ctx) {
     // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
     const r = (0,tree/* walk */.GG)(root, target.components, { followLast: false, create: false });
     if (!r.ok) {
-        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(target.components))}: ${r.reason}`);
+        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(target.components))}: ${said(r.reason)}`);
         return undefined;
     }
     if (r.node.inode.type === 'dir') {
@@ -615,7 +622,11 @@ function inodeOf(e) {
             return { type: e.type, mode, uid, gid, mtime, size: 0 };
     }
 }
-const apply_layer_quote = (bytePath) => JSON.stringify((0,node/* fromBytePath */.cj)(bytePath));
+/** A name or path from the image (byte string), quoted and shortened for a message. */
+const apply_layer_quote = (bytePath) => (0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(bytePath));
+/** A reason from the tree (it names paths of the image inside a phrase), escaped and shortened. */
+const said = (reason) => (0,quote/* escaped */.Mk)((0,node/* fromBytePath */.cj)(reason));
+/** Warns that `entry` is left out; `reason` must already show image data quoted (quote, said). */
 function drop(ctx, entry, reason) {
     ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${apply_layer_quote(entry.name)}: ${reason}`);
 }
@@ -3483,9 +3494,12 @@ const MAX_DOCUMENT = 4 << 20;
  */
 const documentTooLarge = (what, size) => new errors/* InitramfsError */.sp('BAD_IMAGE', `${what} is too large: ${size === undefined ? `more than ${MAX_DOCUMENT}` : size} bytes, where an image document may have at most 4 MiB (${MAX_DOCUMENT} bytes)`);
 
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
 ;// CONCATENATED MODULE: ./build/image/image-config.js
 // The image config blob (OCI image-spec config.md; Docker's is the same shape for what we read): its
 // platform, its `config` object, and its rootfs diff_ids, checked for the types the rest of the tool relies on.
+
 
 
 const isStringArray = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -3535,13 +3549,16 @@ function parseImageConfig(json, what) {
     }
     return result;
 }
-/** JSON.parse with BAD_IMAGE naming the blob instead of a SyntaxError. */
+/**
+ * JSON.parse with BAD_IMAGE naming the blob instead of a SyntaxError. V8's message quotes a piece of the
+ * document itself, so it is escaped like any other image data.
+ */
 function parseJson(text, what) {
     try {
         return JSON.parse(text);
     }
     catch (e) {
-        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: not valid JSON (${e.message})`);
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: not valid JSON (${(0,quote/* escaped */.Mk)(e.message)})`);
     }
 }
 
@@ -3577,8 +3594,6 @@ const SCHEMA1_TYPES = new Set([
 
 // EXTERNAL MODULE: ./build/image/platform.js
 var image_platform = __webpack_require__(3847);
-// EXTERNAL MODULE: ./build/quote.js
-var quote = __webpack_require__(9692);
 ;// CONCATENATED MODULE: ./build/image/transport.js
 // Which kind of source an image reference names, by its prefix, the way skopeo names its transports:
 // `oci:DIR[:REF]`, `oci-archive:FILE[:REF]`, `docker-archive:FILE[:REF]`, and a registry reference with or
@@ -7615,6 +7630,7 @@ class StreamTarget {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   K7: () => (/* binding */ quoteBytes),
+/* harmony export */   Mk: () => (/* binding */ escaped),
 /* harmony export */   SP: () => (/* binding */ shown),
 /* harmony export */   hD: () => (/* binding */ quote)
 /* harmony export */ });
@@ -7628,10 +7644,10 @@ const DEFAULT_MAX = 160;
 const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
 /** The escapes everybody reads at a glance; other controls are `\xNN`. */
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-function quoted(text, max, escape) {
+function quoted(text, max, escape, wrap = true) {
     const one = (ch) => {
         const code = ch.codePointAt(0);
-        if (ch === "'" || ch === '\\')
+        if ((wrap && ch === "'") || ch === '\\')
             return `\\${ch}`;
         if (!escape(ch, code))
             return ch;
@@ -7642,12 +7658,13 @@ function quoted(text, max, escape) {
             return `\\x${code.toString(16).padStart(2, '0')}`;
         return `\\u{${code.toString(16)}}`;
     };
+    const q = wrap ? "'" : '';
     const chars = [...text];
     if (chars.length <= max)
-        return `'${chars.map(one).join('')}'`;
+        return `${q}${chars.map(one).join('')}${q}`;
     const head = Math.ceil((max - 1) / 2);
     const tail = Math.floor((max - 1) / 2);
-    return `'${chars.slice(0, head).map(one).join('')}…${chars.slice(chars.length - tail).map(one).join('')}'`;
+    return `${q}${chars.slice(0, head).map(one).join('')}…${chars.slice(chars.length - tail).map(one).join('')}${q}`;
 }
 /**
  * Text the user gave (a path, a tag), in single quotes as GNU tools quote it: letters of any script kept,
@@ -7659,6 +7676,11 @@ const quote = (text, max = DEFAULT_MAX) => quoted(text, max, (ch) => UNPRINTABLE
  * other byte as `\xNN`.
  */
 const quoteBytes = (bytes, max = DEFAULT_MAX) => quoted(bytes, max, (_ch, code) => code < 0x20 || code >= 0x7f);
+/**
+ * Text that carries user data but is not one value (a reason that names a path inside a phrase), escaped
+ * and shortened as quote() does, without the quotes.
+ */
+const escaped = (text, max = 2 * DEFAULT_MAX) => quoted(text, max, (ch) => UNPRINTABLE.test(ch), false);
 /** Text shown as it is when every character is printable (a reference to copy), else quote(text). */
 const shown = (text, max = 256) => text.length <= max && ![...text].some((ch) => UNPRINTABLE.test(ch)) ? text : quote(text, max);
 

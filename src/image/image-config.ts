@@ -1,6 +1,7 @@
 // The image config blob (OCI image-spec config.md; Docker's is the same shape for what we read): its
 // platform, its `config` object, and its rootfs diff_ids, checked for the types the rest of the tool relies on.
 import { InitramfsError } from '../errors.ts';
+import { escaped } from '../quote.ts';
 import { checkDigest } from './digest.ts';
 import type { ImageConfig, Platform } from './types.ts';
 
@@ -54,11 +55,14 @@ export function parseImageConfig(json: unknown, what: string): ParsedConfig {
   return result;
 }
 
-/** JSON.parse with BAD_IMAGE naming the blob instead of a SyntaxError. */
+/**
+ * JSON.parse with BAD_IMAGE naming the blob instead of a SyntaxError. V8's message quotes a piece of the
+ * document itself, so it is escaped like any other image data.
+ */
 export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new InitramfsError('BAD_IMAGE', `${what}: not valid JSON (${(e as Error).message})`);
+    throw new InitramfsError('BAD_IMAGE', `${what}: not valid JSON (${escaped((e as Error).message)})`);
   }
 }

@@ -1,8 +1,10 @@
 // Applying one layer's tar entries to the rootfs model, as OCI image-spec layer.md defines a changeset:
 // whiteouts hide lower layers, other entries are added or replace what is there. Metadata only; hostile
-// names are confined or dropped with a warning (policy in path.ts).
+// names are confined or dropped with a warning (policy in path.ts). Warnings show what the image says
+// quoted and shortened (quote.ts): a name of a megabyte or a terminal escape in it stays one short line.
 import type { LayerEntry } from '../image/layer-entry.ts';
 import type { Reporter } from '../log.ts';
+import { escaped, quote as quoteText } from '../quote.ts';
 import { fromBytePath, ownName, type Inode, type Node } from './node.ts';
 import { joinPath, normalisePath, type PathComponents } from './path.ts';
 import { resolveDir, walk } from './tree.ts';
@@ -48,6 +50,8 @@ export function applyLayer(root: Node, entries: readonly LayerEntry[], ctx: Appl
 
 /** Examples named in the xattr warning; the count covers the rest. */
 const XATTR_EXAMPLES = 3;
+/** Attribute names listed in the xattr warning; the count covers the rest. */
+const XATTR_NAMES = 8;
 
 /**
  * newc has no field for extended attributes, so file capabilities (`security.capability`, e.g. on ping)
@@ -57,12 +61,16 @@ const XATTR_EXAMPLES = 3;
 function reportXattrs(entries: readonly LayerEntry[], ctx: ApplyContext): void {
   const carrying = entries.filter((e) => e.xattrs !== undefined);
   if (carrying.length === 0) return;
-  const names = [...new Set(carrying.flatMap((e) => e.xattrs!))].sort();
-  const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${quote(e.name)} (${e.xattrs!.join(', ')})`);
+  const all = [...new Set(carrying.flatMap((e) => e.xattrs!))].sort();
+  const listed = (list: readonly string[]): string => {
+    const shownNames = list.slice(0, XATTR_NAMES).map((n) => escaped(fromBytePath(n), 64));
+    return list.length > XATTR_NAMES ? `${shownNames.join(', ')} and ${list.length - XATTR_NAMES} more` : shownNames.join(', ');
+  };
+  const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${quote(e.name)} (${listed(e.xattrs!)})`);
   const more = carrying.length > XATTR_EXAMPLES ? ` and ${carrying.length - XATTR_EXAMPLES} more` : '';
   ctx.reporter.warn(
     `layer ${ctx.layer}: ${carrying.length} entr${carrying.length === 1 ? 'y carries' : 'ies carry'} extended attributes ` +
-      `(${names.join(', ')}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`,
+      `(${listed(all)}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`,
   );
 }
 
@@ -80,7 +88,7 @@ function applyWhiteout(root: Node, { entry, components }: Named, ctx: ApplyConte
   const dir = resolveDir(root, components.slice(0, -1), false);
   if (!dir.ok) {
     // Whiting out something no lower layer has is normal; a path that cannot be a directory is not.
-    if (!dir.missing) drop(ctx, entry, dir.reason);
+    if (!dir.missing) drop(ctx, entry, said(dir.reason));
     return true;
   }
   if (w.kind === 'opaque') dir.node.children!.clear();
@@ -106,7 +114,7 @@ function applyEntry(root: Node, { entry, components }: Named, ctx: ApplyContext)
 
   const parent = resolveDir(root, components.slice(0, -1), true);
   if (!parent.ok) {
-    drop(ctx, entry, parent.reason);
+    drop(ctx, entry, said(parent.reason));
     return;
   }
   const children = parent.node.children!;
@@ -135,7 +143,7 @@ function resolveHardlinkTarget(root: Node, entry: LayerEntry, ctx: ApplyContext)
   // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
   const r = walk(root, target.components, { followLast: false, create: false });
   if (!r.ok) {
-    drop(ctx, entry, `hardlink target ${quote(joinPath(target.components))}: ${r.reason}`);
+    drop(ctx, entry, `hardlink target ${quote(joinPath(target.components))}: ${said(r.reason)}`);
     return undefined;
   }
   if (r.node.inode.type === 'dir') {
@@ -168,8 +176,13 @@ function inodeOf(e: LayerEntry): Inode {
   }
 }
 
-const quote = (bytePath: string): string => JSON.stringify(fromBytePath(bytePath));
+/** A name or path from the image (byte string), quoted and shortened for a message. */
+const quote = (bytePath: string): string => quoteText(fromBytePath(bytePath));
 
+/** A reason from the tree (it names paths of the image inside a phrase), escaped and shortened. */
+const said = (reason: string): string => escaped(fromBytePath(reason));
+
+/** Warns that `entry` is left out; `reason` must already show image data quoted (quote, said). */
 function drop(ctx: ApplyContext, entry: LayerEntry, reason: string): void {
   ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${quote(entry.name)}: ${reason}`);
 }

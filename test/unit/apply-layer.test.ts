@@ -90,7 +90,7 @@ describe('whiteouts', () => {
     expect(paths(root)).toEqual(['/a', '/a/x', '/y']);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain(LAYER);
-    expect(warnings[0]).toContain('"a/../.wh.y"');
+    expect(warnings[0]).toContain("'a/../.wh.y'");
   });
 });
 
@@ -182,14 +182,14 @@ describe('hardlinks', () => {
     expect(paths(root)).toEqual([]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(LAYER);
-    expect(warnings[0]).toContain('"b"');
+    expect(warnings[0]).toContain("'b'");
     expect(warnings[0]).toContain('/missing');
   });
 
   it('a hardlink to a directory is dropped with a warning', () => {
     const { root, warnings } = build([dir('d'), hardlink('x/l', 'd')]);
     expect(paths(root)).toEqual(['/d']);
-    expect(warnings[0]).toMatch(/"x\/l".*directory/);
+    expect(warnings[0]).toMatch(/'x\/l'.*directory/);
   });
 
   it('hardlink targets are normalised: leading "/" stripped, ".." dropped, parent symlinks resolved inside the root', () => {
@@ -232,7 +232,7 @@ describe('paths and hostile entries', () => {
     expect(paths(root)).toEqual([]);
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toContain(LAYER);
-    expect(warnings[0]).toContain('"../../etc/passwd"');
+    expect(warnings[0]).toContain("'../../etc/passwd'");
   });
 
   it('absolute names are confined to the root', () => {
@@ -298,7 +298,7 @@ describe('extended attributes', () => {
     const { root, warnings } = build([dir('bin'), dir('etc'), ...entries, file('plain')]);
     expect(warnings).toEqual([
       `layer ${LAYER}: 5 entries carry extended attributes (security.capability, security.selinux, user.note) that a newc archive cannot hold; ` +
-        'they are left out: "bin/a" (security.capability), "bin/b" (security.capability), "bin/c" (security.capability) and 2 more',
+        "they are left out: 'bin/a' (security.capability), 'bin/b' (security.capability), 'bin/c' (security.capability) and 2 more",
     ]);
     // The files themselves are kept.
     expect(content(root, '/bin/d')).toBe('d');
