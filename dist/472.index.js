@@ -4009,7 +4009,12 @@ const kindOf = (st) => st.isDirectory()
                     ? 'a block device'
                     : 'not a regular file';
 const notRegular = (path, what, st) => new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${(0,quote/* quote */.hD)(path)} is ${kindOf(st)}, where a regular file should be`);
-const cannotRead = (path, what, e) => new errors/* InitramfsError */.sp('IO', `${what}: cannot read ${(0,quote/* quote */.hD)(path)} (${e.code ?? e.message})`, { cause: e });
+/** Unreadable: the machine's doing (IO), or the layout's when its symlinks loop or run too long (BAD_IMAGE). */
+const cannotRead = (path, what, e) => {
+    const code = e.code;
+    const theLayouts = code === 'ELOOP' || code === 'ENAMETOOLONG';
+    return new errors/* InitramfsError */.sp(theLayouts ? 'BAD_IMAGE' : 'IO', `${what}: cannot read ${(0,quote/* quote */.hD)(path)} (${code ?? e.message})`, { cause: e });
+};
 /** Nothing is there: the caller says what is missing. */
 const absent = (e) => ['ENOENT', 'ENOTDIR'].includes(e.code ?? '');
 /**
@@ -4106,7 +4111,7 @@ class DirectoryFiles {
         if (fd === undefined)
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${this.#what}: ${path} is gone`);
         try {
-            const buf = Buffer.alloc(max);
+            const buf = Buffer.alloc(Math.min((0,external_node_fs_.fstatSync)(fd).size, max));
             let done = 0;
             for (let n = -1; n !== 0 && done < buf.length; done += n)
                 n = (0,external_node_fs_.readSync)(fd, buf, done, buf.length - done, done);

@@ -1,7 +1,7 @@
 // Images from an OCI image layout directory (`oci:DIR[:REF]`): the layout's files are the directory's.
 // A file where the directory should be is most likely the same layout in a tar: the message says to use
 // oci-archive:.
-import { closeSync, createReadStream, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
@@ -59,7 +59,7 @@ class DirectoryFiles implements LayoutFiles {
     const fd = openRegularFile(join(this.where, path), this.#what);
     if (fd === undefined) throw new InitramfsError('BAD_IMAGE', `${this.#what}: ${path} is gone`);
     try {
-      const buf = Buffer.alloc(max);
+      const buf = Buffer.alloc(Math.min(fstatSync(fd).size, max));
       let done = 0;
       for (let n = -1; n !== 0 && done < buf.length; done += n) n = readSync(fd, buf, done, buf.length - done, done);
       return buf.subarray(0, done);

@@ -23,8 +23,12 @@ const kindOf = (st: Stats): string =>
 const notRegular = (path: string, what: string, st: Stats): InitramfsError =>
   new InitramfsError('BAD_IMAGE', `${what}: ${quote(path)} is ${kindOf(st)}, where a regular file should be`);
 
-const cannotRead = (path: string, what: string, e: unknown): InitramfsError =>
-  new InitramfsError('IO', `${what}: cannot read ${quote(path)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+/** Unreadable: the machine's doing (IO), or the layout's when its symlinks loop or run too long (BAD_IMAGE). */
+const cannotRead = (path: string, what: string, e: unknown): InitramfsError => {
+  const code = (e as NodeJS.ErrnoException).code;
+  const theLayouts = code === 'ELOOP' || code === 'ENAMETOOLONG';
+  return new InitramfsError(theLayouts ? 'BAD_IMAGE' : 'IO', `${what}: cannot read ${quote(path)} (${code ?? (e as Error).message})`, { cause: e });
+};
 
 /** Nothing is there: the caller says what is missing. */
 const absent = (e: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '');

@@ -607,6 +607,18 @@ const fileTypeCases: HostileCase[] = [
     expect: { error: 'BAD_IMAGE', message: /is a character device, where a regular file should be/ },
     limits: { seconds: 20, writtenMiB: 1 },
   },
+  {
+    name: 'a blob that is a symlink loop in the layout is BAD_IMAGE',
+    input: (ctx) => {
+      const { dir, ref } = plainImage(ctx);
+      const path = blobPath(dir, configOf(dir).digest);
+      rmSync(path);
+      symlinkSync(`${path}.2`, path);
+      symlinkSync(path, `${path}.2`);
+      return ref;
+    },
+    expect: { error: 'BAD_IMAGE', message: /cannot read '.*' \(ELOOP\)/ },
+  },
 ];
 
 const table: [string, HostileCase[]][] = [
