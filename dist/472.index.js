@@ -3393,11 +3393,15 @@ const shortDigest = (digest) => digest.length > 'sha256:'.length + 12 ? `${diges
 /* harmony export */ });
 /* unused harmony exports DEFAULT_PLATFORM, normalizePlatform */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9473);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8107);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9692);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8107);
 // Platforms as users write them (`os/arch[/variant]`) and as images declare them, normalised the way
 // containerd does so that `linux/arm64` matches an image that says `arm64/v8` and `linux/arm` means v7.
 
 
+
+/** Platforms named in a message; the count covers the rest. */
+const LISTED_PLATFORMS = 20;
 /** What a build targets when the user names no platform. */
 const DEFAULT_PLATFORM = { os: 'linux', architecture: 'amd64' };
 // Names other tools print for the same architecture (uname -m, Debian) → the OCI name.
@@ -3454,8 +3458,12 @@ function platformMatches(want, have) {
 }
 /** Platforms as a sorted, de-duplicated list for messages (`linux/amd64, linux/arm64/v8`). */
 function listPlatforms(platforms) {
-    const names = [...new Set(platforms.map(_types_js__WEBPACK_IMPORTED_MODULE_1__/* .formatPlatform */ .B))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return names.length > 0 ? names.join(', ') : '(none)';
+    const names = [...new Set(platforms.map(_types_js__WEBPACK_IMPORTED_MODULE_2__/* .formatPlatform */ .B))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (names.length === 0)
+        return '(none)';
+    // Platforms are the image's words: each shown escaped and short, and an index of thousands not listed whole.
+    const listed = names.slice(0, LISTED_PLATFORMS).map((n) => (0,_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(n, 64));
+    return names.length > LISTED_PLATFORMS ? `${listed.join(', ')} and ${names.length - LISTED_PLATFORMS} more` : listed.join(', ');
 }
 
 
@@ -3639,6 +3647,7 @@ function registryName(reference) {
 
 
 
+
 const SCHEMA1 = 'application/vnd.docker.distribution.manifest.v1+json';
 /**
  * The schema 1 media type a document is, or undefined: by its descriptor's (or Content-Type's) media
@@ -3665,7 +3674,7 @@ function convertHint(reference) {
 }
 /** UNSUPPORTED: `what` (e.g. `manifest sha256:…`) of `reference` is Docker schema 1. */
 function schema1Error(reference, what, mediaType) {
-    return new errors/* InitramfsError */.sp('UNSUPPORTED', `${reference}: ${what} is Docker schema 1 (${mediaType}); Docker schema 1 manifests are deprecated and not supported: ` +
+    return new errors/* InitramfsError */.sp('UNSUPPORTED', `${reference}: ${what} is Docker schema 1 (${(0,quote/* shown */.SP)(mediaType, 100)}); Docker schema 1 manifests are deprecated and not supported: ` +
         convertHint(reference));
 }
 
@@ -3680,15 +3689,18 @@ function schema1Error(reference, what, mediaType) {
 
 
 
+
 /** Indexes may nest; content addressing rules out cycles, this rules out absurd depth. */
 const MAX_INDEX_DEPTH = 8;
+/** A JSON value from a document, for a message: as JSON, shortened. */
+const manifest_walk_valueOf = (v) => (0,quote/* shown */.SP)(String(JSON.stringify(v)), 40);
 function parseDescriptor(value, where) {
     if (typeof value !== 'object' || value === null)
         throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: not a descriptor object`);
     const d = value;
     const digest = (0,image_digest/* checkDigest */.H2)(d.digest, where);
     if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: size ${JSON.stringify(d.size)} is not a byte count`);
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: size ${manifest_walk_valueOf(d.size)} is not a byte count`);
     }
     if (typeof d.mediaType !== 'string')
         throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${where}: no mediaType`);
@@ -3722,7 +3734,7 @@ function kind(store, desc) {
         return 'index';
     if (isManifestType(desc.mediaType))
         return 'manifest';
-    throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${store.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`);
+    throw new errors/* InitramfsError */.sp('UNSUPPORTED', `${store.reference}: ${desc.digest} has media type ${(0,quote/* shown */.SP)(desc.mediaType, 100)}, which is neither an image manifest nor an index`);
 }
 /**
  * Every platform manifest under `top`, in index order. The walk recurses at most MAX_INDEX_DEPTH deep and
@@ -3776,11 +3788,11 @@ async function readManifest(store, desc) {
     if (schema1 !== undefined)
         throw schema1Error(store.reference, `manifest ${desc.digest}`, schema1);
     if (m.schemaVersion !== 2) {
-        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${JSON.stringify(m.schemaVersion)} (only 2 is read)`);
+        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${manifest_walk_valueOf(m.schemaVersion)} (only 2 is read)`);
     }
     const config = parseDescriptor(m.config, `manifest ${desc.digest} config`);
     if (!CONFIG_TYPES.has(config.mediaType)) {
-        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: config media type ${config.mediaType} is not a container image config`);
+        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `manifest ${desc.digest}: config media type ${(0,quote/* shown */.SP)(config.mediaType, 100)} is not a container image config`);
     }
     return { config, layers: descriptorList(m, 'layers', `manifest ${desc.digest}`) };
 }
@@ -3799,7 +3811,7 @@ async function resolveCandidate(store, chosen) {
         layers: layers.map((d, i) => {
             const compression = LAYER_COMPRESSION.get(d.mediaType);
             if (compression === undefined) {
-                throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${d.digest}: media type ${d.mediaType} is not a layer type this tool reads`);
+                throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${d.digest}: media type ${(0,quote/* shown */.SP)(d.mediaType, 100)} is not a layer type this tool reads`);
             }
             return store.layer(d, compression, parsed.diffIds?.[i]);
         }),

@@ -3,6 +3,7 @@
 // layers. Where the documents come from (a layout's files, a registry's API) is the `DocumentStore`'s
 // business; every document it returns is already verified against its descriptor.
 import { InitramfsError } from '../errors.ts';
+import { shown } from '../quote.ts';
 import { checkDigest } from './digest.ts';
 import { parseImageConfig } from './image-config.ts';
 import { CONFIG_TYPES, INDEX_TYPES, LAYER_COMPRESSION, MANIFEST_TYPES, SCHEMA1_TYPES } from './media-types.ts';
@@ -39,12 +40,15 @@ export interface DocumentStore {
   layer(desc: Descriptor, compression: LayerCompression, diffId: string | undefined): Layer;
 }
 
+/** A JSON value from a document, for a message: as JSON, shortened. */
+const valueOf = (v: unknown): string => shown(String(JSON.stringify(v)), 40);
+
 export function parseDescriptor(value: unknown, where: string): Descriptor {
   if (typeof value !== 'object' || value === null) throw new InitramfsError('BAD_IMAGE', `${where}: not a descriptor object`);
   const d = value as Record<string, unknown>;
   const digest = checkDigest(d.digest, where);
   if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw new InitramfsError('BAD_IMAGE', `${where}: size ${JSON.stringify(d.size)} is not a byte count`);
+    throw new InitramfsError('BAD_IMAGE', `${where}: size ${valueOf(d.size)} is not a byte count`);
   }
   if (typeof d.mediaType !== 'string') throw new InitramfsError('BAD_IMAGE', `${where}: no mediaType`);
   const desc: Descriptor = { mediaType: d.mediaType, digest, size: d.size };
@@ -76,7 +80,7 @@ function kind(store: DocumentStore, desc: Descriptor): 'index' | 'manifest' {
   if (isManifestType(desc.mediaType)) return 'manifest';
   throw new InitramfsError(
     'UNSUPPORTED',
-    `${store.reference}: ${desc.digest} has media type ${desc.mediaType}, which is neither an image manifest nor an index`,
+    `${store.reference}: ${desc.digest} has media type ${shown(desc.mediaType, 100)}, which is neither an image manifest nor an index`,
   );
 }
 
@@ -131,11 +135,11 @@ async function readManifest(store: DocumentStore, desc: Descriptor): Promise<{ c
   const schema1 = schema1Type(desc.mediaType, m);
   if (schema1 !== undefined) throw schema1Error(store.reference, `manifest ${desc.digest}`, schema1);
   if (m.schemaVersion !== 2) {
-    throw new InitramfsError('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${JSON.stringify(m.schemaVersion)} (only 2 is read)`);
+    throw new InitramfsError('UNSUPPORTED', `manifest ${desc.digest}: schemaVersion ${valueOf(m.schemaVersion)} (only 2 is read)`);
   }
   const config = parseDescriptor(m.config, `manifest ${desc.digest} config`);
   if (!CONFIG_TYPES.has(config.mediaType)) {
-    throw new InitramfsError('UNSUPPORTED', `manifest ${desc.digest}: config media type ${config.mediaType} is not a container image config`);
+    throw new InitramfsError('UNSUPPORTED', `manifest ${desc.digest}: config media type ${shown(config.mediaType, 100)} is not a container image config`);
   }
   return { config, layers: descriptorList(m, 'layers', `manifest ${desc.digest}`) };
 }
@@ -158,7 +162,7 @@ export async function resolveCandidate(store: DocumentStore, chosen: Candidate):
     layers: layers.map((d, i) => {
       const compression = LAYER_COMPRESSION.get(d.mediaType);
       if (compression === undefined) {
-        throw new InitramfsError('UNSUPPORTED', `layer ${d.digest}: media type ${d.mediaType} is not a layer type this tool reads`);
+        throw new InitramfsError('UNSUPPORTED', `layer ${d.digest}: media type ${shown(d.mediaType, 100)} is not a layer type this tool reads`);
       }
       return store.layer(d, compression, parsed.diffIds?.[i]);
     }),

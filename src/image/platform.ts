@@ -1,7 +1,11 @@
 // Platforms as users write them (`os/arch[/variant]`) and as images declare them, normalised the way
 // containerd does so that `linux/arm64` matches an image that says `arm64/v8` and `linux/arm` means v7.
 import { InitramfsError } from '../errors.ts';
+import { shown } from '../quote.ts';
 import { formatPlatform, type Platform } from './types.ts';
+
+/** Platforms named in a message; the count covers the rest. */
+const LISTED_PLATFORMS = 20;
 
 /** What a build targets when the user names no platform. */
 export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };
@@ -63,5 +67,8 @@ export function platformMatches(want: Platform, have: Platform): boolean {
 /** Platforms as a sorted, de-duplicated list for messages (`linux/amd64, linux/arm64/v8`). */
 export function listPlatforms(platforms: Platform[]): string {
   const names = [...new Set(platforms.map(formatPlatform))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return names.length > 0 ? names.join(', ') : '(none)';
+  if (names.length === 0) return '(none)';
+  // Platforms are the image's words: each shown escaped and short, and an index of thousands not listed whole.
+  const listed = names.slice(0, LISTED_PLATFORMS).map((n) => shown(n, 64));
+  return names.length > LISTED_PLATFORMS ? `${listed.join(', ')} and ${names.length - LISTED_PLATFORMS} more` : listed.join(', ');
 }

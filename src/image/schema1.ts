@@ -1,6 +1,7 @@
 // Docker image manifest schema 1: superseded by schema 2 in Docker 1.10 (2016), still met in old registries and
 // in layouts other tools wrote. Not read here; the message says how to convert the image with skopeo.
 import { InitramfsError } from '../errors.ts';
+import { shown } from '../quote.ts';
 import { SCHEMA1_TYPES } from './media-types.ts';
 import { transportOf } from './transport.ts';
 
@@ -33,7 +34,7 @@ function convertHint(reference: string): string {
 export function schema1Error(reference: string, what: string, mediaType: string): InitramfsError {
   return new InitramfsError(
     'UNSUPPORTED',
-    `${reference}: ${what} is Docker schema 1 (${mediaType}); Docker schema 1 manifests are deprecated and not supported: ` +
+    `${reference}: ${what} is Docker schema 1 (${shown(mediaType, 100)}); Docker schema 1 manifests are deprecated and not supported: ` +
       convertHint(reference),
   );
 }

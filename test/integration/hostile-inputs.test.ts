@@ -537,6 +537,33 @@ const documentCases: HostileCase[] = [
     limits: { seconds: 30, rssMiB: 500 },
   },
   {
+    name: 'a media type of a MiB of terminal escapes is shown escaped and short',
+    input: (ctx) => {
+      const { dir } = plainImage(ctx);
+      const mediaType = `\x1b[31m${'m'.repeat(1 << 20)}`;
+      writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType, digest: `sha256:${'0'.repeat(64)}`, size: 1 }] }));
+      return `oci:${dir}`;
+    },
+    expect: { error: 'UNSUPPORTED', message: /has media type '\\x1b\[31mm+…m+', which is neither an image manifest nor an index/ },
+  },
+  {
+    name: 'an index of 5,000 platforms is not listed whole when none matches',
+    input: (ctx) => {
+      const { dir } = plainImage(ctx);
+      const manifests = Array.from({ length: 5000 }, (_, i) => ({
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: `sha256:${'1'.repeat(64)}`,
+        size: 1,
+        platform: { os: 'linux', architecture: `arch${String(i).padStart(4, '0')}` },
+      }));
+      const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+      writeFileSync(blobPath(dir, sha256(index)), index);
+      writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length }] }));
+      return `oci:${dir}`;
+    },
+    expect: { error: 'PLATFORM_NOT_FOUND', message: /available: linux\/arch0000, .*linux\/arch0019 and 4980 more$/ },
+  },
+  {
     name: 'a document with terminal escapes in it is quoted escaped in the JSON error',
     input: (ctx) => {
       const { dir, ref } = plainImage(ctx);
