@@ -6534,9 +6534,6 @@ class RegistrySource {
         const memo = this.#documents.get(digest);
         if (memo && size !== undefined)
             return { doc: memo, size };
-        // Only documents were cached as documents; a blob this large (a layer named by the reference) is not one.
-        if (size !== undefined && size > MAX_DOCUMENT)
-            return undefined;
         const path = size === undefined ? await this.#lookupAnySize(digest) : await this.#cache.lookup(digest, size);
         if (!path)
             return undefined;
@@ -6549,6 +6546,7 @@ class RegistrySource {
     async #lookupAnySize(digest) {
         try {
             const st = await (0,promises_.stat)(this.#cache.path(digest));
+            // Documents are cached no larger than this; a larger blob (a layer's digest as the reference) is none.
             if (st.size > MAX_DOCUMENT)
                 return undefined;
             return this.#cache.lookup(digest, st.size);

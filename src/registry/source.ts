@@ -146,8 +146,6 @@ export class RegistrySource implements ImageSource, DocumentStore {
   async #cachedDocument(digest: string, size?: number): Promise<{ doc: Record<string, unknown>; size: number } | undefined> {
     const memo = this.#documents.get(digest);
     if (memo && size !== undefined) return { doc: memo, size };
-    // Only documents were cached as documents; a blob this large (a layer named by the reference) is not one.
-    if (size !== undefined && size > MAX_DOCUMENT) return undefined;
     const path = size === undefined ? await this.#lookupAnySize(digest) : await this.#cache.lookup(digest, size);
     if (!path) return undefined;
     const bytes = await readFile(path);
@@ -160,6 +158,7 @@ export class RegistrySource implements ImageSource, DocumentStore {
   async #lookupAnySize(digest: string): Promise<string | undefined> {
     try {
       const st = await stat(this.#cache.path(digest));
+      // Documents are cached no larger than this; a larger blob (a layer's digest as the reference) is none.
       if (st.size > MAX_DOCUMENT) return undefined;
       return this.#cache.lookup(digest, st.size);
     } catch {
