@@ -881,7 +881,7 @@ const headerAndNameSize = (nameBytes) => {
 const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
 /** Size of the TRAILER!!! record. */
 const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
-const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(name) || '.')}: ${what}`);
+const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,quote/* shown */.SP)((0,node/* fromBytePath */.cj)(name) || '.')}: ${what}`);
 const checkU32 = (entry, field, value) => {
     if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
         throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);

@@ -2,7 +2,7 @@
 // record's header and name, the padding rules, the TRAILER!!! record, and the guards for what newc (or the
 // kernel's loader) cannot represent. No I/O: the writer streams data between the pieces these return.
 import { InitramfsError } from '../errors.ts';
-import { quote } from '../quote.ts';
+import { shown } from '../quote.ts';
 import { fromBytePath, type InodeType } from '../rootfs/node.ts';
 
 export const NEWC_MAGIC = '070701';
@@ -84,7 +84,7 @@ export const recordSize = (nameBytes: number, dataBytes: number): number =>
 export const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
 
 const limit = (name: string, what: string): InitramfsError =>
-  new InitramfsError('ARCHIVE_LIMIT', `${quote(fromBytePath(name) || '.')}: ${what}`);
+  new InitramfsError('ARCHIVE_LIMIT', `${shown(fromBytePath(name) || '.')}: ${what}`);
 
 const checkU32 = (entry: NewcEntry, field: keyof NewcHeader, value: number): void => {
   if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
