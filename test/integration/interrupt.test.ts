@@ -298,12 +298,13 @@ describe('SIGKILL: the next build in the same cache removes what killed builds l
       const tmp = join(cache, 'tmp');
       expect(readdirSync(tmp).filter((n) => n.startsWith('run-'))).toHaveLength(3);
       for (const h of held) {
-        const before = diskUsed(tmp, h.outDir);
         const f = await interrupt(h.run!, 'SIGKILL', [tmp, h.outDir]);
         expect(f.status).toBe(137);
         killed.push(`SIGKILL ${h.stage.padEnd(7)} ${f.ms.toFixed(0).padStart(4)} ms  ${mb(f.rss).padStart(9)}  ${mb(f.disk).padStart(9)}`);
-        // Killed outright: no handler ran, everything is still there.
-        expect(diskUsed(tmp, h.outDir)).toBeGreaterThanOrEqual(before);
+        // Killed outright: no handler ran, its files stay (the three run- directories and the temporary
+        // output are checked below). Not compared byte for byte with a moment before the kill: a blob
+        // finished meanwhile moves from the scratch directory into the blob cache.
+        expect(diskUsed(tmp, h.outDir)).toBeGreaterThan(0);
       }
       expect(readdirSync(tmp).filter((n) => n.startsWith('run-'))).toHaveLength(3);
       expect(contents(held[2]!.outDir)).toEqual([expect.stringMatching(/^\.initrd\.cpio\.gz\.tmp-[0-9a-f]{12}$/)]);
