@@ -5826,7 +5826,11 @@ async function withRetries(what, ctx, fn) {
                 const wait = e.retryAfterMs !== undefined ? `the ${(0,duration/* formatDuration */.a3)(delay)} it asks to wait (Retry-After)` : 'another attempt';
                 throw new DeadlineError(`${what}: ${e.message}; ${(0,registry_limits/* describeDeadline */.IZ)(deadline)} leaves ${(0,duration/* formatDuration */.a3)(Math.max(0, left))}, not enough for ${wait}`);
             }
-            ctx.reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+            // A stall costs a whole idle timeout, so stalls have their own, smaller budget: say when the next
+            // attempt is the last one, or "attempt 2 of 5" reads as four more waits of 30 s to come.
+            const lastIfStalls = stalls > 0 && stalls + 1 >= policy.stalledAttempts;
+            ctx.reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts}` +
+                `${lastIfStalls ? ', the last if it stalls too' : ''})`);
             await (0,external_node_timers_promises_.setTimeout)(delay);
         }
     }

@@ -303,7 +303,13 @@ export async function withRetries<T>(what: string, ctx: RetryContext, fn: (attem
           `${what}: ${e.message}; ${describeDeadline(deadline!)} leaves ${formatDuration(Math.max(0, left))}, not enough for ${wait}`,
         );
       }
-      ctx.reporter?.warn(`${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`);
+      // A stall costs a whole idle timeout, so stalls have their own, smaller budget: say when the next
+      // attempt is the last one, or "attempt 2 of 5" reads as four more waits of 30 s to come.
+      const lastIfStalls = stalls > 0 && stalls + 1 >= policy.stalledAttempts;
+      ctx.reporter?.warn(
+        `${what}: ${e.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts}` +
+          `${lastIfStalls ? ', the last if it stalls too' : ''})`,
+      );
       await sleep(delay);
     }
   }
