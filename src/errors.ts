@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'UNSUPPORTED' // a media type, compression or format this tool does not read
   | 'INJECT_SOURCE' // a --inject or --init source cannot be read
   | 'NO_INIT' // no /init can be found or generated
+  | 'INIT_TOOLS' // the init-tools image has no static busybox for the target platform
+  | 'MODULES' // a --modules-dir / --module cannot be used (missing, wrong architecture, xz-compressed)
   | 'ARCHIVE_LIMIT' // an entry cannot be represented in newc (size, mtime, name length)
   | 'AUTH' // the registry refused the credentials (or their absence): 401/403
   | 'NETWORK' // the registry could not be reached, or kept failing after every retry
