@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,5 +140,45 @@ describe('loadInitTools: a busybox that cannot run the generated /init', () => {
   test('the environment variable named in messages is the one exported', () => {
     expect(INIT_TOOLS_ENV).toBe('INITRAMFS_ACTION_INIT_TOOLS');
     expect(DEFAULT_INIT_TOOLS).toBe('docker.io/library/busybox:1.37.0-musl');
+  });
+});
+
+describe('loadInitTools: the source is closed', () => {
+  test('after success and after every failure', async () => {
+    let opened = 0;
+    let closed = 0;
+    vi.resetModules();
+    vi.doMock('../../src/image/source.ts', async (importOriginal) => {
+      const real = await importOriginal<typeof import('../../src/image/source.ts')>();
+      return {
+        ...real,
+        openSource: async (...args: Parameters<typeof real.openSource>) => {
+          const source = await real.openSource(...args);
+          opened++;
+          const close = source.close?.bind(source);
+          // An own property over the class's method: the instance keeps its private fields.
+          source.close = async () => {
+            closed++;
+            await close?.();
+          };
+          return source;
+        },
+      };
+    });
+    try {
+      const { loadInitTools: load2 } = await import('../../src/initramfs/init-tools.ts');
+      const run = (l: { reference: string; work: string }, platform = amd64): Promise<unknown> =>
+        load2(l.reference, platform, { source: { cacheDir: join(tmp, 'cache') }, work: l.work });
+      // The modules were loaded afresh: errors are of that copy's InitramfsError class, so only codes are compared.
+      const code = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+      await run(layout(busyboxImage()));
+      expect(await code(run(layout(busyboxImage(undefined, LS))))).toBe('INIT_TOOLS');
+      expect(await code(run(layout(busyboxImage()), arm64))).toBe('PLATFORM_NOT_FOUND');
+      expect(opened).toBe(3);
+      expect(closed).toBe(3);
+    } finally {
+      vi.doUnmock('../../src/image/source.ts');
+      vi.resetModules();
+    }
   });
 });
