@@ -2,7 +2,7 @@ export const id = 472;
 export const ids = [472];
 export const modules = {
 
-/***/ 2339:
+/***/ 4842:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -21,618 +21,20 @@ var image_source = __webpack_require__(9128);
 var image_platform = __webpack_require__(3847);
 // EXTERNAL MODULE: ./build/image/types.js
 var types = __webpack_require__(8107);
-// EXTERNAL MODULE: ./build/errors.js
-var errors = __webpack_require__(9473);
-// EXTERNAL MODULE: ./build/quote.js
-var quote = __webpack_require__(9692);
-// EXTERNAL MODULE: ./build/image/decompress.js + 1 modules
-var decompress = __webpack_require__(1231);
-// EXTERNAL MODULE: ./build/image/digest.js
-var digest = __webpack_require__(5436);
-// EXTERNAL MODULE: ./build/image/tar-header.js
-var tar_header = __webpack_require__(9395);
-// EXTERNAL MODULE: ./build/image/tar-entry.js
-var tar_entry = __webpack_require__(5788);
-;// CONCATENATED MODULE: ./build/image/tar-reader.js
-// A tar read as its bytes arrive, in chunks of any size: each entry's header (meta entries applied,
-// tar-entry.ts), then its data, up to the end-of-archive marker. The marker ends the archive: what follows
-// it is not part of the tar — Go's archive/tar, GNU tar, bsdtar and umoci stop there — so it is only
-// watched, to tell zeros (padding) from content someone hid there (an eStargz index, a second tar).
-
-
-
-class TarReader {
-    #visitor;
-    #assembler = new tar_entry/* TarEntryAssembler */._v();
-    #state = 'header';
-    /** Bytes of the tar consumed so far. */
-    #pos = 0;
-    #block = Buffer.alloc(tar_header/* BLOCK */.IE);
-    #filled = 0;
-    /** Bytes still to come in the current state (meta, data, skip). */
-    #remaining = 0;
-    /** After data, the padding to skip. */
-    #padAfter = 0;
-    #meta;
-    #endAt;
-    #trailing = 0;
-    #trailingNonZero = false;
-    constructor(visitor) {
-        this.#visitor = visitor;
-    }
-    /** Where the end-of-archive marker starts, once it was read. */
-    get endOffset() {
-        return this.#endAt;
-    }
-    /** Bytes seen after the marker's first block (its second block included), and whether any was not zero. */
-    get trailing() {
-        return { bytes: this.#trailing, nonZero: this.#trailingNonZero };
-    }
-    /** Reads the next bytes of the tar. Throws TarFormatError for bytes that are not a tar, or what the visitor threw. */
-    push(chunk) {
-        let at = 0;
-        while (at < chunk.length) {
-            const left = chunk.length - at;
-            switch (this.#state) {
-                case 'header': {
-                    const n = Math.min(tar_header/* BLOCK */.IE - this.#filled, left);
-                    chunk.copy(this.#block, this.#filled, at, at + n);
-                    this.#filled += n;
-                    at += n;
-                    this.#pos += n;
-                    if (this.#filled === tar_header/* BLOCK */.IE) {
-                        this.#filled = 0;
-                        this.#header(this.#pos - tar_header/* BLOCK */.IE);
-                    }
-                    break;
-                }
-                case 'meta': {
-                    const meta = this.#meta;
-                    const n = Math.min(this.#remaining, left);
-                    chunk.copy(meta.data, meta.filled, at, at + n);
-                    meta.filled += n;
-                    this.#advance(n);
-                    at += n;
-                    if (this.#remaining === 0) {
-                        this.#meta = undefined;
-                        this.#assembler.meta(meta.header, meta.data);
-                        this.#skip((0,tar_header/* padding */.Ms)(meta.data.length));
-                    }
-                    break;
-                }
-                case 'data': {
-                    const n = Math.min(this.#remaining, left);
-                    this.#advance(n);
-                    this.#visitor.data(chunk.subarray(at, at + n));
-                    at += n;
-                    if (this.#remaining === 0)
-                        this.#skip(this.#padAfter);
-                    break;
-                }
-                case 'skip': {
-                    const n = Math.min(this.#remaining, left);
-                    this.#advance(n);
-                    at += n;
-                    if (this.#remaining === 0)
-                        this.#state = 'header';
-                    break;
-                }
-                case 'end': {
-                    this.#trailing += left;
-                    if (!this.#trailingNonZero) {
-                        for (let i = at; i < chunk.length; i++) {
-                            if (chunk[i] !== 0) {
-                                this.#trailingNonZero = true;
-                                break;
-                            }
-                        }
-                    }
-                    this.#pos += left;
-                    at = chunk.length;
-                    break;
-                }
-            }
-        }
-    }
-    /**
-     * The tar's bytes are over. A tar may lack its end-of-archive marker (Go accepts that too) but must not
-     * stop inside an entry: TarFormatError says where it did.
-     */
-    end() {
-        if (this.#state === 'end')
-            return;
-        if (this.#state === 'header' && this.#filled === 0 && !this.#assembler.pending)
-            return;
-        const where = this.#state === 'header' ? 'a header' : this.#state === 'meta' ? 'a meta entry' : "an entry's data";
-        throw new tar_header/* TarFormatError */.ZV(`the tar ends inside ${where} (at byte ${this.#pos})`);
-    }
-    #advance(n) {
-        this.#remaining -= n;
-        this.#pos += n;
-    }
-    #skip(n) {
-        this.#remaining = n;
-        this.#state = n > 0 ? 'skip' : 'header';
-    }
-    #header(offset) {
-        const header = (0,tar_header/* decodeHeader */.E2)(this.#block, offset);
-        if (header === null) {
-            this.#endAt = offset;
-            this.#state = 'end';
-            return;
-        }
-        if (tar_entry/* META_TYPES */.IQ.has(header.typeflag)) {
-            const size = this.#assembler.metaSize(header);
-            this.#meta = { header, data: Buffer.alloc(size), filled: 0 };
-            this.#remaining = size;
-            this.#state = 'meta';
-            if (size === 0) {
-                this.#meta = undefined;
-                this.#assembler.meta(header, Buffer.alloc(0));
-                this.#state = 'header';
-            }
-            return;
-        }
-        const entry = this.#assembler.entry(header);
-        this.#visitor.entry(entry);
-        this.#remaining = entry.size;
-        this.#padAfter = (0,tar_header/* padding */.Ms)(entry.size);
-        if (entry.size > 0)
-            this.#state = 'data';
-        else
-            this.#skip(0);
-    }
-}
-
-;// CONCATENATED MODULE: ./build/image/read-layer.js
-// Reads one layer into LayerEntry records, in tar order, spooling regular files' bytes. Names and link
-// targets stay byte strings. Entry types a rootfs cannot hold (GNU sparse files, volume labels, …) fail
-// with UNSUPPORTED rather than being dropped: a silently missing file makes a broken initramfs.
-//
-// The layer is what its tar holds up to the end-of-archive marker, as umoci, Docker and every tar reader
-// see it; anything after the marker is ignored (with a warning when it is not zeros). A file newc cannot
-// hold is refused at its header, before a byte of it is decompressed or spooled.
-
-
-
-
-
-const TYPES = {
-    '0': 'file',
-    '7': 'file', // contiguous file: a regular file everywhere but on a few old Unixes
-    '1': 'hardlink',
-    '2': 'symlink',
-    '3': 'char',
-    '4': 'block',
-    '5': 'dir',
-    '6': 'fifo',
-};
-/** newc stores a file's size in 32 bits: a file of 4 GiB or more can never be in the archive. */
-const MAX_FILE_SIZE = 0xffff_ffff;
-/**
- * Zeros after the end-of-archive marker that are decoded to make sure they are only padding (tar writers
- * pad to their record size, 10 KiB for GNU tar). Past this, or at the first byte that is not zero, the rest
- * is hashed but no longer decompressed: it is not part of the layer, and could inflate without end.
- */
-const TRAILING_CHECKED = 1 << 20;
-/** A name from a tar (byte string) in a message: as UTF-8, quoted, shortened. */
-const named = (name) => (0,quote/* quote */.hD)(Buffer.from(name, 'latin1').toString('utf8'));
-const PAX_NUMBER = /^-?\d+(\.\d*)?$/;
-/** A pax numeric record (uid, gid, mtime) as an integer, fractions truncated toward zero. */
-function paxInteger(value, key, name, layer) {
-    const n = PAX_NUMBER.test(value) ? Number.parseInt(value, 10) : Number.NaN;
-    if (!Number.isSafeInteger(n)) {
-        throw new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry ${named(name)} has pax ${key}=${(0,quote/* quote */.hD)(Buffer.from(value, 'latin1').toString('utf8'), 40)}, not a number`);
-    }
-    return Object.is(n, -0) ? 0 : n;
-}
-function toEntry(t, layer) {
-    const type = TYPES[t.typeflag];
-    if (type === undefined) {
-        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry ${named(t.name)} has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`);
-    }
-    if (type === 'file' && t.size > MAX_FILE_SIZE) {
-        throw new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: file ${named(t.name)} is ${t.size} bytes; newc cannot store a file of 4 GiB or more`);
-    }
-    const pax = t.pax;
-    const paxValue = (key) => {
-        const v = pax.get(key);
-        return v === undefined || v === '' ? undefined : v;
-    };
-    const paxUid = paxValue('uid');
-    const paxGid = paxValue('gid');
-    const paxMtime = paxValue('mtime');
-    const name = t.name;
-    const mode = t.mode & 0o7777;
-    const uid = paxUid !== undefined ? paxInteger(paxUid, 'uid', name, layer) : t.uid;
-    const gid = paxGid !== undefined ? paxInteger(paxGid, 'gid', name, layer) : t.gid;
-    const mtime = paxMtime !== undefined ? paxInteger(paxMtime, 'mtime', name, layer) : t.mtime;
-    // One object literal per kind with every property it gets (a file's `data` comes with its bytes): a
-    // property added later takes a second allocation, some 40 bytes for each entry of a big layer.
-    let entry;
-    if (type === 'file') {
-        entry = { name, type, mode, uid, gid, mtime, size: t.size, data: undefined };
-    }
-    else if (type === 'symlink' || type === 'hardlink') {
-        entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: t.linkname };
-    }
-    else if (type === 'char' || type === 'block') {
-        entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: t.devmajor, devMinor: t.devminor };
-    }
-    else {
-        entry = { name, type, mode, uid, gid, mtime, size: 0 };
-    }
-    const xattrs = [...pax.keys()]
-        .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
-        .map((k) => k.slice(k.indexOf('.xattr.') + '.xattr.'.length));
-    if (xattrs.length > 0)
-        entry.xattrs = [...new Set(xattrs)].sort();
-    return entry;
-}
-const badLayer = (layer, err) => (0,errors/* isInitramfsError */._e)(err)
-    ? err
-    : new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: tar is corrupt or truncated (${err.message})`, {
-        cause: err,
-    });
-/**
- * All entries of `layer`'s tar up to its end-of-archive marker, in tar order (whiteouts included as
- * ordinary entries), with regular files' bytes appended to `spool`. Rejects with the layer's
- * DigestMismatchError when its bytes fail verification (that wins over any other error, since the stored
- * bytes are always read to their end first), ARCHIVE_LIMIT for a file of 4 GiB or more, BAD_LAYER for a
- * corrupt or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType. Content after the
- * marker that is not zeros is warned about on `reporter`.
- */
-async function readLayer(layer, spool, reporter) {
-    const stream = (0,decompress/* openLayerTar */.M)(layer);
-    const entries = [];
-    let current;
-    const reader = new TarReader({
-        entry(t) {
-            current = toEntry(t, layer);
-            entries.push(current);
-        },
-        data(bytes) {
-            // Only a regular file's bytes are content; other types a tar gives data to are refused in toEntry.
-            const entry = current;
-            const at = spool.append(bytes);
-            entry.data ??= { kind: 'spool', spool, offset: at };
-        },
-    });
-    let failure;
-    let decoding = true;
-    // A stream error (the digest check, or a decoder error after the stored bytes verified) ends the loop
-    // by throwing: it is the error to report.
-    for await (const chunk of stream) {
-        if (!decoding)
-            continue;
-        try {
-            reader.push(chunk);
-        }
-        catch (e) {
-            failure = e;
-        }
-        const { bytes, nonZero } = reader.trailing;
-        if (failure !== undefined || nonZero || bytes > TRAILING_CHECKED) {
-            decoding = false;
-            stream.discardRest();
-        }
-    }
-    if (failure === undefined) {
-        try {
-            reader.end();
-        }
-        catch (e) {
-            failure = e;
-        }
-    }
-    if (failure !== undefined)
-        throw badLayer(layer, failure);
-    if (reader.trailing.nonZero) {
-        reporter?.warn(`layer ${layer.digest}: its tar ends at byte ${reader.endOffset}, and the data after that is not part of the layer: ignored, as tar readers ignore it`);
-    }
-    return entries;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./build/image/spool.js
-// A spool file holds the bytes of one layer's regular files, appended in tar order, so the archive writer
-// can read them back in any order without decompressing the layer twice. It lives in the tool's cache
-// (a private temporary directory) and is deleted when the build ends.
-//
-// What a spool holds is a function of its layer's verified digest: every regular file's data, in tar
-// order, each exactly its header's size (read-layer.ts). So `source` (that digest) and an offset name the
-// same bytes in every build, and the segment cache keys compressed segments by them instead of hashing the
-// bytes (write.ts). Whoever changes what is appended, or in which order, must change SPOOL_LAYOUT.
-
-const FLUSH_AT = 4 << 20;
-/** The most buffers one writev takes (Linux's UIO_MAXIOV). */
-const IOV_MAX = 1024;
-/**
- * The version of the rule above; part of every segment cache key that names spooled bytes. 2: layers are
- * read by tar-reader.ts, which stops at the end-of-archive marker and gives data to regular files only.
- */
-const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/2';
-class SpoolFile {
-    path;
-    /** The verified digest of the layer whose file data this spool holds (see the top of this file). */
-    source;
-    #fd;
-    #size = 0;
-    #pending = [];
-    #pendingBytes = 0;
-    #closed = false;
-    constructor(path, source) {
-        this.path = path;
-        this.source = source;
-        // 0o600: the spool holds image content; nobody else on the machine needs to read it.
-        this.#fd = (0,external_node_fs_.openSync)(path, 'wx+', 0o600);
-    }
-    /** Total bytes appended so far; the offset the next append starts at. */
-    get size() {
-        return this.#size;
-    }
-    /** Appends bytes and returns the offset they start at. */
-    append(chunk) {
-        const at = this.#size;
-        this.#pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        this.#pendingBytes += chunk.byteLength;
-        this.#size += chunk.byteLength;
-        // Also at IOV_MAX pieces: each piece is a view that keeps its whole decompressed chunk (1 MiB) alive,
-        // so a million small files pinned hundreds of MiB before 4 MiB of their bytes had gathered.
-        if (this.#pendingBytes >= FLUSH_AT || this.#pending.length >= IOV_MAX)
-            this.flush();
-        return at;
-    }
-    flush() {
-        // One gathering write of the pieces as they are: concatenating them first would copy every byte into
-        // fresh memory, which costs more than the write itself.
-        let parts = this.#pending;
-        while (parts.length > 0) {
-            let written = (0,external_node_fs_.writevSync)(this.#fd, parts.slice(0, IOV_MAX));
-            let whole = 0;
-            while (whole < parts.length && written >= parts[whole].length)
-                written -= parts[whole++].length;
-            parts = parts.slice(whole);
-            if (written > 0)
-                parts[0] = parts[0].subarray(written);
-        }
-        this.#pending = [];
-        this.#pendingBytes = 0;
-    }
-    /** Reads exactly `length` bytes at `offset` into `target` (at `targetOffset`). */
-    readInto(target, targetOffset, offset, length) {
-        this.flush();
-        let done = 0;
-        while (done < length) {
-            const n = (0,external_node_fs_.readSync)(this.#fd, target, targetOffset + done, length - done, offset + done);
-            if (n === 0)
-                throw new Error(`spool ${this.path}: short read at ${offset + done}`);
-            done += n;
-        }
-    }
-    /** Closes and deletes the spool. Safe to call twice. */
-    dispose() {
-        if (this.#closed)
-            return;
-        this.#closed = true;
-        (0,external_node_fs_.closeSync)(this.#fd);
-        try {
-            (0,external_node_fs_.unlinkSync)(this.path);
-        }
-        catch {
-            // already gone with its directory
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./build/image/read-layer.js + 1 modules
+var read_layer = __webpack_require__(9206);
+// EXTERNAL MODULE: ./build/image/spool.js
+var image_spool = __webpack_require__(9437);
 // EXTERNAL MODULE: ./build/rootfs/node.js
 var node = __webpack_require__(4984);
 // EXTERNAL MODULE: ./build/rootfs/path.js
 var path = __webpack_require__(6195);
-// EXTERNAL MODULE: ./build/rootfs/tree.js
-var tree = __webpack_require__(8244);
-;// CONCATENATED MODULE: ./build/rootfs/whiteout.js
-// OCI whiteouts (image-spec layer.md): what a layer entry's base name says about lower layers. Pure.
-// `.wh..wh..opq` makes its directory opaque; `.wh.NAME` deletes NAME; any other `.wh..wh.*` name is
-// reserved by the spec and ignored. None of them is ever a file in the rootfs.
-const WHITEOUT_PREFIX = '.wh.';
-const RESERVED_PREFIX = '.wh..wh.';
-const OPAQUE_MARKER = '.wh..wh..opq';
-/** Classify an entry's base name (byte string). */
-function classifyWhiteout(base) {
-    // The opaque marker also starts with the generic prefix, so it must be recognised first: testing the
-    // prefix first turns `.wh..wh..opq` into "delete `.wh..opq`" and the directory is never made opaque.
-    if (base === OPAQUE_MARKER)
-        return { kind: 'opaque' };
-    if (base.startsWith(RESERVED_PREFIX))
-        return { kind: 'ignored' };
-    if (!base.startsWith(WHITEOUT_PREFIX))
-        return { kind: 'none' };
-    const name = base.slice(WHITEOUT_PREFIX.length);
-    // `.wh.` and `.wh..` would name the directory itself: no layer tool writes them.
-    if (name === '' || name === '.')
-        return { kind: 'ignored' };
-    return { kind: 'delete', name };
-}
-
-;// CONCATENATED MODULE: ./build/rootfs/apply-layer.js
-
-
-
-
-
-/**
- * Apply one layer (its entries in tar order) to `root`, mutating it.
- *
- * Whiteouts hide only LOWER layers, wherever they stand in the tar (layer.md: "files that are present in
- * the same layer as a whiteout file can only be hidden by whiteout files in subsequent layers"), so all of
- * the layer's whiteouts are applied first, to the tree as it was before the layer, then every other entry
- * in tar order.
- */
-function applyLayer(root, entries, ctx) {
-    // Three passes that normalise each name again rather than keep its components: a layer of a million
-    // entries would otherwise hold a million arrays of strings while it is applied.
-    for (const entry of entries) {
-        const p = (0,path/* normalisePath */.q)(entry.name);
-        if (!p.ok)
-            drop(ctx, entry, p.reason);
-    }
-    const whiteout = new Uint8Array(entries.length);
-    entries.forEach((entry, i) => {
-        const p = (0,path/* normalisePath */.q)(entry.name);
-        if (p.ok && applyWhiteout(root, { entry, components: p.components }, ctx))
-            whiteout[i] = 1;
-    });
-    entries.forEach((entry, i) => {
-        const p = (0,path/* normalisePath */.q)(entry.name);
-        if (p.ok && whiteout[i] === 0)
-            applyEntry(root, { entry, components: p.components }, ctx);
-    });
-    reportXattrs(entries, ctx);
-}
-/** Examples named in the xattr warning; the count covers the rest. */
-const XATTR_EXAMPLES = 3;
-/** Attribute names listed in the xattr warning; the count covers the rest. */
-const XATTR_NAMES = 8;
-/**
- * newc has no field for extended attributes, so file capabilities (`security.capability`, e.g. on ping)
- * and SELinux labels are lost; one warning per layer says which and where, so the user can grant them
- * from /init (setcap) or choose another image.
- */
-function reportXattrs(entries, ctx) {
-    const carrying = entries.filter((e) => e.xattrs !== undefined);
-    if (carrying.length === 0)
-        return;
-    const all = [...new Set(carrying.flatMap((e) => e.xattrs))].sort();
-    const listed = (list) => {
-        const shownNames = list.slice(0, XATTR_NAMES).map((n) => (0,quote/* escaped */.Mk)((0,node/* fromBytePath */.cj)(n), 64));
-        return list.length > XATTR_NAMES ? `${shownNames.join(', ')} and ${list.length - XATTR_NAMES} more` : shownNames.join(', ');
-    };
-    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${apply_layer_quote(e.name)} (${listed(e.xattrs)})`);
-    const more = carrying.length > XATTR_EXAMPLES ? ` and ${carrying.length - XATTR_EXAMPLES} more` : '';
-    ctx.reporter.warn(`layer ${ctx.layer}: ${carrying.length} entr${carrying.length === 1 ? 'y carries' : 'ies carry'} extended attributes ` +
-        `(${listed(all)}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`);
-}
-/** Apply `n` if it is a whiteout (of any kind); false when it is an ordinary entry. */
-function applyWhiteout(root, { entry, components }, ctx) {
-    const base = components[components.length - 1];
-    if (base === undefined)
-        return false;
-    const w = classifyWhiteout(base);
-    if (w.kind === 'none')
-        return false;
-    if (w.kind === 'ignored')
-        return true;
-    if (w.kind === 'delete' && w.name === '..') {
-        drop(ctx, entry, 'whiteout of ".."');
-        return true;
-    }
-    const dir = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), false);
-    if (!dir.ok) {
-        // Whiting out something no lower layer has is normal; a path that cannot be a directory is not.
-        if (!dir.missing)
-            drop(ctx, entry, said(dir.reason));
-        return true;
-    }
-    if (w.kind === 'opaque')
-        dir.node.children.clear();
-    else
-        dir.node.children.delete(w.name);
-    return true;
-}
-function applyEntry(root, { entry, components }, ctx) {
-    const last = components[components.length - 1];
-    if (last === undefined) {
-        if (entry.type !== 'dir')
-            drop(ctx, entry, `the root can only be a directory, not a ${entry.type}`);
-        else
-            root.inode = inodeOf(entry);
-        return;
-    }
-    const name = (0,node/* ownName */.qU)(last);
-    // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
-    let linked;
-    if (entry.type === 'hardlink') {
-        linked = resolveHardlinkTarget(root, entry, ctx);
-        if (linked === undefined)
-            return;
-    }
-    const parent = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), true);
-    if (!parent.ok) {
-        drop(ctx, entry, said(parent.reason));
-        return;
-    }
-    const children = parent.node.children;
-    const existing = children.get(name);
-    if (linked !== undefined) {
-        // The same Inode object: a true hardlink. Overwriting either name later puts a new Node there and
-        // never touches this inode, so the other name keeps its content.
-        children.set(name, { inode: linked.inode });
-    }
-    else if (entry.type === 'dir') {
-        // Directory over directory merges: new metadata, lower children kept (dir inodes are never shared).
-        if (existing?.inode.type === 'dir')
-            existing.inode = inodeOf(entry);
-        else
-            children.set(name, { inode: inodeOf(entry), children: new Map() });
-    }
-    else {
-        // Any other type replaces whatever was there, subtree included.
-        children.set(name, { inode: inodeOf(entry) });
-    }
-}
-function resolveHardlinkTarget(root, entry, ctx) {
-    const target = (0,path/* normalisePath */.q)(entry.linkname ?? '');
-    if (!target.ok) {
-        drop(ctx, entry, `hardlink target ${apply_layer_quote(entry.linkname ?? '')}: ${target.reason}`);
-        return undefined;
-    }
-    // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
-    const r = (0,tree/* walk */.GG)(root, target.components, { followLast: false, create: false });
-    if (!r.ok) {
-        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(target.components))}: ${said(r.reason)}`);
-        return undefined;
-    }
-    if (r.node.inode.type === 'dir') {
-        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(r.path))} is a directory`);
-        return undefined;
-    }
-    return r.node;
-}
-/**
- * One object literal per kind, with every property the kind has: a property added after the literal
- * takes a second allocation (some 40 bytes for each of a million files).
- */
-function inodeOf(e) {
-    const { uid, gid, mtime } = e;
-    const mode = e.mode & 0o7777;
-    switch (e.type) {
-        case 'file':
-            return { type: 'file', mode, uid, gid, mtime, size: e.size, data: e.data };
-        case 'hardlink':
-            return { type: 'file', mode, uid, gid, mtime, size: 0 };
-        case 'symlink':
-            return { type: 'symlink', mode, uid, gid, mtime, size: 0, target: e.linkname ?? '' };
-        case 'char':
-        case 'block':
-            return { type: e.type, mode, uid, gid, mtime, size: 0, devMajor: e.devMajor ?? 0, devMinor: e.devMinor ?? 0 };
-        case 'dir':
-        case 'fifo':
-            return { type: e.type, mode, uid, gid, mtime, size: 0 };
-    }
-}
-/** A name or path from the image (byte string), quoted and shortened for a message. */
-const apply_layer_quote = (bytePath) => (0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(bytePath));
-/** A reason from the tree (it names paths of the image inside a phrase), escaped and shortened. */
-const said = (reason) => (0,quote/* escaped */.Mk)((0,node/* fromBytePath */.cj)(reason));
-/** Warns that `entry` is left out; `reason` must already show image data quoted (quote, said). */
-function drop(ctx, entry, reason) {
-    ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${apply_layer_quote(entry.name)}: ${reason}`);
-}
-
+// EXTERNAL MODULE: ./build/rootfs/apply-layer.js + 1 modules
+var apply_layer = __webpack_require__(9985);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __webpack_require__(4006);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __webpack_require__(9473);
 ;// CONCATENATED MODULE: ./build/rootfs/exclude.js
 // Excludes: rootfs-absolute globs whose matches are removed from the model, subtree included.
 // `/x/**` removes everything UNDER /x and keeps /x itself (as gitignore and rsync read `dir/**`), so
@@ -693,6 +95,8 @@ function applyExcludes(root, globs) {
 
 // EXTERNAL MODULE: ./build/rootfs/overlay.js
 var overlay = __webpack_require__(3682);
+// EXTERNAL MODULE: ./build/rootfs/tree.js
+var tree = __webpack_require__(8244);
 ;// CONCATENATED MODULE: ./build/rootfs/du.js
 // Where the bytes of a rootfs are, `du`-style: the directories (down to a depth) holding the most file
 // data. The job summary shows them so a user sees at a glance what to --exclude. Hardlinked data counts
@@ -739,36 +143,58 @@ function largestDirectories(root, opts) {
 
 ;// CONCATENATED MODULE: ./build/initramfs/init-script.js
 // The /init generated from an image config when the image has none and the user gave none: a POSIX sh
-// script that mounts /proc, /sys and /dev, runs Entrypoint + Cmd as Docker would (Env, WorkingDir, every
-// argument exact), reports the exit status on the console, then powers the machine off. Pure.
+// script run as PID 1 by the static busybox the archive carries (/.initramfs-action/busybox). It mounts
+// the kernel filesystems, sets the hostname, brings up loopback, loads kernel modules, configures the
+// network, runs Entrypoint + Cmd as Docker would (Env, WorkingDir, User, every argument exact) or a
+// console shell when the kernel command line asks for one, reports the exit status on the console, then
+// powers off, reboots or opens a shell. Every tool is called as `"$BB" APPLET`, never through PATH, so an
+// image without a shell boots and the command's PATH never sees busybox. Pure: text in, text out.
 
+/** Where the archive carries init's own tools. */
+const TOOLS_DIR = '/.initramfs-action';
+/** The static busybox that runs /init and every tool it calls. */
+const BUSYBOX_PATH = '/.initramfs-action/busybox';
+/** udhcpc's event hook (udhcpcScript()), which applies a DHCP lease. */
+const UDHCPC_SCRIPT_PATH = '/.initramfs-action/udhcpc.script';
+/** The kernel command-line word that starts a console shell instead of the command. */
+const SHELL_WORD = 'initramfs.shell';
 /** Docker's PATH for containers whose image sets none. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The line the script prints (to /dev/console) when the command ends, followed by the status. */
 const STATUS_PREFIX = 'initramfs-action: command exited with status ';
 const DEFAULT_HOOKS = {
-    mount: 'mount',
+    busybox: BUSYBOX_PATH,
+    root: '',
     console: '/dev/console',
-    // `poweroff -f` (busybox, sysvinit, systemctl without a manager may refuse: then we go on), else the
-    // kernel's sysrq "o". If PID 1 exits the kernel panics, so the last resort is to wait for the power.
-    poweroff: [
-        'sync 2>/dev/null',
-        'if command -v poweroff >/dev/null 2>&1; then poweroff -f; fi',
-        'echo o 2>/dev/null > /proc/sysrq-trigger',
-        'while :; do sleep 60 2>/dev/null || read -r _; done',
-    ].join('\n'),
+    prelude: '',
+    system: '"$BB"',
+    shell: '"$BB" setsid "$BB" cttyhack "$BB" sh',
+    // If PID 1 exits the kernel panics; if busybox cannot even sleep, `read` blocks on the console.
+    hang: 'while :; do "$BB" sleep 3600 || read -r _; done',
 };
 /** Quote one word for POSIX sh: single quotes keep every byte literal; a `'` becomes `'\''`. */
 const shellQuote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
 /** Names sh can export; others (e.g. `a.b`, `a-b`) cannot be set by a POSIX shell at all. */
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Linux hostnames: the kernel keeps 64 bytes with the NUL, and DNS labels are at most 63 characters. */
+const HOSTNAME_MAX = 63;
+/** uid/gid values the kernel accepts: (uid_t)-1 means "unchanged". */
+const ID_MAX = 2 ** 32 - 2;
 /**
- * The /init script for `config`. Env entries whose name sh cannot export (not `[A-Za-z_][A-Za-z0-9_]*`)
- * or that have no "=" are skipped. The command is not exec'd: the script outlives it to report its status
- * and power off. Throws NO_INIT when the config has no Entrypoint and no Cmd, BAD_IMAGE for a NUL in
- * an argument or Env entry (exec cannot pass one). The text is meant to be written as UTF-8.
+ * The guest's hostname unless the kernel's `ip=` names one. A constant, not the image's name: the same
+ * image must give the same bytes however it arrives (a registry, an OCI layout, a docker save archive),
+ * and a name taken from how it was referenced would differ between them.
  */
-function generateInit(config, hooks = {}) {
+const DEFAULT_HOSTNAME = 'initramfs';
+/**
+ * The /init script for `config` run as `plan` says. Env entries whose name sh cannot export (not
+ * `[A-Za-z_][A-Za-z0-9_]*`) or that have no "=" are skipped. The command is not exec'd by PID 1: the
+ * script outlives it to report its status and power off. Throws NO_INIT when the config has no
+ * Entrypoint and no Cmd, BAD_IMAGE for a NUL in an argument, Env entry or WorkingDir (exec cannot pass
+ * one), USAGE for a plan that cannot be written (bad uid/gid, NUL in a module path or the hostname).
+ * The text is meant to be written as UTF-8.
+ */
+function generateInit(config, plan, hooks = {}) {
     const h = { ...DEFAULT_HOOKS, ...hooks };
     const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
     if (argv.length === 0)
@@ -777,49 +203,944 @@ function generateInit(config, hooks = {}) {
         if (s.includes('\0'))
             throw new errors/* InitramfsError */.sp('BAD_IMAGE', `image config has a NUL character in ${JSON.stringify(s)}`);
     }
+    checkPlan(plan);
+    const env = exportable(config.Env ?? []);
+    const envHome = env.some((e) => e.startsWith('HOME='));
+    const imagePath = env.findLast((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? DEFAULT_PATH;
+    const S = h.system;
+    const q = shellQuote;
+    // The command's process: the user switch is part of argv, expanded before Env is exported (an image
+    // Env may set a variable named BB); cd before Env too, so an image CDPATH cannot redirect it.
+    const commandWords = plan.user
+        ? // busybox nsenter without namespace options just sets the ids by number (no /etc/passwd needed),
+            // and -F execs the command itself instead of forking. It clears supplementary groups
+            // (setgroups(0)) and has no way to set them: plan.user.groups are not applied.
+            ['"$BB" nsenter -F', `-S ${plan.user.uid}`, `-G ${plan.user.gid}`, '--', ...argv.map(q)].join(' ')
+        : argv.map(q).join(' ');
+    const home = envHome ? [] : [`export HOME=${q(plan.user?.home ?? '/')}`];
+    const workDir = config.WorkingDir ?? '';
     const lines = [
-        '#!/bin/sh',
-        '# /init generated by initramfs-action from the image config: mounts /proc, /sys and /dev, runs',
-        '# Entrypoint + Cmd with the image Env and WorkingDir, reports the exit status, powers off.',
-        // The kernel starts init with no PATH; this is also the command's PATH unless Env sets one.
-        `PATH=${shellQuote(DEFAULT_PATH)}`,
+        `#!${BUSYBOX_PATH} sh`,
+        '# /init generated by initramfs-action from the image config. PID 1, run by the static busybox in',
+        `# ${TOOLS_DIR}; every tool is called as "$BB" APPLET (never through PATH), so the image needs no`,
+        '# shell or tools of its own and the command never sees busybox on its PATH. In order: kernel',
+        '# filesystems, hostname, loopback, kernel modules, network, then the command (or a console shell when',
+        `# the kernel command line has the word ${SHELL_WORD}), its exit status on the console, then ${plan.onExit}.`,
+        '# PID 1 must never exit (the kernel panics), so every failure below is a warning and the boot goes on.',
+        `BB=${h.busybox}`,
+        `ROOT=${h.root}`,
+        `CONSOLE=${h.console}`,
+        '# The kernel starts init with no PATH; this is also the command\'s PATH unless its Env sets one.',
+        `PATH=${q(DEFAULT_PATH)}`,
         'export PATH',
-        ...mountLine(h.mount, 'proc', 'proc', '/proc'),
-        ...mountLine(h.mount, 'sysfs', 'sysfs', '/sys'),
-        ...mountLine(h.mount, 'devtmpfs', 'devtmpfs', '/dev'),
-        // A subshell, so Env and WorkingDir apply to the command only, not to the power-off below.
-        '(',
-        ...envLines(config.Env ?? []),
-        ...cdLines(config.WorkingDir),
-        `  set -- ${argv.map(shellQuote).join(' ')}`,
-        '  "$@"',
-        ')',
+        ...(h.prelude === '' ? [] : [h.prelude]),
+        '',
+        // Function replacers: a hook's `$'` or `$&` must not be read as a replacement pattern.
+        FUNCTIONS.replaceAll('@SYS@', () => S)
+            .replaceAll('@UDHCPC_SCRIPT@', () => q(UDHCPC_SCRIPT_PATH))
+            .replaceAll('@HANG@', () => h.hang),
+        '',
+        '# run_command: Entrypoint + Cmd in a subshell, so Env, WorkingDir and the user apply to it alone.',
+        '# It runs in the foreground: a background job would start with SIGINT and SIGQUIT ignored (POSIX,',
+        "# for a shell without job control; ash cannot undo that), unlike Docker. ash's foreground wait is",
+        '# waitpid(-1), so PID 1 still reaps the orphans the command leaves meanwhile.',
+        'run_command() {',
+        '\t(',
+        `\t\tset -- ${commandWords}`,
+        ...(workDir === '' ? [] : [`\t\tcd -- ${q(workDir)} || { say ${q(`cannot change to WorkingDir ${workDir}`)}; exit 1; }`]),
+        // Quoting the whole KEY=VALUE keeps the value byte-exact (spaces, quotes, $, backticks, newlines).
+        ...env.map((e) => `\t\texport ${q(e)}`),
+        ...home.map((l) => `\t\t${l}`),
+        '\t\texec "$@"',
+        '\t)',
+        '}',
+        '',
+        '# console_shell: an interactive shell on the console, as root, with the image Env and its PATH plus',
+        `# busybox's applets (links made now, in ${TOOLS_DIR}/bin: never on the command's PATH).`,
+        'console_shell() {',
+        `\t"$BB" mkdir -p "$ROOT${TOOLS_DIR}/bin" && "$BB" --install -s "$ROOT${TOOLS_DIR}/bin" ||`,
+        `\t\twarn "could not make the busybox applet links in ${TOOLS_DIR}/bin; going on"`,
+        '\t(',
+        `\t\tset -- ${h.shell}`,
+        ...(workDir === '' ? ['\t\tcd /'] : [`\t\tcd -- ${q(workDir)} 2>/dev/null || cd /`]),
+        ...env.map((e) => `\t\texport ${q(e)}`),
+        ...(envHome ? [] : ["\t\texport HOME='/'"]),
+        `\t\texport PATH=${q(imagePath)}:"$ROOT${TOOLS_DIR}/bin"`,
+        "\t\texport PS1='initramfs-action \\w # '",
+        '\t\texec "$@"',
+        '\t)',
+        '}',
+        '',
+        '# ---- boot ----',
+        'mount_kernel_filesystems',
+        'read_cmdline',
+        `${S} hostname ${q(plan.hostname)} || warn ${q(`could not set the hostname ${plan.hostname}; going on`)}`,
+        `${S} ip link set lo up || warn 'could not bring up the loopback interface; going on'`,
+        ...plan.modules.map((m) => `load_module ${q(moduleName(m))} ${q(m)}`),
+        networkLine(plan.network),
+        '',
+        `if has_word ${q(SHELL_WORD)}; then`,
+        `\tsay ${q(`${SHELL_WORD} on the kernel command line: a shell replaces the command`)}`,
+        '\tconsole_shell',
+        '\tsay "shell exited with status $?"',
+        ...(plan.onExit === 'reboot' ? ['\treboot_now'] : ['\tpower_off']),
+        'fi',
+        '',
+        'run_command',
         'status=$?',
-        `msg=${shellQuote(STATUS_PREFIX)}"$status"`,
-        `printf '%s\\n' "$msg" 2>/dev/null > ${h.console} || printf '%s\\n' "$msg"`,
-        h.poweroff,
+        `printf '%s%s\\n' ${q(STATUS_PREFIX)} "$status" 2>/dev/null >>"$CONSOLE" || printf '%s%s\\n' ${q(STATUS_PREFIX)} "$status"`,
+        ...onExitLines(plan.onExit),
     ];
     return lines.join('\n') + '\n';
 }
-function mountLine(mount, type, source, target) {
-    return [`${mount} -t ${type} ${source} ${target} || echo 'initramfs-action: could not mount ${target} (${type}); going on' >&2`];
-}
-function envLines(env) {
-    const lines = [];
-    for (const entry of env) {
-        const eq = entry.indexOf('=');
-        if (eq <= 0 || !SHELL_NAME.test(entry.slice(0, eq)))
-            continue;
-        // Quoting the whole KEY=VALUE keeps the value byte-exact (spaces, quotes, $, backticks, newlines).
-        lines.push(`  export ${shellQuote(entry)}`);
+function checkPlan(plan) {
+    for (const s of [plan.hostname, ...plan.modules]) {
+        if (s.includes('\0'))
+            throw new errors/* InitramfsError */.sp('USAGE', `init plan has a NUL character in ${JSON.stringify(s)}`);
     }
-    return lines;
+    if (plan.user) {
+        for (const [what, id] of [['uid', plan.user.uid], ['gid', plan.user.gid]]) {
+            if (!Number.isInteger(id) || id < 0 || id > ID_MAX) {
+                throw new errors/* InitramfsError */.sp('USAGE', `init plan: ${what} ${id} is not a number from 0 to ${ID_MAX}`);
+            }
+        }
+    }
 }
-function cdLines(dir) {
-    if (dir === undefined || dir === '')
-        return [];
-    const msg = `initramfs-action: cannot change to WorkingDir ${dir}`;
-    return [`  cd -- ${shellQuote(dir)} || { printf '%s\\n' ${shellQuote(msg)} >&2; exit 1; }`];
+/** Env entries sh can export, in order. */
+function exportable(env) {
+    return env.filter((entry) => {
+        const eq = entry.indexOf('=');
+        return eq > 0 && SHELL_NAME.test(entry.slice(0, eq));
+    });
+}
+/** The kernel's name for a module file: /sys/module/<name>, with '-' read as '_'. */
+const moduleName = (path) => path
+    .slice(path.lastIndexOf('/') + 1)
+    .replace(/\.ko$/, '')
+    .replaceAll('-', '_');
+function networkLine(mode) {
+    switch (mode) {
+        case 'none':
+            return '# --network none: loopback only.';
+        case 'dhcp':
+            return 'network_dhcp';
+        case 'cmdline':
+            return 'network_cmdline';
+    }
+}
+function onExitLines(onExit) {
+    switch (onExit) {
+        case 'poweroff':
+            return ['power_off'];
+        case 'reboot':
+            return ['reboot_now'];
+        case 'shell':
+            return ["say 'the command ended: starting a shell (--on-exit shell); the machine powers off when it exits'", 'console_shell', 'power_off'];
+    }
+}
+/**
+ * The functions of the script. `@SYS@` is the system hook, `@UDHCPC_SCRIPT@` the hook path, `@HANG@`
+ * the hang hook. Shell `${...}` is written `\${...}` here (a template literal).
+ */
+const FUNCTIONS = `# say TEXT: one line on the console (or stderr when the console cannot be opened).
+say() { printf 'initramfs-action: %s\\n' "$*" 2>/dev/null >>"$CONSOLE" || printf 'initramfs-action: %s\\n' "$*" >&2; }
+warn() { say "warning: $*"; }
+
+# mnt TYPE DIR [OPTIONS]: mount a kernel filesystem on DIR (made when missing).
+mnt() {
+	"$BB" mkdir -p "$ROOT$2" 2>/dev/null
+	if [ -n "$3" ]; then
+		@SYS@ mount -t "$1" -o "$3" "$1" "$ROOT$2"
+	else
+		@SYS@ mount -t "$1" "$1" "$ROOT$2"
+	fi || warn "could not mount $1 on $2; going on"
+}
+
+# devlink TARGET NAME: a /dev symlink that devtmpfs does not make itself.
+devlink() {
+	[ -e "$ROOT$2" ] || [ -L "$ROOT$2" ] || "$BB" ln -s "$1" "$ROOT$2" || warn "could not link $2 to $1; going on"
+}
+
+mount_kernel_filesystems() {
+	mnt proc /proc
+	mnt sysfs /sys
+	mnt devtmpfs /dev
+	mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
+	mnt tmpfs /dev/shm mode=1777
+	mnt tmpfs /run mode=755
+	devlink pts/ptmx /dev/ptmx
+	devlink /proc/self/fd /dev/fd
+	devlink /proc/self/fd/0 /dev/stdin
+	devlink /proc/self/fd/1 /dev/stdout
+	devlink /proc/self/fd/2 /dev/stderr
+}
+
+# read_cmdline: the kernel command line (one line) into $cmdline, once /proc is there. Words are
+# compared whole, with globbing off (a word may be a=*).
+read_cmdline() {
+	cmdline=
+	{ read -r cmdline <"$ROOT/proc/cmdline"; } 2>/dev/null
+}
+# has_word WORD: whether the command line has exactly this word.
+has_word() {
+	local w
+	set -f
+	for w in $cmdline; do
+		if [ "$w" = "$1" ]; then set +f; return 0; fi
+	done
+	set +f
+	return 1
+}
+# word_value NAME: the value of the last NAME=VALUE word (the kernel's rule: the last one counts).
+word_value() {
+	local w found=1 value
+	set -f
+	for w in $cmdline; do
+		case $w in "$1"=*) value=\${w#*=}; found=0 ;; esac
+	done
+	set +f
+	[ $found = 0 ] && printf '%s\\n' "$value"
+}
+
+# load_module NAME PATH: insmod PATH, unless /sys/module/NAME exists (built in, or loaded already),
+# with the command line's NAME.PARAM=VALUE words as its parameters. The kernel applies those to built-in
+# modules only; for a loaded one modprobe reads them from /proc/cmdline, and so does this. Firecracker
+# names its devices that way (virtio_mmio.device=4K@0xd0000000:5), which a modular virtio_mmio needs.
+load_module() {
+	local name=$1 path=$2 w
+	[ -e "$ROOT/sys/module/$name" ] && return 0
+	set -f
+	set --
+	for w in $cmdline; do
+		case $w in *.*=*) ;; *) continue ;; esac
+		# '-' and '_' are one in module names.
+		[ "$(printf '%s\\n' "\${w%%.*}" | "$BB" tr - _)" = "$name" ] && set -- "$@" "\${w#*.}"
+	done
+	set +f
+	@SYS@ insmod "$path" "$@" || warn "could not load module $name ($path); going on"
+}
+
+# interfaces: the network interfaces but lo.
+interfaces() {
+	local d
+	for d in "$ROOT"/sys/class/net/*; do
+		[ -e "$d" ] || continue
+		d=\${d##*/}
+		[ "$d" = lo ] || printf '%s\\n' "$d"
+	done
+}
+# ipv4_of IF: the interface's first IPv4 address as ADDR/BITS; nothing when it has none.
+ipv4_of() {
+	set -f
+	set -- $(@SYS@ ip -4 -o addr show dev "$1" 2>/dev/null)
+	set +f
+	while [ $# -gt 1 ]; do
+		if [ "$1" = inet ]; then printf '%s\\n' "$2"; return; fi
+		shift
+	done
+}
+# mask_bits MASK: a dotted netmask (or a prefix length) as a prefix length; fails for anything else.
+mask_bits() {
+	local IFS=. bits=0 o partial=
+	case $1 in
+	*.*) ;;
+	*) [ -n "$1" ] && [ "$1" -ge 0 ] 2>/dev/null && [ "$1" -le 32 ] && printf '%s\\n' "$1"; return ;;
+	esac
+	set -f
+	set -- $1
+	set +f
+	[ $# = 4 ] || return 1
+	for o; do
+		if [ -n "$partial" ]; then [ "$o" = 0 ] || return 1; continue; fi
+		case $o in
+		255) bits=$((bits + 8)); continue ;;
+		254) bits=$((bits + 7)) ;; 252) bits=$((bits + 6)) ;; 248) bits=$((bits + 5)) ;;
+		240) bits=$((bits + 4)) ;; 224) bits=$((bits + 3)) ;; 192) bits=$((bits + 2)) ;;
+		128) bits=$((bits + 1)) ;; 0) ;;
+		*) return 1 ;;
+		esac
+		partial=1
+	done
+	printf '%s\\n' "$bits"
+}
+# class_bits ADDR: the kernel's default netmask for an ip= without one (the address class).
+class_bits() {
+	local a=\${1%%.*}
+	if [ "$a" -lt 128 ] 2>/dev/null; then echo 8; elif [ "$a" -lt 192 ] 2>/dev/null; then echo 16; else echo 24; fi
+}
+# write_resolv LINE...: /etc/resolv.conf with these lines. A symlink there (e.g. into /run/systemd,
+# which nothing fills here) is replaced by a regular file, not written through.
+write_resolv() {
+	local f="$ROOT/etc/resolv.conf" l
+	"$BB" mkdir -p "$ROOT/etc" 2>/dev/null
+	{ for l; do printf '%s\\n' "$l"; done; } >"$f.new" && "$BB" rm -f "$f" && "$BB" mv -f "$f.new" "$f" ||
+		warn "could not write /etc/resolv.conf; going on"
+}
+
+# dhcp_one IF: DHCP on one interface, bounded (3 discover packets, 2 s apart). The udhcpc hook applies
+# the lease and prints the interface's line; the address stays when the lease ends (nothing renews it).
+dhcp_one() {
+	local have
+	if [ ! -e "$ROOT/sys/class/net/$1" ]; then warn "no network interface $1; going on without it"; return; fi
+	have=$(ipv4_of "$1")
+	if [ -n "$have" ]; then say "network $1 already has $have; left alone"; return; fi
+	@SYS@ ip link set "$1" up || warn "could not bring up $1"
+	@SYS@ udhcpc -i "$1" -s @UDHCPC_SCRIPT@ -n -q -f -t 3 -T 2 >/dev/null ||
+		warn "no DHCP lease on $1 (3 requests, 2 s apart); going on without it"
+}
+# network_dhcp [IF]: DHCP on IF, or on every interface but lo, all at once.
+network_dhcp() {
+	local dev pids= p
+	for dev in \${1:-$(interfaces)}; do
+		dhcp_one "$dev" &
+		pids="$pids $!"
+	done
+	[ -n "$pids" ] || warn "no network interface for DHCP; going on without network"
+	for p in $pids; do wait "$p"; done
+	kernel_resolv
+}
+# net_static CLIENT GATEWAY NETMASK DEVICE: a static address (and default route) on DEVICE, or on the
+# first interface but lo when DEVICE is empty.
+net_static() {
+	local dev=$4 bits have
+	[ -n "$dev" ] || dev=$(interfaces | { read -r d; printf '%s\\n' "$d"; })
+	if [ -z "$dev" ] || [ ! -e "$ROOT/sys/class/net/$dev" ]; then
+		warn "ip=$ip: no network interface \${dev:-but lo}; going on without network"
+		return
+	fi
+	have=$(ipv4_of "$dev")
+	if [ -n "$have" ]; then say "network $dev already has $have; left alone"; return; fi
+	if [ -n "$3" ]; then
+		bits=$(mask_bits "$3") || { warn "ip=$ip: netmask $3 is not a netmask; going on without network"; return; }
+	else
+		bits=$(class_bits "$1")
+	fi
+	if ! @SYS@ ip link set "$dev" up || ! @SYS@ ip addr add "$1/$bits" dev "$dev"; then
+		warn "could not set $1/$bits on $dev; going on without network"
+		return
+	fi
+	if [ -n "$2" ]; then
+		@SYS@ ip route add default via "$2" dev "$dev" || warn "could not add the default route via $2 on $dev; going on"
+	fi
+	say "network $dev $1/$bits\${2:+ via $2}"
+}
+# network_cmdline: ip= on the kernel command line, as the kernel reads it (nfsroot.rst):
+#   no ip=, ip=off, ip=none                 loopback only, no wait
+#   ip=dhcp, on, any, both, bootp, rarp     DHCP on every interface but lo
+#   ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF[:DNS0[:DNS1]]
+#     AUTOCONF one of the DHCP words: DHCP on DEVICE (or every interface); else CLIENT as given (an empty
+#     NETMASK means the address class's); an empty CLIENT with an empty AUTOCONF is DHCP, as the kernel
+#     does. HOSTNAME and DNS0/DNS1 are applied when given. SERVER (the NFS server) is not used.
+network_cmdline() {
+	local ip fields client gateway netmask host dev auto dns0 dns1 IFS
+	ip=$(word_value ip) || return 0
+	fields=$ip
+	case $ip in
+	*:*) ;;
+	'' | off | none) return 0 ;;
+	dhcp | on | any | both | bootp | rarp) network_dhcp; return ;;
+	*) fields="$ip:" ;; # a lone address is CLIENT
+	esac
+	IFS=:
+	set -f
+	set -- $fields
+	set +f
+	unset IFS
+	client=$1 gateway=$3 netmask=$4 host=$5 dev=$6 auto=$7 dns0=$8 dns1=$9
+	if [ -n "$host" ]; then @SYS@ hostname "$host" || warn "could not set the hostname $host; going on"; fi
+	case $auto in
+	dhcp | on | any | both | bootp | rarp) network_dhcp "$dev" ;;
+	off | none) [ -z "$client" ] || net_static "$client" "$gateway" "$netmask" "$dev" ;;
+	*) if [ -n "$client" ]; then net_static "$client" "$gateway" "$netmask" "$dev"; else network_dhcp "$dev"; fi ;;
+	esac
+	if [ -n "$dns0$dns1" ]; then
+		write_resolv \${dns0:+"nameserver $dns0"} \${dns1:+"nameserver $dns1"}
+	else
+		kernel_resolv
+	fi
+}
+# kernel_resolv: when the kernel configured the network itself (CONFIG_IP_PNP, ip=) it lists the DNS
+# servers it got in /proc/net/pnp; copy them when /etc/resolv.conf names none.
+kernel_resolv() {
+	local k v found=
+	[ -r "$ROOT/proc/net/pnp" ] || return 0
+	if [ -r "$ROOT/etc/resolv.conf" ]; then
+		while read -r k v; do [ "$k" = nameserver ] && return 0; done <"$ROOT/etc/resolv.conf"
+	fi
+	set --
+	while read -r k v; do
+		case $k in nameserver) found=1; set -- "$@" "$k $v" ;; domain | search) set -- "$@" "search $v" ;; esac
+	done <"$ROOT/proc/net/pnp"
+	[ -z "$found" ] || write_resolv "$@"
+}
+
+# power_off, reboot_now: what --on-exit asks for, then the kernel's sysrq if that returned. Never return.
+power_off() {
+	@SYS@ sync
+	@SYS@ poweroff -f
+	echo o 2>/dev/null >"$ROOT/proc/sysrq-trigger"
+	@HANG@
+}
+# Firecracker ends the machine when the guest reboots.
+reboot_now() {
+	@SYS@ sync
+	@SYS@ reboot -f
+	echo b 2>/dev/null >"$ROOT/proc/sysrq-trigger"
+	@HANG@
+}`;
+/**
+ * udhcpc's event hook (`udhcpc -s`): on `bound`/`renew` sets the address ($ip/$mask, or $subnet), the
+ * default route (first of $router), /etc/resolv.conf ($dns, $domain/$search: written only when the lease
+ * names DNS servers; a symlink there is replaced by a regular file) and prints
+ * `initramfs-action: network IF ADDR/BITS[ via GW] (dhcp)` on stderr; `deconfig` flushes the address.
+ * It runs with udhcpc's environment, so busybox is called by its absolute path; INITRAMFS_ACTION_BUSYBOX
+ * and INITRAMFS_ACTION_ROOT override that path and the root of /etc for tests.
+ */
+function udhcpcScript() {
+    return `#!${BUSYBOX_PATH} sh
+# udhcpc event hook, written by initramfs-action: applies a DHCP lease. udhcpc sets $interface, $ip,
+# $subnet (dotted), $mask (prefix bits), $broadcast, $router, $dns, $domain, $search; $1 is the event.
+BB=\${INITRAMFS_ACTION_BUSYBOX:-${BUSYBOX_PATH}}
+ROOT=\${INITRAMFS_ACTION_ROOT:-}
+
+# mask_bits MASK: dotted netmask -> prefix length (for a udhcpc that sets no $mask).
+mask_bits() {
+	local IFS=. bits=0 o
+	set -f
+	set -- $1
+	set +f
+	for o; do
+		case $o in
+		255) bits=$((bits + 8)) ;; 254) bits=$((bits + 7)) ;; 252) bits=$((bits + 6)) ;; 248) bits=$((bits + 5)) ;;
+		240) bits=$((bits + 4)) ;; 224) bits=$((bits + 3)) ;; 192) bits=$((bits + 2)) ;; 128) bits=$((bits + 1)) ;;
+		esac
+	done
+	echo "$bits"
+}
+
+case $1 in
+deconfig)
+	"$BB" ip -4 addr flush dev "$interface"
+	"$BB" ip link set "$interface" up
+	;;
+bound | renew)
+	bits=\${mask:-$(mask_bits "\${subnet:-255.255.255.0}")}
+	# A renew with the same address keeps it (and the connections on it).
+	case " $("$BB" ip -4 -o addr show dev "$interface") " in
+	*" inet $ip/$bits "*) ;;
+	*)
+		"$BB" ip -4 addr flush dev "$interface"
+		"$BB" ip addr add "$ip/$bits" \${broadcast:+broadcast "$broadcast"} dev "$interface" || exit 1
+		;;
+	esac
+	gw=
+	if [ -n "$router" ]; then
+		"$BB" ip route del default dev "$interface" 2>/dev/null
+		for r in $router; do
+			if "$BB" ip route add default via "$r" dev "$interface"; then gw=$r; break; fi
+		done
+	fi
+	if [ -n "$dns" ]; then
+		f="$ROOT/etc/resolv.conf"
+		"$BB" mkdir -p "$ROOT/etc"
+		{
+			if [ -n "\${search:-$domain}" ]; then printf 'search %s\\n' "\${search:-$domain}"; fi
+			for d in $dns; do printf 'nameserver %s\\n' "$d"; done
+		} >"$f.$interface" && "$BB" rm -f "$f" && "$BB" mv -f "$f.$interface" "$f"
+	fi
+	printf 'initramfs-action: network %s %s%s (dhcp)\\n' "$interface" "$ip/$bits" "\${gw:+ via $gw}" >&2
+	;;
+esac
+exit 0
+`;
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
+// EXTERNAL MODULE: ./build/initramfs/elf.js
+var initramfs_elf = __webpack_require__(9119);
+;// CONCATENATED MODULE: ./build/initramfs/modules.js
+// Kernel modules for the guest (--modules-dir DIR, --module NAME): each named module and everything
+// modules.dep says it needs, copied to /lib/modules/VERSION/<same relative path> in load order
+// (dependencies first), checked before the build goes on: a module the kernel would refuse (wrong
+// architecture, not a module, compressed in a way busybox insmod cannot read) fails here, naming the
+// option, rather than at boot with "Invalid module format".
+//
+// modules.dep (depmod's text form): one line per module, `PATH: DEP DEP …`, PATH relative to DIR, the deps
+// the whole closure, nearest first (modprobe loads them last to first). Module names are file names
+// without `.ko[.gz|.xz|.zst]`; the kernel treats `-` and `_` in them alike, and so does the lookup here.
+//
+// Compressed modules are decompressed here and stored as `.ko`: busybox insmod reads only plain ELF, and
+// the kernel's own in-kernel decompression (CONFIG_MODULE_DECOMPRESS) is not there on every kernel. Node
+// reads gzip and zstd; it has no xz, so `.ko.xz` (Debian's and Fedora's default on some releases) is an
+// error that says how to decompress them first.
+
+
+
+
+
+
+
+
+
+/** What a directory must be, said in every error about one. */
+const EXPECTED_DIR = 'expected a /lib/modules/VERSION directory such as /lib/modules/$(uname -r) that holds modules.dep';
+/**
+ * The most bytes one module may decompress to. The largest modules of distribution kernels are tens of
+ * MiB; past this a `.ko.gz` is a decompression bomb, not a module.
+ */
+const MAX_MODULE_SIZE = 512 << 20;
+/** A module file suffix, the compression it means. */
+const SUFFIXES = [
+    ['.ko', 'none'],
+    ['.ko.gz', 'gzip'],
+    ['.ko.zst', 'zstd'],
+    ['.ko.xz', 'xz'],
+];
+/** `kernel/net/core/failover.ko.zst` → `failover`; undefined when the name is no module file's. */
+function modules_moduleName(path) {
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    for (const [suffix] of SUFFIXES)
+        if (file.endsWith(suffix) && file.length > suffix.length)
+            return file.slice(0, -suffix.length);
+    return undefined;
+}
+/** The form names are compared in: the kernel treats '-' and '_' in module names alike. */
+const key = (name) => name.replaceAll('-', '_');
+/**
+ * Resolve `names` against DIR's modules.dep for a kernel of `platformArch` (OCI architecture, e.g.
+ * amd64): the modules and their dependencies in load order, read and checked, ready for installModules.
+ */
+async function selectModules(dir, names, platformArch) {
+    const option = `--modules-dir ${(0,quote/* quote */.hD)(dir)}`;
+    const realDir = await modulesDirectory(dir, option);
+    const version = (0,external_node_path_.basename)(realDir);
+    const depFile = (0,external_node_path_.join)(realDir, 'modules.dep');
+    const { byName, byPath } = parseModulesDep(await readText(depFile, option, 'has no modules.dep', true), dir, option);
+    const builtinText = await readText((0,external_node_path_.join)(realDir, 'modules.builtin'), option, '', false);
+    const builtinNames = new Map();
+    for (const line of builtinText.split('\n')) {
+        const name = modules_moduleName(line.trim());
+        if (name !== undefined && !builtinNames.has(key(name)))
+            builtinNames.set(key(name), name);
+    }
+    // Which requested module first needed each file: errors about a dependency name what asked for it.
+    const neededBy = new Map();
+    const order = [];
+    const requested = new Set();
+    const builtin = [];
+    const state = new Map();
+    const entryFor = (path) => {
+        let e = byPath.get(path);
+        if (e === undefined) {
+            // Listed as a dependency without a line of its own: still a file to load, with no dependencies known.
+            e = { path, deps: [] };
+            byPath.set(path, e);
+        }
+        return e;
+    };
+    for (const requestedName of names) {
+        const entry = byName.get(key(requestedName));
+        if (entry === undefined) {
+            const b = builtinNames.get(key(requestedName));
+            if (b !== undefined) {
+                if (!builtin.includes(b))
+                    builtin.push(b);
+                continue;
+            }
+            throw unknownModule(requestedName, dir, [...[...byName.values()].map((e) => modules_moduleName(e.path)), ...builtinNames.values()]);
+        }
+        requested.add(entry);
+        // Depth first, the deps of each module visited last to first as modprobe loads them; an explicit stack
+        // so no chain of dependencies runs out of call stack, and a module met again (or in a cycle depmod
+        // should have refused) is not visited twice.
+        if (state.has(entry))
+            continue;
+        const stack = [{ entry, next: entry.deps.length - 1 }];
+        state.set(entry, 'visiting');
+        while (stack.length > 0) {
+            const top = stack[stack.length - 1];
+            if (top.next < 0) {
+                stack.pop();
+                state.set(top.entry, 'done');
+                order.push(top.entry);
+                if (!neededBy.has(top.entry))
+                    neededBy.set(top.entry, requestedName);
+                continue;
+            }
+            const dep = entryFor(top.entry.deps[top.next--]);
+            if (state.has(dep))
+                continue;
+            state.set(dep, 'visiting');
+            stack.push({ entry: dep, next: dep.deps.length - 1 });
+        }
+    }
+    const target = (0,initramfs_elf/* elfTargetForPlatform */.BO)(platformArch);
+    const root = `/lib/modules/${version}`;
+    const stored = new Map(); // modules.dep path → stored (.ko) path
+    const files = [];
+    for (const entry of order) {
+        const what = `--module ${(0,quote/* quote */.hD)(neededBy.get(entry))}`;
+        const read = await readModule(realDir, entry.path, what, dir);
+        const elf = (0,initramfs_elf/* readElf */.oU)(read.bytes);
+        if (elf === undefined || elf.type !== initramfs_elf/* ET_REL */.c9) {
+            throw new errors/* InitramfsError */.sp('MODULES', `${what}: ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, read.file))} is not a kernel module (expected an ELF relocatable object, ET_REL${elf ? `; this is an ELF of type ${elf.type}` : ''})`);
+        }
+        if (target !== undefined && !(0,initramfs_elf/* elfMatches */.Fz)(elf, target)) {
+            throw new errors/* InitramfsError */.sp('MODULES', `${what}: ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, read.file))} is a module for ${(0,initramfs_elf/* describeElf */.Rg)(elf)} but the platform is ${(0,quote/* shown */.SP)(platformArch)} (${(0,initramfs_elf/* describeElf */.Rg)(target)}); expected the modules of a kernel built for the target platform`);
+        }
+        const storedPath = read.compression === 'none' ? read.file : entry.path.slice(0, entry.path.lastIndexOf('.ko') + 3);
+        stored.set(entry.path, storedPath);
+        const data = read.compression === 'none' ? { kind: 'host', path: (0,external_node_path_.join)(realDir, read.file) } : { kind: 'bytes', bytes: read.bytes };
+        files.push({ path: `${root}/${storedPath}`, data, size: read.bytes.length });
+    }
+    if (files.length > 0) {
+        // Only the copied modules, by their stored names, so busybox modprobe in the guest finds the same set.
+        const lines = order
+            .map((e) => {
+            const deps = e.deps.map((d) => stored.get(d));
+            return `${stored.get(e.path)}:${deps.length > 0 ? ' ' + deps.join(' ') : ''}\n`;
+        })
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const bytes = Buffer.from(lines.join(''), 'utf8');
+        files.push({ path: `${root}/modules.dep`, data: { kind: 'bytes', bytes }, size: bytes.length });
+    }
+    const loaded = order.filter((e) => requested.has(e));
+    return {
+        version,
+        loadOrder: order.map((e) => `${root}/${stored.get(e.path)}`),
+        names: loaded.map((e) => modules_moduleName(e.path)),
+        files,
+        builtin,
+    };
+}
+/**
+ * Put a ModuleSet's files in the model (0644, root, mtime 0), replacing whatever is at their names;
+ * missing parents are created 0755 and symlinked ones (/lib -> usr/lib) followed inside the root, as for
+ * the generated /init.
+ */
+function installModules(root, set) {
+    for (const f of set.files) {
+        const p = (0,path/* normalisePath */.q)((0,node/* toBytePath */.xe)(f.path));
+        const name = p.ok ? p.components[p.components.length - 1] : undefined;
+        if (!p.ok || name === undefined)
+            throw new errors/* InitramfsError */.sp('MODULES', `module path ${(0,quote/* quote */.hD)(f.path)} is not a path under the root`);
+        const parent = (0,tree/* resolveDir */.m$)(root, p.components.slice(0, -1), true);
+        if (!parent.ok)
+            throw new errors/* InitramfsError */.sp('MODULES', `cannot install module ${(0,quote/* quote */.hD)(f.path)}: ${parent.reason} in the image`);
+        parent.node.children.set(name, {
+            inode: { type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 0, size: f.size, data: f.data },
+        });
+    }
+}
+async function modulesDirectory(dir, option) {
+    let real;
+    try {
+        real = await (0,promises_.realpath)(dir);
+    }
+    catch (e) {
+        throw new errors/* InitramfsError */.sp('MODULES', `${option} ${errnoText(e)}; ${EXPECTED_DIR}`, { cause: e });
+    }
+    if (!(await (0,promises_.stat)(real)).isDirectory())
+        throw new errors/* InitramfsError */.sp('MODULES', `${option} is not a directory; ${EXPECTED_DIR}`);
+    return real;
+}
+/** A text file of DIR; a missing one is `missing` (required) or empty (optional). */
+async function readText(path, option, missing, required) {
+    try {
+        return await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT' && !required)
+            return '';
+        const why = code === 'ENOENT' ? missing : `cannot read ${(0,quote/* quote */.hD)((0,external_node_path_.basename)(path))} (${errnoText(e)})`;
+        throw new errors/* InitramfsError */.sp('MODULES', `${option} ${why}; ${EXPECTED_DIR}`, { cause: e });
+    }
+}
+function parseModulesDep(text, dir, option) {
+    const byName = new Map();
+    const byPath = new Map();
+    const lines = text.split('\n');
+    lines.forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const colon = line.indexOf(':');
+        const bad = (why) => new errors/* InitramfsError */.sp('MODULES', `${option}: modules.dep line ${i + 1} ${why}; expected "kernel/DIR/NAME.ko: DEPENDENCY.ko …" as depmod writes it`);
+        if (colon < 0)
+            throw bad(`(${(0,quote/* quote */.hD)(line, 80)}) has no ":"`);
+        const paths = [line.slice(0, colon).trim(), ...line.slice(colon + 1).trim().split(/\s+/).filter((s) => s !== '')];
+        for (const p of paths) {
+            if (modules_moduleName(p) === undefined)
+                throw bad(`names ${(0,quote/* quote */.hD)(p, 80)}, not a .ko, .ko.gz, .ko.zst or .ko.xz file`);
+            // The path is also where the module goes in the image: it must stay under /lib/modules/VERSION.
+            if (p.startsWith('/') || p.split('/').some((c) => c === '..' || c === '.'))
+                throw bad(`names ${(0,quote/* quote */.hD)(p, 80)}, not a path relative to ${(0,quote/* quote */.hD)(dir)}`);
+        }
+        const entry = { path: paths[0], deps: paths.slice(1) };
+        if (byPath.has(entry.path))
+            return;
+        byPath.set(entry.path, entry);
+        // depmod lists one module per name; should two share one, the first wins as it does for modprobe.
+        const k = key(modules_moduleName(entry.path));
+        if (!byName.has(k))
+            byName.set(k, entry);
+    });
+    return { byName, byPath };
+}
+async function readModule(realDir, path, what, dir) {
+    const compression = SUFFIXES.find(([s]) => path.endsWith(s))[1];
+    if (compression === 'xz') {
+        // `xz -d` leaves modules.dep naming the .ko.xz; the .ko it wrote beside it is the module.
+        const plain = path.slice(0, -'.xz'.length);
+        const bytes = await readOptional((0,external_node_path_.join)(realDir, plain), what, dir, plain);
+        if (bytes !== undefined)
+            return { file: plain, compression: 'none', bytes };
+        if ((await readOptional((0,external_node_path_.join)(realDir, path), what, dir, path)) === undefined)
+            throw missingModule(what, dir, path);
+        throw new errors/* InitramfsError */.sp('MODULES', `${what}: ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, path))} is xz-compressed, which this tool cannot decompress; decompress the modules first ` +
+            `(find ${(0,quote/* shown */.SP)(dir)} -name '*.ko.xz' -exec xz -d {} +; a .ko beside a listed .ko.xz is used), ` +
+            'or use a kernel whose modules are compressed with gzip or zstd, or not compressed');
+    }
+    const raw = await readOptional((0,external_node_path_.join)(realDir, path), what, dir, path);
+    if (raw === undefined)
+        throw missingModule(what, dir, path);
+    if (compression === 'none')
+        return { file: path, compression, bytes: raw };
+    try {
+        const opts = { maxOutputLength: MAX_MODULE_SIZE };
+        const bytes = compression === 'gzip' ? (0,external_node_zlib_.gunzipSync)(raw, opts) : (0,external_node_zlib_.zstdDecompressSync)(raw, opts);
+        return { file: path, compression, bytes };
+    }
+    catch (e) {
+        const why = e.code === 'ERR_BUFFER_TOO_LARGE' || /too large|maxOutputLength/i.test(String(e))
+            ? `decompresses to more than ${MAX_MODULE_SIZE >> 20} MiB`
+            : `is not valid ${compression} data (${e.message})`;
+        throw new errors/* InitramfsError */.sp('MODULES', `${what}: ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, path))} ${why}`, { cause: e });
+    }
+}
+async function readOptional(file, what, dir, path) {
+    try {
+        return await (0,promises_.readFile)(file);
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return undefined;
+        throw new errors/* InitramfsError */.sp('MODULES', `${what}: ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, path))} cannot be read (${errnoText(e)})`, { cause: e });
+    }
+}
+function missingModule(what, dir, path) {
+    return new errors/* InitramfsError */.sp('MODULES', `${what}: modules.dep lists ${(0,quote/* quote */.hD)(path)} but ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, path))} does not exist; expected the modules directory as installed (run depmod after changing it)`);
+}
+function unknownModule(name, dir, known) {
+    const suggestion = closest(name, known);
+    return new errors/* InitramfsError */.sp('MODULES', `--module ${(0,quote/* quote */.hD)(name)}: no such module in ${(0,quote/* quote */.hD)((0,external_node_path_.join)(dir, 'modules.dep'))} or modules.builtin; ` +
+        (suggestion !== undefined ? `did you mean ${(0,quote/* quote */.hD)(suggestion)}? ` : '') +
+        'expected a module name as lsmod shows it, e.g. virtio_net');
+}
+/**
+ * The known name nearest to `name` ('-' and '_' alike; edit distance at most 2 and less than half its
+ * length), if any; ties go to the first in sorted order.
+ */
+function closest(name, known) {
+    let best;
+    let bestDistance = Math.min(2, Math.ceil(name.length / 2) - 1);
+    for (const k of [...new Set(known)].sort()) {
+        const d = editDistance(key(name), key(k), bestDistance);
+        if (d < bestDistance || (d === bestDistance && best === undefined)) {
+            best = k;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance, or more than `limit` as soon as that is certain. */
+function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    let prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        let rowMin = i;
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            rowMin = Math.min(rowMin, cur[j]);
+        }
+        if (rowMin > limit)
+            return limit + 1;
+        prev = cur;
+    }
+    return prev[b.length];
+}
+function errnoText(e) {
+    const code = e.code;
+    if (code === 'ENOENT')
+        return 'does not exist';
+    if (code === 'ENOTDIR')
+        return 'is not a directory';
+    if (code === 'EACCES')
+        return 'is not readable';
+    return `cannot be read (${code ?? String(e)})`;
+}
+
+// EXTERNAL MODULE: ./build/initramfs/init-tools.js + 1 modules
+var init_tools = __webpack_require__(4803);
+;// CONCATENATED MODULE: ./build/rootfs/user.js
+// The image config's `User` as numbers, resolved at build time from the rootfs model's /etc/passwd and
+// /etc/group the way Docker (runc's GetExecUser) resolves it at run time, so the generated /init can
+// switch to it with busybox, which needs no passwd file and cannot read names.
+//   uid | name [ : gid | group ]
+// A name must exist in /etc/passwd (a group name in /etc/group); a number need not, and is never read as
+// a name (a passwd entry named "1000" is not user 1000). A user without a group takes the passwd entry's
+// gid, or 0 when the uid has no entry (Docker: `USER 1000` runs as 1000:0).
+// Supplementary groups (the /etc/group entries listing the user) are kept only when no group is given,
+// as runc does. Root (no User, `root`, `0`, `0:0`) is undefined: nothing to switch.
+
+
+
+
+/** uid_t/gid_t values the kernel accepts: (uid_t)-1 means "unchanged" to setresuid. */
+const user_ID_MAX = 2 ** 32 - 2;
+const ROOT_FORMS = new Set(['', 'root', '0', '0:0']);
+/**
+ * `User` of the image config → numbers, from the rootfs model's /etc/passwd and /etc/group (symlinks
+ * followed inside the root). `readFile` gives a regular file node's bytes. Undefined for root. Throws
+ * BAD_IMAGE naming the User value when a name is not in its file or a number is out of range.
+ */
+function resolveUser(root, user, readFile) {
+    if (user === undefined || ROOT_FORMS.has(user))
+        return undefined;
+    const what = `image config User ${(0,quote/* quote */.hD)(user)}`;
+    const colon = user.indexOf(':');
+    // Names in the model are byte strings (latin1); the config's JSON gave UTF-8.
+    const userPart = (0,node/* toBytePath */.xe)(colon === -1 ? user : user.slice(0, colon));
+    const groupPart = (0,node/* toBytePath */.xe)(colon === -1 ? '' : user.slice(colon + 1));
+    const number = (s, kind) => {
+        if (!/^[0-9]+$/.test(s))
+            return undefined;
+        const n = Number(s);
+        if (n > user_ID_MAX)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${kind} ${s} is out of range (0 to ${user_ID_MAX})`);
+        return n;
+    };
+    // runc: an empty user part is the default user, root.
+    const uidArg = userPart === '' ? 0 : number(userPart, 'uid');
+    const passwd = readTable(root, '/etc/passwd', readFile);
+    // A number is always a uid, never a name (runc); the first matching line wins.
+    const entry = passwd?.lines.map(parsePasswd).find((e) => e !== undefined && (uidArg !== undefined ? e.uid === uidArg : e.name === userPart));
+    let uid;
+    let gid = 0;
+    let home;
+    if (entry) {
+        ({ uid, gid } = entry);
+        if (entry.home !== '')
+            home = (0,node/* fromBytePath */.cj)(entry.home);
+    }
+    else if (uidArg !== undefined) {
+        uid = uidArg;
+    }
+    else {
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${missing(passwd, 'user', userPart, '/etc/passwd')}`);
+    }
+    const groupFile = readTable(root, '/etc/group', readFile);
+    const groupEntries = groupFile?.lines.map(parseGroup).filter((g) => g !== undefined) ?? [];
+    let groups = [];
+    if (groupPart !== '') {
+        const gidArg = number(groupPart, 'gid');
+        const g = groupEntries.find((e) => (gidArg !== undefined ? e.gid === gidArg : e.name === groupPart));
+        if (g)
+            gid = g.gid;
+        else if (gidArg !== undefined)
+            gid = gidArg;
+        else
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${missing(groupFile, 'group', groupPart, '/etc/group')}`);
+    }
+    else if (entry) {
+        // The implicit form: the groups whose member list names the user (runc leaves them out otherwise).
+        groups = [...new Set(groupEntries.filter((g) => g.members.includes(entry.name)).map((g) => g.gid))];
+    }
+    return { uid, gid, groups, ...(home !== undefined && { home }) };
+}
+const missing = (table, kind, name, file) => table === undefined
+    ? `the image has no ${file} to look ${kind} ${(0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(name))} up in`
+    : `no ${kind} ${(0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(name))} in the image's ${file}`;
+/** A file's lines (byte strings), or undefined when `path` does not resolve to a regular file. */
+function readTable(root, path, readFile) {
+    const node = (0,tree/* lookup */.$I)(root, path, { follow: true });
+    if (node?.inode.type !== 'file')
+        return undefined;
+    return { lines: Buffer.from(readFile(node)).toString('latin1').split('\n') };
+}
+/** An id field as libc reads it: decimal, in range; anything else makes the line unusable. */
+function idField(s) {
+    if (s === undefined || !/^[0-9]+$/.test(s))
+        return undefined;
+    const n = Number(s);
+    return n <= user_ID_MAX ? n : undefined;
+}
+/** `name:password:uid:gid:gecos:home:shell`; comments, blank and malformed lines are skipped. */
+function parsePasswd(line) {
+    if (line === '' || line.startsWith('#'))
+        return undefined;
+    const f = line.replace(/\r$/, '').split(':');
+    const uid = idField(f[2]);
+    const gid = idField(f[3]);
+    if (f[0] === '' || uid === undefined || gid === undefined)
+        return undefined;
+    return { name: f[0], uid, gid, home: f[5] ?? '' };
+}
+/** `name:password:gid:member,member`. */
+function parseGroup(line) {
+    if (line === '' || line.startsWith('#'))
+        return undefined;
+    const f = line.replace(/\r$/, '').split(':');
+    const gid = idField(f[2]);
+    if (f[0] === '' || gid === undefined)
+        return undefined;
+    return { name: f[0], gid, members: (f[3] ?? '').split(',').filter((m) => m !== '') };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./build/rootfs/read-node.js
+// A small file of the rootfs model read into memory, wherever its bytes are (a layer's spool, a host file,
+// generated bytes): for the few files the build itself must read, such as /etc/passwd for the image's
+// User. Bounded, because an image decides how large its files are.
+
+
+
+/** Larger files are refused: nothing the build reads this way has a reason to be this large. */
+const READ_NODE_LIMIT = 4 * 1024 * 1024;
+/** The bytes of the regular file `node` (named `name` in messages); throws BAD_IMAGE beyond READ_NODE_LIMIT. */
+function readNodeBytes(node, name = 'a file') {
+    const { inode } = node;
+    if (inode.type !== 'file' || inode.data === undefined) {
+        if (inode.type === 'file' && inode.size === 0)
+            return new Uint8Array(0);
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${(0,quote/* quote */.hD)(name)} is not a regular file`);
+    }
+    if (inode.size > READ_NODE_LIMIT) {
+        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${(0,quote/* quote */.hD)(name)} in the image is ${inode.size} bytes; at most ${READ_NODE_LIMIT} are read`);
+    }
+    const data = inode.data;
+    switch (data.kind) {
+        case 'bytes':
+            return data.bytes;
+        case 'host': {
+            // Checked again here: the host file may have changed since it was stat'ed.
+            if ((0,external_node_fs_.statSync)(data.path).size > READ_NODE_LIMIT)
+                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${(0,quote/* quote */.hD)(data.path)} is larger than ${READ_NODE_LIMIT} bytes`);
+            return (0,external_node_fs_.readFileSync)(data.path);
+        }
+        case 'spool': {
+            const out = Buffer.alloc(inode.size);
+            data.spool.readInto(out, 0, data.offset, inode.size);
+            return out;
+        }
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -1654,7 +1975,7 @@ const SEGMENT_KEY_FORMAT = 'initramfs-action segment key/1';
  * or hashing the megabytes it holds, and two segments with the same key have the same bytes.
  */
 const segmentKey = async (segment) => {
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${SEGMENT_KEY_FORMAT}\0${SPOOL_LAYOUT}\0`);
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${SEGMENT_KEY_FORMAT}\0${image_spool/* SPOOL_LAYOUT */.d}\0`);
     const field = (text) => {
         hash.update(`${text.length}:${text}`);
     };
@@ -2041,23 +2362,31 @@ async function checkInitExecutable(hostPath, platform) {
 
 
 
+
+
+
+
 /** Layers are read two at a time: decompression runs on the threadpool while the tar parses here. */
 const LAYER_CONCURRENCY = 2;
 async function build(opts) {
     const { reporter } = opts;
     await preflight(opts);
+    // Local like the rest of preflight: a missing module is said before any byte is pulled.
+    const modules = opts.modules && opts.modules.names.length > 0
+        ? await selectModules(opts.modules.dir, opts.modules.names, (0,image_platform/* parsePlatform */.Y8)(opts.platform).architecture)
+        : undefined;
     await (0,build_scratch/* sweepDeadScratch */.jz)(opts.cacheDir, (m) => reporter.info(m));
     reporter.stage('resolve', `resolving ${opts.image}`);
     const platform = (0,image_platform/* parsePlatform */.Y8)(opts.platform);
     const source = await (0,image_source/* openSource */.oD)(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
     try {
-        return await buildFrom(source, platform, opts);
+        return await buildFrom(source, platform, opts, modules);
     }
     finally {
         await source.close?.();
     }
 }
-async function buildFrom(source, platform, opts) {
+async function buildFrom(source, platform, opts, modules) {
     const { reporter } = opts;
     const image = await source.resolve(platform);
     const layerCount = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
@@ -2072,7 +2401,9 @@ async function buildFrom(source, platform, opts) {
         applyExcludes(root, opts.exclude);
         for (const spec of opts.inject)
             await (0,overlay/* injectPath */.bm)(root, spec);
-        await installInit(root, image, opts);
+        if (modules)
+            installModules(root, modules);
+        const init = await installInit(root, image, opts, modules, work);
         (0,overlay/* ensureBootEntries */.tm)(root);
         const largest = largestDirectories(root, { depth: 2, count: 8 });
         reporter.done('rootfs', 'rootfs assembled');
@@ -2095,6 +2426,7 @@ async function buildFrom(source, platform, opts) {
             entries: written.entries,
             uncompressedSize: written.uncompressedSize,
             largestDirectories: largest,
+            init,
         };
     }
     finally {
@@ -2119,9 +2451,9 @@ async function readLayers(image, root, work, spools, reporter) {
     let next = 0;
     const start = (i) => {
         const layer = image.layers[i];
-        const spool = new SpoolFile((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
+        const spool = new image_spool/* SpoolFile */.e((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
         spools.push(spool);
-        const entries = readLayer(layer, spool, reporter).then((e) => {
+        const entries = (0,read_layer/* readLayer */.w)(layer, spool, reporter).then((e) => {
             spool.flush();
             done += layer.size;
             reporter.progress('layers', done);
@@ -2138,7 +2470,7 @@ async function readLayers(image, root, work, spools, reporter) {
             const entries = await reading.get(i);
             reading.delete(i);
             // Oldest first, as the OCI spec applies them.
-            applyLayer(root, entries, { layer: image.layers[i].digest, reporter });
+            (0,apply_layer/* applyLayer */.c)(root, entries, { layer: image.layers[i].digest, reporter });
         }
     }
     catch (e) {
@@ -2149,20 +2481,51 @@ async function readLayers(image, root, work, spools, reporter) {
     }
     reporter.done('layers', `read ${count}`);
 }
-/** `/init`: the user's file, else the image's own, else one generated from the image config. */
-async function installInit(root, image, opts) {
+/**
+ * `/init`: the user's file, else the image's own, else one generated from the image config. The generated
+ * one runs on a static busybox from the init-tools image, always (not only when the image lacks a shell):
+ * the same init then behaves the same on every image, needs nothing from it, and stays out of its PATH.
+ */
+async function installInit(root, image, opts, modules, work) {
+    const moduleReport = modules ? { version: modules.version, names: modules.names, builtin: modules.builtin } : null;
+    const given = (kind) => {
+        if (modules)
+            opts.reporter.info(`kernel modules copied to /lib/modules/${modules.version}; the ${kind === 'given' ? '--init given' : "image's own /init"} loads them, not the tool`);
+        return { kind, network: null, onExit: null, user: null, modules: moduleReport, tools: null };
+    };
     if (opts.init !== undefined) {
         await (0,overlay/* setInit */.Zg)(root, opts.init);
-        return;
+        return given('given');
     }
     if ((0,tree/* lookup */.$I)(root, '/init', { follow: true })?.inode.type === 'file') {
-        opts.reporter.info('using the image\'s own /init');
-        return;
+        // Not --init-tools: it also comes from the environment, as a default for whichever builds need it.
+        const options = [opts.network && '--network', opts.onExit && '--on-exit'].filter(Boolean);
+        if (options.length > 0) {
+            throw new errors/* InitramfsError */.sp('USAGE', `image ${image.reference} has its own /init, which ${options.join(' and ')} cannot reach (they shape a generated /init): ` +
+                'drop them, or add --exclude /init to replace the image\'s /init with a generated one');
+        }
+        opts.reporter.info("using the image's own /init");
+        return given('image');
     }
-    const script = generateInit(image.config);
-    if ((0,tree/* lookup */.$I)(root, '/bin/sh', { follow: true })?.inode.type !== 'file') {
-        throw new errors/* InitramfsError */.sp('NO_INIT', `image ${image.reference} has no /bin/sh to run a generated /init; pass --init FILE with an init for this image`);
-    }
+    const network = opts.network ?? 'cmdline';
+    const onExit = opts.onExit ?? 'poweroff';
+    const user = resolveUser(root, image.config.User, readNodeBytes);
+    const script = generateInit(image.config, {
+        hostname: DEFAULT_HOSTNAME,
+        network,
+        onExit,
+        modules: modules?.loadOrder ?? [],
+        ...(user ? { user } : {}),
+    });
+    const { reporter } = opts;
+    // The tools image reports what it pulls and warns like the main image, without a progress stage of its own.
+    const quiet = { stage() { }, progress() { }, done() { }, warn: (m) => reporter.warn(m), info: (m) => reporter.info(m) };
+    const tools = await (0,init_tools/* loadInitTools */.uD)(opts.initTools ?? init_tools/* DEFAULT_INIT_TOOLS */.zd, image.platform, {
+        source: { cacheDir: opts.cacheDir, reporter: quiet, client: opts.registry, sharedCache: opts.sharedCache },
+        work,
+    });
+    (0,overlay/* setGeneratedFile */.Qi)(root, BUSYBOX_PATH, tools.busybox, 0o755);
+    (0,overlay/* setGeneratedFile */.Qi)(root, UDHCPC_SCRIPT_PATH, Buffer.from(udhcpcScript(), 'utf8'), 0o755);
     (0,overlay/* setGeneratedFile */.Qi)(root, '/init', Buffer.from(script, 'utf8'), 0o755);
     // Docker creates a missing WorkingDir before it starts the command; so does the archive.
     if (image.config.WorkingDir) {
@@ -2170,7 +2533,16 @@ async function installInit(root, image, opts) {
         if (wd.ok)
             (0,tree/* resolveDir */.m$)(root, wd.components, true);
     }
-    opts.reporter.info('generated /init from the image config');
+    // Short: a progress line on an 60-column terminal. The tools image and its digest are in the report.
+    reporter.info(`generated /init: network ${network}, on exit ${onExit}`);
+    return {
+        kind: 'generated',
+        network,
+        onExit,
+        user: user ? `${user.uid}:${user.gid}` : null,
+        modules: moduleReport,
+        tools: { reference: tools.reference, digest: tools.digest },
+    };
 }
 
 
@@ -2325,9 +2697,12 @@ function parseSourceDateEpoch(value) {
 
 // EXTERNAL MODULE: ./build/duration.js
 var duration = __webpack_require__(3110);
+// EXTERNAL MODULE: ./build/initramfs/init-tools.js + 1 modules
+var init_tools = __webpack_require__(4803);
 ;// CONCATENATED MODULE: ./build/cli/args.js
 // argv → a typed command. Parsing is Node's own util.parseArgs; this file adds the meaning: defaults,
 // the compression inferred from the output name, and messages that name the option and the form it takes.
+
 
 
 
@@ -2362,11 +2737,24 @@ Build options:
   -i, --inject SRC:DEST[:MODE]
                              copy a host file or directory into the image (MODE octal, default 0755)
       --init FILE            use FILE as /init (0755); default: the image's /init, else one generated
-                             from the image's Entrypoint, Cmd, Env and WorkingDir
+                             from the image's Entrypoint, Cmd, Env, WorkingDir and User
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
       --report FILE          write a JSON report (digest, size, image, layers, entries); - for
                              standard output
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+
+Generated /init options (when neither --init nor the image gives an /init):
+      --network MODE         cmdline (default): the kernel's ip= parameter (ip=dhcp, or Firecracker's
+                             ip=CLIENT::GATEWAY:NETMASK:HOSTNAME:DEVICE:off), else loopback only;
+                             dhcp: DHCP on every interface; none: loopback only
+      --on-exit ACTION       after the command: poweroff (default), reboot (Firecracker stops a guest on
+                             reboot: pass reboot=k), or shell (a shell on the console, then power off)
+      --init-tools IMAGE     the image whose static /bin/busybox the init runs on (default
+                             $INITRAMFS_ACTION_INIT_TOOLS, else ${init_tools/* DEFAULT_INIT_TOOLS */.zd})
+      --modules-dir DIR      a /lib/modules/VERSION directory (with modules.dep) to take --module from
+      --module NAME          a kernel module to copy with its dependencies and load before the network
+                             (repeatable; e.g. --module virtio_net --module vsock)
+  Kernel command line: initramfs.shell starts a shell on the console instead of the command.
 
 Registry options (build and inspect):
   -u, --username USER        registry user; the password is read from standard input
@@ -2430,6 +2818,11 @@ const OPTIONS = {
     platform: { type: 'string', short: 'p' },
     inject: { type: 'string', short: 'i', multiple: true },
     init: { type: 'string' },
+    network: { type: 'string' },
+    'on-exit': { type: 'string' },
+    'init-tools': { type: 'string' },
+    'modules-dir': { type: 'string' },
+    module: { type: 'string', multiple: true },
     exclude: { type: 'string', short: 'x', multiple: true },
     report: { type: 'string' },
     'cache-dir': { type: 'string' },
@@ -2439,6 +2832,16 @@ const OPTIONS = {
     timeout: { type: 'string' },
 };
 const COMMANDS = ['build', 'inspect'];
+const NETWORK_MODES = ['cmdline', 'dhcp', 'none'];
+const ON_EXIT = ['poweroff', 'reboot', 'shell'];
+/** One of `choices`, or a usage error naming the option, the choices and a likely fix. */
+function choice(option, value, choices) {
+    if (value === undefined)
+        return undefined;
+    if (choices.includes(value))
+        return value;
+    throw usage(`${option} ${(0,quote/* quote */.hD)(value)}: expected ${choices.join(', ')}${didYouMean(value, choices)}`);
+}
 /** parseArgs' own messages, in this tool's words: the option, what is wrong, and a likely fix. */
 const argsError = (e) => {
     const option = /'([^']+)'/.exec(e.message)?.[1] ?? '';
@@ -2517,6 +2920,26 @@ function parseCommand(argv, env) {
         throw usage('--init: expected a file (an ELF executable or a #! script)');
     if (v.report === '')
         throw usage('--report: expected a file name');
+    const network = choice('--network', v.network, NETWORK_MODES);
+    const onExit = choice('--on-exit', v['on-exit'], ON_EXIT);
+    if (v['init-tools'] === '')
+        throw usage('--init-tools: expected an image with a static /bin/busybox, such as busybox:musl');
+    if (v.init !== undefined) {
+        const shaping = [network && '--network', onExit && '--on-exit', v['init-tools'] !== undefined && '--init-tools'].filter(Boolean);
+        if (shaping.length > 0)
+            throw usage(`${shaping.join(' and ')} shape${shaping.length > 1 ? '' : 's'} the generated /init and cannot be used with --init FILE`);
+    }
+    const moduleNames = v.module ?? [];
+    if (moduleNames.length > 0 && v['modules-dir'] === undefined) {
+        throw usage('--module needs --modules-dir DIR (the /lib/modules/VERSION directory of the guest kernel, e.g. /lib/modules/$(uname -r))');
+    }
+    if (v['modules-dir'] !== undefined && moduleNames.length === 0)
+        throw usage('--modules-dir: name the modules to copy with --module NAME');
+    if (v['modules-dir'] === '')
+        throw usage('--modules-dir: expected a /lib/modules/VERSION directory');
+    if (moduleNames.includes(''))
+        throw usage('--module: expected a module name such as virtio_net');
+    const initTools = v['init-tools'] ?? (env[init_tools/* INIT_TOOLS_ENV */.Xg] || undefined);
     return {
         kind: 'build',
         image,
@@ -2526,6 +2949,10 @@ function parseCommand(argv, env) {
         platform: v.platform,
         inject: (v.inject ?? []).map((s) => (0,overlay/* parseInjectSpec */.Iq)(s)),
         init: v.init,
+        ...(network ? { network } : {}),
+        ...(onExit ? { onExit } : {}),
+        ...(initTools !== undefined && v.init === undefined ? { initTools } : {}),
+        ...(v['modules-dir'] !== undefined ? { modules: { dir: (0,external_node_path_.resolve)(v['modules-dir']), names: moduleNames } } : {}),
         exclude: v.exclude ?? [],
         report: v.report === undefined || v.report === build_output/* STDOUT */.UU ? v.report : (0,external_node_path_.resolve)(v.report),
         cacheDir,
@@ -2548,7 +2975,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2339);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4842);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2200);
 /* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
@@ -3464,6 +3891,330 @@ function listPlatforms(platforms) {
     // Platforms are the image's words: each shown escaped and short, and an index of thousands not listed whole.
     const listed = names.slice(0, LISTED_PLATFORMS).map((n) => (0,_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(n, 64));
     return names.length > LISTED_PLATFORMS ? `${listed.join(', ')} and ${names.length - LISTED_PLATFORMS} more` : listed.join(', ');
+}
+
+
+/***/ }),
+
+/***/ 9206:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  w: () => (/* binding */ readLayer)
+});
+
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
+// EXTERNAL MODULE: ./build/image/decompress.js + 1 modules
+var decompress = __webpack_require__(1231);
+// EXTERNAL MODULE: ./build/image/digest.js
+var digest = __webpack_require__(5436);
+// EXTERNAL MODULE: ./build/image/tar-header.js
+var tar_header = __webpack_require__(9395);
+// EXTERNAL MODULE: ./build/image/tar-entry.js
+var tar_entry = __webpack_require__(5788);
+;// CONCATENATED MODULE: ./build/image/tar-reader.js
+// A tar read as its bytes arrive, in chunks of any size: each entry's header (meta entries applied,
+// tar-entry.ts), then its data, up to the end-of-archive marker. The marker ends the archive: what follows
+// it is not part of the tar — Go's archive/tar, GNU tar, bsdtar and umoci stop there — so it is only
+// watched, to tell zeros (padding) from content someone hid there (an eStargz index, a second tar).
+
+
+
+class TarReader {
+    #visitor;
+    #assembler = new tar_entry/* TarEntryAssembler */._v();
+    #state = 'header';
+    /** Bytes of the tar consumed so far. */
+    #pos = 0;
+    #block = Buffer.alloc(tar_header/* BLOCK */.IE);
+    #filled = 0;
+    /** Bytes still to come in the current state (meta, data, skip). */
+    #remaining = 0;
+    /** After data, the padding to skip. */
+    #padAfter = 0;
+    #meta;
+    #endAt;
+    #trailing = 0;
+    #trailingNonZero = false;
+    constructor(visitor) {
+        this.#visitor = visitor;
+    }
+    /** Where the end-of-archive marker starts, once it was read. */
+    get endOffset() {
+        return this.#endAt;
+    }
+    /** Bytes seen after the marker's first block (its second block included), and whether any was not zero. */
+    get trailing() {
+        return { bytes: this.#trailing, nonZero: this.#trailingNonZero };
+    }
+    /** Reads the next bytes of the tar. Throws TarFormatError for bytes that are not a tar, or what the visitor threw. */
+    push(chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            const left = chunk.length - at;
+            switch (this.#state) {
+                case 'header': {
+                    const n = Math.min(tar_header/* BLOCK */.IE - this.#filled, left);
+                    chunk.copy(this.#block, this.#filled, at, at + n);
+                    this.#filled += n;
+                    at += n;
+                    this.#pos += n;
+                    if (this.#filled === tar_header/* BLOCK */.IE) {
+                        this.#filled = 0;
+                        this.#header(this.#pos - tar_header/* BLOCK */.IE);
+                    }
+                    break;
+                }
+                case 'meta': {
+                    const meta = this.#meta;
+                    const n = Math.min(this.#remaining, left);
+                    chunk.copy(meta.data, meta.filled, at, at + n);
+                    meta.filled += n;
+                    this.#advance(n);
+                    at += n;
+                    if (this.#remaining === 0) {
+                        this.#meta = undefined;
+                        this.#assembler.meta(meta.header, meta.data);
+                        this.#skip((0,tar_header/* padding */.Ms)(meta.data.length));
+                    }
+                    break;
+                }
+                case 'data': {
+                    const n = Math.min(this.#remaining, left);
+                    this.#advance(n);
+                    this.#visitor.data(chunk.subarray(at, at + n));
+                    at += n;
+                    if (this.#remaining === 0)
+                        this.#skip(this.#padAfter);
+                    break;
+                }
+                case 'skip': {
+                    const n = Math.min(this.#remaining, left);
+                    this.#advance(n);
+                    at += n;
+                    if (this.#remaining === 0)
+                        this.#state = 'header';
+                    break;
+                }
+                case 'end': {
+                    this.#trailing += left;
+                    if (!this.#trailingNonZero) {
+                        for (let i = at; i < chunk.length; i++) {
+                            if (chunk[i] !== 0) {
+                                this.#trailingNonZero = true;
+                                break;
+                            }
+                        }
+                    }
+                    this.#pos += left;
+                    at = chunk.length;
+                    break;
+                }
+            }
+        }
+    }
+    /**
+     * The tar's bytes are over. A tar may lack its end-of-archive marker (Go accepts that too) but must not
+     * stop inside an entry: TarFormatError says where it did.
+     */
+    end() {
+        if (this.#state === 'end')
+            return;
+        if (this.#state === 'header' && this.#filled === 0 && !this.#assembler.pending)
+            return;
+        const where = this.#state === 'header' ? 'a header' : this.#state === 'meta' ? 'a meta entry' : "an entry's data";
+        throw new tar_header/* TarFormatError */.ZV(`the tar ends inside ${where} (at byte ${this.#pos})`);
+    }
+    #advance(n) {
+        this.#remaining -= n;
+        this.#pos += n;
+    }
+    #skip(n) {
+        this.#remaining = n;
+        this.#state = n > 0 ? 'skip' : 'header';
+    }
+    #header(offset) {
+        const header = (0,tar_header/* decodeHeader */.E2)(this.#block, offset);
+        if (header === null) {
+            this.#endAt = offset;
+            this.#state = 'end';
+            return;
+        }
+        if (tar_entry/* META_TYPES */.IQ.has(header.typeflag)) {
+            const size = this.#assembler.metaSize(header);
+            this.#meta = { header, data: Buffer.alloc(size), filled: 0 };
+            this.#remaining = size;
+            this.#state = 'meta';
+            if (size === 0) {
+                this.#meta = undefined;
+                this.#assembler.meta(header, Buffer.alloc(0));
+                this.#state = 'header';
+            }
+            return;
+        }
+        const entry = this.#assembler.entry(header);
+        this.#visitor.entry(entry);
+        this.#remaining = entry.size;
+        this.#padAfter = (0,tar_header/* padding */.Ms)(entry.size);
+        if (entry.size > 0)
+            this.#state = 'data';
+        else
+            this.#skip(0);
+    }
+}
+
+;// CONCATENATED MODULE: ./build/image/read-layer.js
+// Reads one layer into LayerEntry records, in tar order, spooling regular files' bytes. Names and link
+// targets stay byte strings. Entry types a rootfs cannot hold (GNU sparse files, volume labels, …) fail
+// with UNSUPPORTED rather than being dropped: a silently missing file makes a broken initramfs.
+//
+// The layer is what its tar holds up to the end-of-archive marker, as umoci, Docker and every tar reader
+// see it; anything after the marker is ignored (with a warning when it is not zeros). A file newc cannot
+// hold is refused at its header, before a byte of it is decompressed or spooled.
+
+
+
+
+
+const TYPES = {
+    '0': 'file',
+    '7': 'file', // contiguous file: a regular file everywhere but on a few old Unixes
+    '1': 'hardlink',
+    '2': 'symlink',
+    '3': 'char',
+    '4': 'block',
+    '5': 'dir',
+    '6': 'fifo',
+};
+/** newc stores a file's size in 32 bits: a file of 4 GiB or more can never be in the archive. */
+const MAX_FILE_SIZE = 0xffff_ffff;
+/**
+ * Zeros after the end-of-archive marker that are decoded to make sure they are only padding (tar writers
+ * pad to their record size, 10 KiB for GNU tar). Past this, or at the first byte that is not zero, the rest
+ * is hashed but no longer decompressed: it is not part of the layer, and could inflate without end.
+ */
+const TRAILING_CHECKED = 1 << 20;
+/** A name from a tar (byte string) in a message: as UTF-8, quoted, shortened. */
+const named = (name) => (0,quote/* quote */.hD)(Buffer.from(name, 'latin1').toString('utf8'));
+const PAX_NUMBER = /^-?\d+(\.\d*)?$/;
+/** A pax numeric record (uid, gid, mtime) as an integer, fractions truncated toward zero. */
+function paxInteger(value, key, name, layer) {
+    const n = PAX_NUMBER.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+    if (!Number.isSafeInteger(n)) {
+        throw new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry ${named(name)} has pax ${key}=${(0,quote/* quote */.hD)(Buffer.from(value, 'latin1').toString('utf8'), 40)}, not a number`);
+    }
+    return Object.is(n, -0) ? 0 : n;
+}
+function toEntry(t, layer) {
+    const type = TYPES[t.typeflag];
+    if (type === undefined) {
+        throw new errors/* InitramfsError */.sp('UNSUPPORTED', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: entry ${named(t.name)} has a tar entry type this tool does not read (GNU sparse file, volume label or similar)`);
+    }
+    if (type === 'file' && t.size > MAX_FILE_SIZE) {
+        throw new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: file ${named(t.name)} is ${t.size} bytes; newc cannot store a file of 4 GiB or more`);
+    }
+    const pax = t.pax;
+    const paxValue = (key) => {
+        const v = pax.get(key);
+        return v === undefined || v === '' ? undefined : v;
+    };
+    const paxUid = paxValue('uid');
+    const paxGid = paxValue('gid');
+    const paxMtime = paxValue('mtime');
+    const name = t.name;
+    const mode = t.mode & 0o7777;
+    const uid = paxUid !== undefined ? paxInteger(paxUid, 'uid', name, layer) : t.uid;
+    const gid = paxGid !== undefined ? paxInteger(paxGid, 'gid', name, layer) : t.gid;
+    const mtime = paxMtime !== undefined ? paxInteger(paxMtime, 'mtime', name, layer) : t.mtime;
+    // One object literal per kind with every property it gets (a file's `data` comes with its bytes): a
+    // property added later takes a second allocation, some 40 bytes for each entry of a big layer.
+    let entry;
+    if (type === 'file') {
+        entry = { name, type, mode, uid, gid, mtime, size: t.size, data: undefined };
+    }
+    else if (type === 'symlink' || type === 'hardlink') {
+        entry = { name, type, mode, uid, gid, mtime, size: 0, linkname: t.linkname };
+    }
+    else if (type === 'char' || type === 'block') {
+        entry = { name, type, mode, uid, gid, mtime, size: 0, devMajor: t.devmajor, devMinor: t.devminor };
+    }
+    else {
+        entry = { name, type, mode, uid, gid, mtime, size: 0 };
+    }
+    const xattrs = [...pax.keys()]
+        .filter((k) => k.startsWith('SCHILY.xattr.') || k.startsWith('LIBARCHIVE.xattr.'))
+        .map((k) => k.slice(k.indexOf('.xattr.') + '.xattr.'.length));
+    if (xattrs.length > 0)
+        entry.xattrs = [...new Set(xattrs)].sort();
+    return entry;
+}
+const badLayer = (layer, err) => (0,errors/* isInitramfsError */._e)(err)
+    ? err
+    : new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: tar is corrupt or truncated (${err.message})`, {
+        cause: err,
+    });
+/**
+ * All entries of `layer`'s tar up to its end-of-archive marker, in tar order (whiteouts included as
+ * ordinary entries), with regular files' bytes appended to `spool`. Rejects with the layer's
+ * DigestMismatchError when its bytes fail verification (that wins over any other error, since the stored
+ * bytes are always read to their end first), ARCHIVE_LIMIT for a file of 4 GiB or more, BAD_LAYER for a
+ * corrupt or truncated stream, UNSUPPORTED for an entry type outside LayerEntryType. Content after the
+ * marker that is not zeros is warned about on `reporter`.
+ */
+async function readLayer(layer, spool, reporter) {
+    const stream = (0,decompress/* openLayerTar */.M)(layer);
+    const entries = [];
+    let current;
+    const reader = new TarReader({
+        entry(t) {
+            current = toEntry(t, layer);
+            entries.push(current);
+        },
+        data(bytes) {
+            // Only a regular file's bytes are content; other types a tar gives data to are refused in toEntry.
+            const entry = current;
+            const at = spool.append(bytes);
+            entry.data ??= { kind: 'spool', spool, offset: at };
+        },
+    });
+    let failure;
+    let decoding = true;
+    // A stream error (the digest check, or a decoder error after the stored bytes verified) ends the loop
+    // by throwing: it is the error to report.
+    for await (const chunk of stream) {
+        if (!decoding)
+            continue;
+        try {
+            reader.push(chunk);
+        }
+        catch (e) {
+            failure = e;
+        }
+        const { bytes, nonZero } = reader.trailing;
+        if (failure !== undefined || nonZero || bytes > TRAILING_CHECKED) {
+            decoding = false;
+            stream.discardRest();
+        }
+    }
+    if (failure === undefined) {
+        try {
+            reader.end();
+        }
+        catch (e) {
+            failure = e;
+        }
+    }
+    if (failure !== undefined)
+        throw badLayer(layer, failure);
+    if (reader.trailing.nonZero) {
+        reporter?.warn(`layer ${layer.digest}: its tar ends at byte ${reader.endOffset}, and the data after that is not part of the layer: ignored, as tar readers ignore it`);
+    }
+    return entries;
 }
 
 
@@ -6656,6 +7407,107 @@ async function openSource(reference, opts) {
 
 /***/ }),
 
+/***/ 9437:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ SPOOL_LAYOUT),
+/* harmony export */   e: () => (/* binding */ SpoolFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+// A spool file holds the bytes of one layer's regular files, appended in tar order, so the archive writer
+// can read them back in any order without decompressing the layer twice. It lives in the tool's cache
+// (a private temporary directory) and is deleted when the build ends.
+//
+// What a spool holds is a function of its layer's verified digest: every regular file's data, in tar
+// order, each exactly its header's size (read-layer.ts). So `source` (that digest) and an offset name the
+// same bytes in every build, and the segment cache keys compressed segments by them instead of hashing the
+// bytes (write.ts). Whoever changes what is appended, or in which order, must change SPOOL_LAYOUT.
+
+const FLUSH_AT = 4 << 20;
+/** The most buffers one writev takes (Linux's UIO_MAXIOV). */
+const IOV_MAX = 1024;
+/**
+ * The version of the rule above; part of every segment cache key that names spooled bytes. 2: layers are
+ * read by tar-reader.ts, which stops at the end-of-archive marker and gives data to regular files only.
+ */
+const SPOOL_LAYOUT = 'regular-file-data-in-tar-order/2';
+class SpoolFile {
+    path;
+    /** The verified digest of the layer whose file data this spool holds (see the top of this file). */
+    source;
+    #fd;
+    #size = 0;
+    #pending = [];
+    #pendingBytes = 0;
+    #closed = false;
+    constructor(path, source) {
+        this.path = path;
+        this.source = source;
+        // 0o600: the spool holds image content; nobody else on the machine needs to read it.
+        this.#fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(path, 'wx+', 0o600);
+    }
+    /** Total bytes appended so far; the offset the next append starts at. */
+    get size() {
+        return this.#size;
+    }
+    /** Appends bytes and returns the offset they start at. */
+    append(chunk) {
+        const at = this.#size;
+        this.#pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        this.#pendingBytes += chunk.byteLength;
+        this.#size += chunk.byteLength;
+        // Also at IOV_MAX pieces: each piece is a view that keeps its whole decompressed chunk (1 MiB) alive,
+        // so a million small files pinned hundreds of MiB before 4 MiB of their bytes had gathered.
+        if (this.#pendingBytes >= FLUSH_AT || this.#pending.length >= IOV_MAX)
+            this.flush();
+        return at;
+    }
+    flush() {
+        // One gathering write of the pieces as they are: concatenating them first would copy every byte into
+        // fresh memory, which costs more than the write itself.
+        let parts = this.#pending;
+        while (parts.length > 0) {
+            let written = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writevSync)(this.#fd, parts.slice(0, IOV_MAX));
+            let whole = 0;
+            while (whole < parts.length && written >= parts[whole].length)
+                written -= parts[whole++].length;
+            parts = parts.slice(whole);
+            if (written > 0)
+                parts[0] = parts[0].subarray(written);
+        }
+        this.#pending = [];
+        this.#pendingBytes = 0;
+    }
+    /** Reads exactly `length` bytes at `offset` into `target` (at `targetOffset`). */
+    readInto(target, targetOffset, offset, length) {
+        this.flush();
+        let done = 0;
+        while (done < length) {
+            const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(this.#fd, target, targetOffset + done, length - done, offset + done);
+            if (n === 0)
+                throw new Error(`spool ${this.path}: short read at ${offset + done}`);
+            done += n;
+        }
+    }
+    /** Closes and deletes the spool. Safe to call twice. */
+    dispose() {
+        if (this.#closed)
+            return;
+        this.#closed = true;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(this.#fd);
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync)(this.path);
+        }
+        catch {
+            // already gone with its directory
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 5788:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -7097,6 +7949,327 @@ const compressStream = async (input, compression, level, inputSize, output) => {
     }
     await consumed;
 };
+
+
+/***/ }),
+
+/***/ 9119:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ elfTargetForPlatform),
+/* harmony export */   Cm: () => (/* binding */ ET_DYN),
+/* harmony export */   Fz: () => (/* binding */ elfMatches),
+/* harmony export */   Rg: () => (/* binding */ describeElf),
+/* harmony export */   aW: () => (/* binding */ ET_EXEC),
+/* harmony export */   c9: () => (/* binding */ ET_REL),
+/* harmony export */   oU: () => (/* binding */ readElf)
+/* harmony export */ });
+/* unused harmony exports machineForPlatform, machineName */
+// ELF header reading, as pure functions over bytes: enough to tell whether a file can run (or be
+// insmod'ed) on the target before it goes into an archive the kernel would refuse at boot. Every read is
+// bounds-checked: a truncated or hostile file gives `undefined` ("not a usable ELF"), never an exception.
+// Offsets are those of the System V gABI (elf.h): e_ident, then the header fields at the offsets below.
+const ET_REL = 1;
+const ET_EXEC = 2;
+const ET_DYN = 3;
+const PT_INTERP = 3;
+/** e_phnum's escape: the real count is in section header 0's sh_info (gABI "Extended Program Header Numbering"). */
+const PN_XNUM = 0xffff;
+/** Header field offsets, per class. */
+const LAYOUT = {
+    32: { header: 52, phoff: 28, shoff: 32, phentsize: 42, phnum: 44, shentsize: 46, phent: 32, shInfo: 28, shent: 40 },
+    64: { header: 64, phoff: 32, shoff: 40, phentsize: 54, phnum: 56, shentsize: 58, phent: 56, shInfo: 44, shent: 64 },
+};
+/**
+ * The ELF header of `bytes` (the whole file, or at least through its program header table). Undefined
+ * when the bytes are not ELF, or the header or program header table is cut short or malformed, since
+ * then nothing can say whether the file is dynamically linked.
+ */
+function readElf(bytes) {
+    if (bytes.length < 16 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+        return undefined;
+    const bits = bytes[4] === 1 ? 32 : bytes[4] === 2 ? 64 : undefined; // EI_CLASS
+    const littleEndian = bytes[5] === 1 ? true : bytes[5] === 2 ? false : undefined; // EI_DATA
+    if (bits === undefined || littleEndian === undefined)
+        return undefined;
+    const l = LAYOUT[bits];
+    if (bytes.length < l.header)
+        return undefined;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const u16 = (at) => view.getUint16(at, littleEndian);
+    const u32 = (at) => view.getUint32(at, littleEndian);
+    // An offset, as a safe integer; 64-bit offsets past 2^53 are garbage for any file we could hold.
+    const off = (at) => (bits === 32 ? u32(at) : Number(view.getBigUint64(at, littleEndian)));
+    const type = u16(16);
+    const machine = u16(18);
+    let phnum = u16(l.phnum);
+    if (phnum === PN_XNUM) {
+        const shoff = off(l.shoff);
+        if (u16(l.shentsize) < l.shent || shoff + l.shent > bytes.length)
+            return undefined;
+        phnum = u32(shoff + l.shInfo);
+    }
+    let interpreter = false;
+    if (phnum > 0) {
+        const phoff = off(l.phoff);
+        const phentsize = u16(l.phentsize);
+        // A smaller entry cannot be a program header of this class; the table must lie inside the file.
+        if (phentsize < l.phent || phoff + phnum * phentsize > bytes.length)
+            return undefined;
+        for (let i = 0; i < phnum; i++) {
+            if (u32(phoff + i * phentsize) === PT_INTERP) {
+                interpreter = true;
+                break;
+            }
+        }
+    }
+    return { bits, littleEndian, type, machine, interpreter };
+}
+// OCI architecture (GOARCH) → e_machine, class and byte order of its Linux binaries.
+const TARGETS = {
+    amd64: { machine: 62, bits: 64, littleEndian: true }, // EM_X86_64
+    arm64: { machine: 183, bits: 64, littleEndian: true }, // EM_AARCH64
+    '386': { machine: 3, bits: 32, littleEndian: true }, // EM_386
+    arm: { machine: 40, bits: 32, littleEndian: true }, // EM_ARM
+    ppc64le: { machine: 21, bits: 64, littleEndian: true }, // EM_PPC64
+    s390x: { machine: 22, bits: 64, littleEndian: false }, // EM_S390
+    riscv64: { machine: 243, bits: 64, littleEndian: true }, // EM_RISCV
+};
+/** e_machine of Linux binaries for an OCI architecture (`amd64` → 62); undefined for one not known here. */
+const machineForPlatform = (arch) => elfTargetForPlatform(arch)?.machine;
+/**
+ * The full header signature for an OCI architecture: ppc64le and a big-endian ppc64 binary share
+ * e_machine, as do 32- and 64-bit RISC-V, so a check on the machine alone would pass the wrong file.
+ */
+const elfTargetForPlatform = (arch) => Object.hasOwn(TARGETS, arch) ? TARGETS[arch] : undefined;
+const MACHINE_NAMES = {
+    2: 'SPARC',
+    3: 'x86 (i386)',
+    8: 'MIPS',
+    20: 'PowerPC',
+    21: 'PowerPC64',
+    22: 'IBM S/390',
+    40: 'ARM',
+    43: 'SPARC V9',
+    62: 'x86-64',
+    183: 'AArch64',
+    243: 'RISC-V',
+    258: 'LoongArch',
+};
+/** A machine as `file(1)` names it (62 → 'x86-64'); an unknown one as `machine N`. */
+const machineName = (machine) => MACHINE_NAMES[machine] ?? `machine ${machine}`;
+/** `x86-64, 64-bit little-endian`: what a message shows of a header, so a byte-order mismatch is visible too. */
+const describeElf = (e) => `${machineName(e.machine)}, ${e.bits}-bit ${e.littleEndian ? 'little' : 'big'}-endian`;
+/** Whether a header matches what the target expects (machine, class and byte order). */
+const elfMatches = (e, t) => e.machine === t.machine && e.bits === t.bits && e.littleEndian === t.littleEndian;
+
+
+/***/ }),
+
+/***/ 4803:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  zd: () => (/* binding */ DEFAULT_INIT_TOOLS),
+  Xg: () => (/* binding */ INIT_TOOLS_ENV),
+  uD: () => (/* binding */ loadInitTools)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __webpack_require__(9473);
+;// CONCATENATED MODULE: ./build/log.js
+// What the core reports while it works. The CLI renders it (live on a TTY, plain lines otherwise); the
+// action maps it to @actions/core; tests collect it. The core never writes to stdout/stderr itself.
+/** A reporter that drops everything except warnings, which it collects (tests and library callers). */
+class CollectingReporter {
+    warnings = [];
+    infos = [];
+    stage() { }
+    progress() { }
+    done() { }
+    warn(message) {
+        this.warnings.push(message);
+    }
+    info(message) {
+        this.infos.push(message);
+    }
+}
+
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
+// EXTERNAL MODULE: ./build/image/source.js + 25 modules
+var image_source = __webpack_require__(9128);
+// EXTERNAL MODULE: ./build/image/read-layer.js + 1 modules
+var read_layer = __webpack_require__(9206);
+// EXTERNAL MODULE: ./build/image/spool.js
+var image_spool = __webpack_require__(9437);
+// EXTERNAL MODULE: ./build/image/types.js
+var types = __webpack_require__(8107);
+// EXTERNAL MODULE: ./build/rootfs/node.js
+var node = __webpack_require__(4984);
+// EXTERNAL MODULE: ./build/rootfs/apply-layer.js + 1 modules
+var apply_layer = __webpack_require__(9985);
+// EXTERNAL MODULE: ./build/rootfs/tree.js
+var tree = __webpack_require__(8244);
+// EXTERNAL MODULE: ./build/initramfs/elf.js
+var initramfs_elf = __webpack_require__(9119);
+;// CONCATENATED MODULE: ./build/initramfs/init-tools.js
+// The "init tools" image: where the generated /init's static busybox comes from (installed at
+// /.initramfs-action/busybox), so an image without a shell (distroless, scratch + one binary) still boots.
+// It is opened like the main image (same cache, credentials and progress), for the same platform, and
+// only /bin/busybox is taken from it. That file is checked here, before any archive is written: it runs
+// first in the guest, before any library of the image could be found, so it must be a static executable
+// for the target machine — anything else is a kernel panic ("init failed") at boot, far from its cause.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A static musl busybox, published for every platform the tool builds for. */
+const DEFAULT_INIT_TOOLS = 'docker.io/library/busybox:1.37.0-musl';
+/** Overrides DEFAULT_INIT_TOOLS; --init-tools beats it. */
+const INIT_TOOLS_ENV = 'INITRAMFS_ACTION_INIT_TOOLS';
+const BUSYBOX = '/bin/busybox';
+/** Busybox builds are one or two MiB; a file past this is not one, and is not read into memory. */
+const MAX_BUSYBOX_SIZE = 64 << 20;
+const KIND_NAMES = {
+    file: 'a regular file',
+    dir: 'a directory',
+    symlink: 'a symlink',
+    char: 'a character device',
+    block: 'a block device',
+    fifo: 'a FIFO',
+};
+const CHOOSE = `choose another with --init-tools IMAGE (or the environment variable ${INIT_TOOLS_ENV})`;
+const STATIC_EXAMPLE = 'a static busybox is needed, e.g. the busybox:musl or busybox:uclibc images';
+/**
+ * Open `reference`, resolve `platform`, read its layers into a rootfs model (spools under `work`) and
+ * return /bin/busybox's bytes, checked to be a static executable for the platform. Spools and source are
+ * released before it returns, also when it fails.
+ */
+async function loadInitTools(reference, platform, opts) {
+    let source;
+    try {
+        source = await (0,image_source/* openSource */.oD)(reference, opts.source);
+    }
+    catch (e) {
+        throw toolsError(reference, e);
+    }
+    try {
+        return await loadFrom(source, reference, platform, opts);
+    }
+    finally {
+        await source.close?.();
+    }
+}
+async function loadFrom(source, reference, platform, opts) {
+    const reporter = opts.source.reporter ?? new CollectingReporter();
+    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.work, 'init-tools-'));
+    const spools = [];
+    try {
+        const root = (0,node/* newDir */.s9)();
+        let formatted;
+        let digest;
+        try {
+            const image = await source.resolve(platform);
+            formatted = (0,types/* formatPlatform */.B)(image.platform);
+            digest = image.digest ?? null;
+            // One at a time: the tools image is a layer or two of a few MiB.
+            for (const [i, layer] of image.layers.entries()) {
+                const spool = new image_spool/* SpoolFile */.e((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
+                spools.push(spool);
+                const entries = await (0,read_layer/* readLayer */.w)(layer, spool, reporter);
+                spool.flush();
+                (0,apply_layer/* applyLayer */.c)(root, entries, { layer: layer.digest, reporter });
+            }
+        }
+        catch (e) {
+            throw toolsError(reference, e);
+        }
+        const busybox = readBusybox(root, `init-tools image ${(0,quote/* shown */.SP)(reference)} (${(0,quote/* shown */.SP)(formatted)})`);
+        checkBusybox(busybox, platform, formatted, reference);
+        return { reference, digest, platform: formatted, busybox };
+    }
+    finally {
+        for (const s of spools)
+            s.dispose();
+        await (0,promises_.rm)(work, { recursive: true, force: true });
+    }
+}
+/** /bin/busybox's bytes, symlinks followed inside the image. */
+function readBusybox(root, image) {
+    const fail = (why) => new errors/* InitramfsError */.sp('INIT_TOOLS', `${image} ${why}; expected a static busybox at ${BUSYBOX}, such as ${DEFAULT_INIT_TOOLS} has; ${CHOOSE}`);
+    const node = (0,tree/* lookup */.$I)(root, BUSYBOX, { follow: true });
+    if (node === undefined) {
+        const link = (0,tree/* lookup */.$I)(root, BUSYBOX, { follow: false });
+        if (link?.inode.type === 'symlink')
+            throw fail(`has ${BUSYBOX} as a symlink to ${(0,quote/* quoteBytes */.K7)(link.inode.target ?? '')}, which names nothing in the image`);
+        throw fail(`has no ${BUSYBOX}`);
+    }
+    const { inode } = node;
+    if (inode.type !== 'file')
+        throw fail(`has ${BUSYBOX} as ${KIND_NAMES[inode.type]}, not a regular file`);
+    if (inode.size > MAX_BUSYBOX_SIZE)
+        throw fail(`has a ${BUSYBOX} of ${inode.size} bytes, too large to be a busybox`);
+    const bytes = Buffer.alloc(inode.size);
+    const data = inode.data;
+    if (inode.size === 0 || data === undefined)
+        return bytes;
+    if (data.kind === 'spool')
+        data.spool.readInto(bytes, 0, data.offset, inode.size);
+    else if (data.kind === 'bytes')
+        bytes.set(data.bytes.subarray(0, inode.size));
+    else
+        throw new Error(`${BUSYBOX} of an image read from layers points at a host file`);
+    return bytes;
+}
+function checkBusybox(bytes, platform, formatted, reference) {
+    const image = `init-tools image ${(0,quote/* shown */.SP)(reference)} (${(0,quote/* shown */.SP)(formatted)})`;
+    const fail = (why, expected) => new errors/* InitramfsError */.sp('INIT_TOOLS', `${image}: ${BUSYBOX} ${why}; ${expected}; ${CHOOSE}`);
+    const elf = (0,initramfs_elf/* readElf */.oU)(bytes);
+    if (elf === undefined || (elf.type !== initramfs_elf/* ET_EXEC */.aW && elf.type !== initramfs_elf/* ET_DYN */.Cm)) {
+        throw fail(elf === undefined ? 'is not an ELF executable (or is cut short)' : `is an ELF file of type ${elf.type}, not an executable`, STATIC_EXAMPLE);
+    }
+    if (elf.interpreter) {
+        throw fail('is dynamically linked (it names a program interpreter, PT_INTERP), but it runs before anything of the image is there', STATIC_EXAMPLE);
+    }
+    const target = (0,initramfs_elf/* elfTargetForPlatform */.BO)(platform.architecture);
+    // An architecture this tool has no ELF signature for is taken on trust: the boot test is the check there.
+    if (target !== undefined && !(0,initramfs_elf/* elfMatches */.Fz)(elf, target)) {
+        throw fail(`is for ${(0,initramfs_elf/* describeElf */.Rg)(elf)} but the platform is ${(0,quote/* shown */.SP)(formatted)} (${(0,initramfs_elf/* describeElf */.Rg)(target)})`, 'expected a busybox built for the target platform');
+    }
+}
+/**
+ * An error from opening, resolving or reading the tools image, said to be about it: the user may never
+ * have named it (it is the default), so "no image for platform linux/s390x" alone would point at the
+ * wrong image. Code (and class) kept.
+ */
+function toolsError(reference, e) {
+    if (!(e instanceof errors/* InitramfsError */.sp))
+        return e;
+    const about = e.message.startsWith(`${reference}:`) ? `init-tools image ${e.message}` : `init-tools image ${(0,quote/* shown */.SP)(reference)}: ${e.message}`;
+    // Where another image is the fix: it is not there, or not reachable (an air-gapped runner needs a mirror).
+    const hint = ['PLATFORM_NOT_FOUND', 'IMAGE_NOT_FOUND', 'NETWORK', 'AUTH', 'REGISTRY'].includes(e.code);
+    const message = hint ? `${about}; ${CHOOSE}` : about;
+    if (e instanceof errors/* DigestMismatchError */.h)
+        return new errors/* DigestMismatchError */.h(e.blob, message);
+    return new errors/* InitramfsError */.sp(e.code, message, { cause: e });
+}
 
 
 /***/ }),
@@ -7784,6 +8957,225 @@ const formatReport = (r) => JSON.stringify(r, null, 2) + '\n';
 
 /***/ }),
 
+/***/ 9985:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  c: () => (/* binding */ applyLayer)
+});
+
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
+// EXTERNAL MODULE: ./build/rootfs/node.js
+var node = __webpack_require__(4984);
+// EXTERNAL MODULE: ./build/rootfs/path.js
+var path = __webpack_require__(6195);
+// EXTERNAL MODULE: ./build/rootfs/tree.js
+var tree = __webpack_require__(8244);
+;// CONCATENATED MODULE: ./build/rootfs/whiteout.js
+// OCI whiteouts (image-spec layer.md): what a layer entry's base name says about lower layers. Pure.
+// `.wh..wh..opq` makes its directory opaque; `.wh.NAME` deletes NAME; any other `.wh..wh.*` name is
+// reserved by the spec and ignored. None of them is ever a file in the rootfs.
+const WHITEOUT_PREFIX = '.wh.';
+const RESERVED_PREFIX = '.wh..wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** Classify an entry's base name (byte string). */
+function classifyWhiteout(base) {
+    // The opaque marker also starts with the generic prefix, so it must be recognised first: testing the
+    // prefix first turns `.wh..wh..opq` into "delete `.wh..opq`" and the directory is never made opaque.
+    if (base === OPAQUE_MARKER)
+        return { kind: 'opaque' };
+    if (base.startsWith(RESERVED_PREFIX))
+        return { kind: 'ignored' };
+    if (!base.startsWith(WHITEOUT_PREFIX))
+        return { kind: 'none' };
+    const name = base.slice(WHITEOUT_PREFIX.length);
+    // `.wh.` and `.wh..` would name the directory itself: no layer tool writes them.
+    if (name === '' || name === '.')
+        return { kind: 'ignored' };
+    return { kind: 'delete', name };
+}
+
+;// CONCATENATED MODULE: ./build/rootfs/apply-layer.js
+
+
+
+
+
+/**
+ * Apply one layer (its entries in tar order) to `root`, mutating it.
+ *
+ * Whiteouts hide only LOWER layers, wherever they stand in the tar (layer.md: "files that are present in
+ * the same layer as a whiteout file can only be hidden by whiteout files in subsequent layers"), so all of
+ * the layer's whiteouts are applied first, to the tree as it was before the layer, then every other entry
+ * in tar order.
+ */
+function applyLayer(root, entries, ctx) {
+    // Three passes that normalise each name again rather than keep its components: a layer of a million
+    // entries would otherwise hold a million arrays of strings while it is applied.
+    for (const entry of entries) {
+        const p = (0,path/* normalisePath */.q)(entry.name);
+        if (!p.ok)
+            drop(ctx, entry, p.reason);
+    }
+    const whiteout = new Uint8Array(entries.length);
+    entries.forEach((entry, i) => {
+        const p = (0,path/* normalisePath */.q)(entry.name);
+        if (p.ok && applyWhiteout(root, { entry, components: p.components }, ctx))
+            whiteout[i] = 1;
+    });
+    entries.forEach((entry, i) => {
+        const p = (0,path/* normalisePath */.q)(entry.name);
+        if (p.ok && whiteout[i] === 0)
+            applyEntry(root, { entry, components: p.components }, ctx);
+    });
+    reportXattrs(entries, ctx);
+}
+/** Examples named in the xattr warning; the count covers the rest. */
+const XATTR_EXAMPLES = 3;
+/** Attribute names listed in the xattr warning; the count covers the rest. */
+const XATTR_NAMES = 8;
+/**
+ * newc has no field for extended attributes, so file capabilities (`security.capability`, e.g. on ping)
+ * and SELinux labels are lost; one warning per layer says which and where, so the user can grant them
+ * from /init (setcap) or choose another image.
+ */
+function reportXattrs(entries, ctx) {
+    const carrying = entries.filter((e) => e.xattrs !== undefined);
+    if (carrying.length === 0)
+        return;
+    const all = [...new Set(carrying.flatMap((e) => e.xattrs))].sort();
+    const listed = (list) => {
+        const shownNames = list.slice(0, XATTR_NAMES).map((n) => (0,quote/* escaped */.Mk)((0,node/* fromBytePath */.cj)(n), 64));
+        return list.length > XATTR_NAMES ? `${shownNames.join(', ')} and ${list.length - XATTR_NAMES} more` : shownNames.join(', ');
+    };
+    const examples = carrying.slice(0, XATTR_EXAMPLES).map((e) => `${apply_layer_quote(e.name)} (${listed(e.xattrs)})`);
+    const more = carrying.length > XATTR_EXAMPLES ? ` and ${carrying.length - XATTR_EXAMPLES} more` : '';
+    ctx.reporter.warn(`layer ${ctx.layer}: ${carrying.length} entr${carrying.length === 1 ? 'y carries' : 'ies carry'} extended attributes ` +
+        `(${listed(all)}) that a newc archive cannot hold; they are left out: ${examples.join(', ')}${more}`);
+}
+/** Apply `n` if it is a whiteout (of any kind); false when it is an ordinary entry. */
+function applyWhiteout(root, { entry, components }, ctx) {
+    const base = components[components.length - 1];
+    if (base === undefined)
+        return false;
+    const w = classifyWhiteout(base);
+    if (w.kind === 'none')
+        return false;
+    if (w.kind === 'ignored')
+        return true;
+    if (w.kind === 'delete' && w.name === '..') {
+        drop(ctx, entry, 'whiteout of ".."');
+        return true;
+    }
+    const dir = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), false);
+    if (!dir.ok) {
+        // Whiting out something no lower layer has is normal; a path that cannot be a directory is not.
+        if (!dir.missing)
+            drop(ctx, entry, said(dir.reason));
+        return true;
+    }
+    if (w.kind === 'opaque')
+        dir.node.children.clear();
+    else
+        dir.node.children.delete(w.name);
+    return true;
+}
+function applyEntry(root, { entry, components }, ctx) {
+    const last = components[components.length - 1];
+    if (last === undefined) {
+        if (entry.type !== 'dir')
+            drop(ctx, entry, `the root can only be a directory, not a ${entry.type}`);
+        else
+            root.inode = inodeOf(entry);
+        return;
+    }
+    const name = (0,node/* ownName */.qU)(last);
+    // Resolved before the new name's parents are made, so a dropped link leaves no directories behind.
+    let linked;
+    if (entry.type === 'hardlink') {
+        linked = resolveHardlinkTarget(root, entry, ctx);
+        if (linked === undefined)
+            return;
+    }
+    const parent = (0,tree/* resolveDir */.m$)(root, components.slice(0, -1), true);
+    if (!parent.ok) {
+        drop(ctx, entry, said(parent.reason));
+        return;
+    }
+    const children = parent.node.children;
+    const existing = children.get(name);
+    if (linked !== undefined) {
+        // The same Inode object: a true hardlink. Overwriting either name later puts a new Node there and
+        // never touches this inode, so the other name keeps its content.
+        children.set(name, { inode: linked.inode });
+    }
+    else if (entry.type === 'dir') {
+        // Directory over directory merges: new metadata, lower children kept (dir inodes are never shared).
+        if (existing?.inode.type === 'dir')
+            existing.inode = inodeOf(entry);
+        else
+            children.set(name, { inode: inodeOf(entry), children: new Map() });
+    }
+    else {
+        // Any other type replaces whatever was there, subtree included.
+        children.set(name, { inode: inodeOf(entry) });
+    }
+}
+function resolveHardlinkTarget(root, entry, ctx) {
+    const target = (0,path/* normalisePath */.q)(entry.linkname ?? '');
+    if (!target.ok) {
+        drop(ctx, entry, `hardlink target ${apply_layer_quote(entry.linkname ?? '')}: ${target.reason}`);
+        return undefined;
+    }
+    // The last component is not followed: link(2) without AT_SYMLINK_FOLLOW, as tar does.
+    const r = (0,tree/* walk */.GG)(root, target.components, { followLast: false, create: false });
+    if (!r.ok) {
+        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(target.components))}: ${said(r.reason)}`);
+        return undefined;
+    }
+    if (r.node.inode.type === 'dir') {
+        drop(ctx, entry, `hardlink target ${apply_layer_quote((0,path/* joinPath */.u)(r.path))} is a directory`);
+        return undefined;
+    }
+    return r.node;
+}
+/**
+ * One object literal per kind, with every property the kind has: a property added after the literal
+ * takes a second allocation (some 40 bytes for each of a million files).
+ */
+function inodeOf(e) {
+    const { uid, gid, mtime } = e;
+    const mode = e.mode & 0o7777;
+    switch (e.type) {
+        case 'file':
+            return { type: 'file', mode, uid, gid, mtime, size: e.size, data: e.data };
+        case 'hardlink':
+            return { type: 'file', mode, uid, gid, mtime, size: 0 };
+        case 'symlink':
+            return { type: 'symlink', mode, uid, gid, mtime, size: 0, target: e.linkname ?? '' };
+        case 'char':
+        case 'block':
+            return { type: e.type, mode, uid, gid, mtime, size: 0, devMajor: e.devMajor ?? 0, devMinor: e.devMinor ?? 0 };
+        case 'dir':
+        case 'fifo':
+            return { type: e.type, mode, uid, gid, mtime, size: 0 };
+    }
+}
+/** A name or path from the image (byte string), quoted and shortened for a message. */
+const apply_layer_quote = (bytePath) => (0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(bytePath));
+/** A reason from the tree (it names paths of the image inside a phrase), escaped and shortened. */
+const said = (reason) => (0,quote/* escaped */.Mk)((0,node/* fromBytePath */.cj)(reason));
+/** Warns that `entry` is left out; `reason` must already show image data quoted (quote, said). */
+function drop(ctx, entry, reason) {
+    ctx.reporter.warn(`layer ${ctx.layer}: dropped entry ${apply_layer_quote(entry.name)}: ${reason}`);
+}
+
+
+/***/ }),
+
 /***/ 4984:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -7921,13 +9313,15 @@ function setGeneratedFile(root, dest, bytes, mode) {
 }
 /**
  * Make sure the kernel and init find what they need: /dev/console (the kernel opens it for init's stdio
- * before anything is mounted), /dev/null, and the /dev, /proc and /sys mount points. An existing entry of
+ * before anything is mounted), /dev/null, /dev/tty (programs that open their controlling terminal before
+ * devtmpfs is mounted, and user inits that never mount it), and the /dev, /proc and /sys mount points. An existing entry of
  * the right type (and device numbers) keeps its metadata; anything else at those names is replaced.
  */
 function ensureBootEntries(root) {
     const dev = ensureDir(root, 'dev', 0o755);
     ensureCharDevice(dev, 'console', 5, 1, 0o600);
     ensureCharDevice(dev, 'null', 1, 3, 0o666);
+    ensureCharDevice(dev, 'tty', 5, 0, 0o666);
     ensureDir(root, 'proc', 0o555);
     ensureDir(root, 'sys', 0o555);
 }

@@ -21,14 +21,18 @@ import { applyExcludes } from './rootfs/exclude.ts';
 import { injectPath, setInit, ensureBootEntries, setGeneratedFile, type InjectSpec } from './rootfs/overlay.ts';
 import { lookup, resolveDir } from './rootfs/tree.ts';
 import { largestDirectories } from './rootfs/du.ts';
-import { generateInit } from './initramfs/init-script.ts';
+import { BUSYBOX_PATH, DEFAULT_HOSTNAME, generateInit, udhcpcScript, UDHCPC_SCRIPT_PATH, type NetworkMode, type OnExit } from './initramfs/init-script.ts';
+import { installModules, selectModules, type ModuleSet } from './initramfs/modules.ts';
+import { DEFAULT_INIT_TOOLS, loadInitTools } from './initramfs/init-tools.ts';
+import { resolveUser } from './rootfs/user.ts';
+import { readNodeBytes } from './rootfs/read-node.ts';
 import { writeArchive } from './initramfs/write.ts';
 import type { Compression } from './initramfs/compress.ts';
 import { InitramfsError } from './errors.ts';
 import { preflight } from './preflight.ts';
 import { acquireScratch, sweepDeadScratch } from './scratch.ts';
 import type { Reporter } from './log.ts';
-import type { BuildReport } from './report.ts';
+import type { BuildReport, InitReport } from './report.ts';
 
 export interface BuildOptions {
   /** A registry reference (`python:3.12-alpine`), `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` or `docker-archive:FILE[:REF]`. */
@@ -43,6 +47,14 @@ export interface BuildOptions {
   inject: InjectSpec[];
   /** Host file that becomes /init. */
   init?: string;
+  /** The generated /init's network setup (default cmdline: what the kernel's `ip=` says, else loopback only). */
+  network?: NetworkMode;
+  /** What the generated /init does after the command (default poweroff). */
+  onExit?: OnExit;
+  /** The image whose static /bin/busybox the generated /init runs on (default DEFAULT_INIT_TOOLS). */
+  initTools?: string;
+  /** Kernel modules to copy (and, with a generated /init, load): a /lib/modules/VERSION directory and names. */
+  modules?: { dir: string; names: string[] };
   /** Rootfs-absolute globs removed from the image before injecting. */
   exclude: string[];
   /** Clamp for every mtime (SOURCE_DATE_EPOCH). */
@@ -62,18 +74,22 @@ const LAYER_CONCURRENCY = 2;
 export async function build(opts: BuildOptions): Promise<BuildReport> {
   const { reporter } = opts;
   await preflight(opts);
+  // Local like the rest of preflight: a missing module is said before any byte is pulled.
+  const modules = opts.modules && opts.modules.names.length > 0
+    ? await selectModules(opts.modules.dir, opts.modules.names, parsePlatform(opts.platform).architecture)
+    : undefined;
   await sweepDeadScratch(opts.cacheDir, (m) => reporter.info(m));
   reporter.stage('resolve', `resolving ${opts.image}`);
   const platform = parsePlatform(opts.platform);
   const source = await openSource(opts.image, { cacheDir: opts.cacheDir, reporter, client: opts.registry, sharedCache: opts.sharedCache });
   try {
-    return await buildFrom(source, platform, opts);
+    return await buildFrom(source, platform, opts, modules);
   } finally {
     await source.close?.();
   }
 }
 
-async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOptions): Promise<BuildReport> {
+async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOptions, modules: ModuleSet | undefined): Promise<BuildReport> {
   const { reporter } = opts;
   const image = await source.resolve(platform);
   const layerCount = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
@@ -89,7 +105,8 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
     reporter.stage('rootfs', 'assembling the rootfs');
     applyExcludes(root, opts.exclude);
     for (const spec of opts.inject) await injectPath(root, spec);
-    await installInit(root, image, opts);
+    if (modules) installModules(root, modules);
+    const init = await installInit(root, image, opts, modules, work);
     ensureBootEntries(root);
     const largest = largestDirectories(root, { depth: 2, count: 8 });
     reporter.done('rootfs', 'rootfs assembled');
@@ -113,6 +130,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
       entries: written.entries,
       uncompressedSize: written.uncompressedSize,
       largestDirectories: largest,
+      init,
     };
   } finally {
     for (const s of spools) s.dispose();
@@ -165,28 +183,67 @@ async function readLayers(image: ResolvedImage, root: Node, work: string, spools
   reporter.done('layers', `read ${count}`);
 }
 
-/** `/init`: the user's file, else the image's own, else one generated from the image config. */
-async function installInit(root: Node, image: ResolvedImage, opts: BuildOptions): Promise<void> {
+/**
+ * `/init`: the user's file, else the image's own, else one generated from the image config. The generated
+ * one runs on a static busybox from the init-tools image, always (not only when the image lacks a shell):
+ * the same init then behaves the same on every image, needs nothing from it, and stays out of its PATH.
+ */
+async function installInit(root: Node, image: ResolvedImage, opts: BuildOptions, modules: ModuleSet | undefined, work: string): Promise<InitReport> {
+  const moduleReport = modules ? { version: modules.version, names: modules.names, builtin: modules.builtin } : null;
+  const given = (kind: 'given' | 'image'): InitReport => {
+    if (modules) opts.reporter.info(`kernel modules copied to /lib/modules/${modules.version}; the ${kind === 'given' ? '--init given' : "image's own /init"} loads them, not the tool`);
+    return { kind, network: null, onExit: null, user: null, modules: moduleReport, tools: null };
+  };
   if (opts.init !== undefined) {
     await setInit(root, opts.init);
-    return;
+    return given('given');
   }
   if (lookup(root, '/init', { follow: true })?.inode.type === 'file') {
-    opts.reporter.info('using the image\'s own /init');
-    return;
+    // Not --init-tools: it also comes from the environment, as a default for whichever builds need it.
+    const options = [opts.network && '--network', opts.onExit && '--on-exit'].filter(Boolean);
+    if (options.length > 0) {
+      throw new InitramfsError(
+        'USAGE',
+        `image ${image.reference} has its own /init, which ${options.join(' and ')} cannot reach (they shape a generated /init): ` +
+          'drop them, or add --exclude /init to replace the image\'s /init with a generated one',
+      );
+    }
+    opts.reporter.info("using the image's own /init");
+    return given('image');
   }
-  const script = generateInit(image.config);
-  if (lookup(root, '/bin/sh', { follow: true })?.inode.type !== 'file') {
-    throw new InitramfsError(
-      'NO_INIT',
-      `image ${image.reference} has no /bin/sh to run a generated /init; pass --init FILE with an init for this image`,
-    );
-  }
+  const network = opts.network ?? 'cmdline';
+  const onExit = opts.onExit ?? 'poweroff';
+  const user = resolveUser(root, image.config.User, readNodeBytes);
+  const script = generateInit(image.config, {
+    hostname: DEFAULT_HOSTNAME,
+    network,
+    onExit,
+    modules: modules?.loadOrder ?? [],
+    ...(user ? { user } : {}),
+  });
+  const { reporter } = opts;
+  // The tools image reports what it pulls and warns like the main image, without a progress stage of its own.
+  const quiet: Reporter = { stage() {}, progress() {}, done() {}, warn: (m) => reporter.warn(m), info: (m) => reporter.info(m) };
+  const tools = await loadInitTools(opts.initTools ?? DEFAULT_INIT_TOOLS, image.platform, {
+    source: { cacheDir: opts.cacheDir, reporter: quiet, client: opts.registry, sharedCache: opts.sharedCache },
+    work,
+  });
+  setGeneratedFile(root, BUSYBOX_PATH, tools.busybox, 0o755);
+  setGeneratedFile(root, UDHCPC_SCRIPT_PATH, Buffer.from(udhcpcScript(), 'utf8'), 0o755);
   setGeneratedFile(root, '/init', Buffer.from(script, 'utf8'), 0o755);
   // Docker creates a missing WorkingDir before it starts the command; so does the archive.
   if (image.config.WorkingDir) {
     const wd = normalisePath(toBytePath(image.config.WorkingDir));
     if (wd.ok) resolveDir(root, wd.components, true);
   }
-  opts.reporter.info('generated /init from the image config');
+  // Short: a progress line on an 60-column terminal. The tools image and its digest are in the report.
+  reporter.info(`generated /init: network ${network}, on exit ${onExit}`);
+  return {
+    kind: 'generated',
+    network,
+    onExit,
+    user: user ? `${user.uid}:${user.gid}` : null,
+    modules: moduleReport,
+    tools: { reference: tools.reference, digest: tools.digest },
+  };
 }

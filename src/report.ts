@@ -27,6 +27,22 @@ export interface BuildReport {
   uncompressedSize: number;
   /** The directories (two levels deep at most) holding the most file data, largest first. */
   largestDirectories: { path: string; bytes: number }[];
+  /** Which /init the archive boots, and what the generated one was told to do. */
+  init: InitReport;
+}
+
+export interface InitReport {
+  /** generated from the image config, given with --init, or the image's own. */
+  kind: 'generated' | 'given' | 'image';
+  /** The generated /init's settings; null for another /init. */
+  network: 'none' | 'dhcp' | 'cmdline' | null;
+  onExit: 'poweroff' | 'reboot' | 'shell' | null;
+  /** `uid:gid` the command runs as, from the config's User; null for root or another /init. */
+  user: string | null;
+  /** Kernel modules in the archive (names in load order) and those the kernel has built in; null without --module. */
+  modules: { version: string; names: string[]; builtin: string[] } | null;
+  /** The image the generated /init's busybox came from; null for another /init. */
+  tools: { reference: string; digest: string | null } | null;
 }
 
 /** The report as JSON text, with a stable key order (the object literal order above). */

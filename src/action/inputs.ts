@@ -14,15 +14,27 @@ import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
 import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 import { parseDuration } from '../duration.ts';
+import type { NetworkMode, OnExit } from '../initramfs/init-script.ts';
+import { INIT_TOOLS_ENV } from '../initramfs/init-tools.ts';
 
 export type UploadMode = 'artifact' | 'release' | 'none';
 const UPLOAD_MODES: readonly UploadMode[] = ['artifact', 'release', 'none'];
+const NETWORK_MODES: readonly NetworkMode[] = ['cmdline', 'dhcp', 'none'];
+const ON_EXIT: readonly OnExit[] = ['poweroff', 'reboot', 'shell'];
 
 export interface ActionInputs {
   image: string;
   inject: InjectSpec[];
   /** Absolute host path of the /init to install. */
   init?: string;
+  /** The generated /init's network setup; unset = the build's default (cmdline). */
+  network?: NetworkMode;
+  /** What the generated /init does after the command; unset = poweroff. */
+  onExit?: OnExit;
+  /** `init-tools` (else INITRAMFS_ACTION_INIT_TOOLS): the image with the generated /init's busybox. */
+  initTools?: string;
+  /** `modules-dir` (absolute) and `modules`, one name per line. */
+  modules?: { dir: string; names: string[] };
   compression: Compression;
   /** The level actually used (the compression's default when the input is empty). */
   level: number;
@@ -152,6 +164,21 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   });
   const initText = get('init').trim();
   const exclude = lines(get('exclude'));
+  const networkText = get('network').trim();
+  if (networkText !== '' && !NETWORK_MODES.includes(networkText as NetworkMode)) throw bad('network', networkText, NETWORK_MODES.join(', '));
+  const onExitText = get('on-exit').trim();
+  if (onExitText !== '' && !ON_EXIT.includes(onExitText as OnExit)) throw bad('on-exit', onExitText, ON_EXIT.join(', '));
+  const initToolsText = get('init-tools').trim();
+  if (initText !== '') {
+    const shaping = [networkText && 'network', onExitText && 'on-exit', initToolsText && 'init-tools'].filter(Boolean);
+    if (shaping.length > 0) {
+      throw new InitramfsError('USAGE', `input${shaping.length > 1 ? 's' : ''} ${shaping.map((n) => `'${n}'`).join(' and ')} shape${shaping.length > 1 ? '' : 's'} the generated /init and cannot be used with input 'init'`);
+    }
+  }
+  const modulesDirText = get('modules-dir').trim();
+  const moduleNames = lines(get('modules'));
+  if (moduleNames.length > 0 && modulesDirText === '') throw bad('modules-dir', '', "the guest kernel's /lib/modules/VERSION directory when 'modules' names modules");
+  if (modulesDirText !== '' && moduleNames.length === 0) throw bad('modules', '', "module names, one per line (e.g. virtio_net), when 'modules-dir' is given");
 
   const slug = `${imageSlug(image)}-${platform.replaceAll('/', '-')}`;
   const output = hostPath(outputText === '' ? slug + extensionFor(compression) : outputText);
@@ -204,6 +231,11 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
     overwrite: parseBoolean('overwrite', get('overwrite'), false),
   };
   if (initText !== '') inputs.init = hostPath(initText);
+  if (networkText !== '') inputs.network = networkText as NetworkMode;
+  if (onExitText !== '') inputs.onExit = onExitText as OnExit;
+  const initTools = initToolsText || env[INIT_TOOLS_ENV] || '';
+  if (initText === '' && initTools !== '') inputs.initTools = initTools;
+  if (modulesDirText !== '') inputs.modules = { dir: hostPath(modulesDirText), names: moduleNames };
   if (retentionText !== '') inputs.retentionDays = Number(retentionText);
   if (timeoutMs !== undefined) inputs.timeoutMs = timeoutMs;
   if (upload === 'release') inputs.releaseTag = releaseTag!;

@@ -27,6 +27,17 @@ export function humanBytes(n: number): string {
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
 
+/** Which /init boots, and for a generated one what it was told to do. */
+function initCell(i: BuildReport['init']): string {
+  if (i.kind === 'given') return 'given (`init` input)';
+  if (i.kind === 'image') return "the image's own";
+  const parts = [`network ${i.network}`, `on exit ${i.onExit}`];
+  if (i.user !== null) parts.push(`user ${i.user}`);
+  if (i.modules !== null && i.modules.names.length > 0) parts.push(`modules ${i.modules.names.join(', ')}`);
+  if (i.tools !== null) parts.push(`busybox from ${code(cell(i.tools.reference))}`);
+  return `generated: ${parts.join(', ')}`;
+}
+
 export function renderSummary(d: SummaryData): string {
   const r = d.report;
   const out: string[] = [];
@@ -36,6 +47,7 @@ export function renderSummary(d: SummaryData): string {
   out.push(`| Image | ${code(r.image.reference)} |`);
   out.push(`| Manifest digest | ${r.image.digest ? code(r.image.digest) : 'none (local archive)'} |`);
   out.push(`| Platform | ${code(r.image.platform)} |`);
+  out.push(`| /init | ${initCell(r.init)} |`);
   out.push(`| Entries | ${r.entries} |`);
   out.push(`| Uncompressed | ${humanBytes(r.uncompressedSize)} (${r.uncompressedSize} bytes) |`);
   const level = r.level === null || r.compression === 'none' ? '' : ` -${r.level}`;

@@ -10,6 +10,8 @@ import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
 import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 import { parseDuration } from '../duration.ts';
+import type { NetworkMode, OnExit } from '../initramfs/init-script.ts';
+import { DEFAULT_INIT_TOOLS, INIT_TOOLS_ENV } from '../initramfs/init-tools.ts';
 
 export const USAGE = `Usage:
   initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
@@ -35,11 +37,24 @@ Build options:
   -i, --inject SRC:DEST[:MODE]
                              copy a host file or directory into the image (MODE octal, default 0755)
       --init FILE            use FILE as /init (0755); default: the image's /init, else one generated
-                             from the image's Entrypoint, Cmd, Env and WorkingDir
+                             from the image's Entrypoint, Cmd, Env, WorkingDir and User
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
       --report FILE          write a JSON report (digest, size, image, layers, entries); - for
                              standard output
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+
+Generated /init options (when neither --init nor the image gives an /init):
+      --network MODE         cmdline (default): the kernel's ip= parameter (ip=dhcp, or Firecracker's
+                             ip=CLIENT::GATEWAY:NETMASK:HOSTNAME:DEVICE:off), else loopback only;
+                             dhcp: DHCP on every interface; none: loopback only
+      --on-exit ACTION       after the command: poweroff (default), reboot (Firecracker stops a guest on
+                             reboot: pass reboot=k), or shell (a shell on the console, then power off)
+      --init-tools IMAGE     the image whose static /bin/busybox the init runs on (default
+                             $INITRAMFS_ACTION_INIT_TOOLS, else ${DEFAULT_INIT_TOOLS})
+      --modules-dir DIR      a /lib/modules/VERSION directory (with modules.dep) to take --module from
+      --module NAME          a kernel module to copy with its dependencies and load before the network
+                             (repeatable; e.g. --module virtio_net --module vsock)
+  Kernel command line: initramfs.shell starts a shell on the console instead of the command.
 
 Registry options (build and inspect):
   -u, --username USER        registry user; the password is read from standard input
@@ -66,6 +81,10 @@ export type Command =
       platform?: string;
       inject: InjectSpec[];
       init?: string;
+      network?: NetworkMode;
+      onExit?: OnExit;
+      initTools?: string;
+      modules?: { dir: string; names: string[] };
       exclude: string[];
       report?: string;
       cacheDir: string;
@@ -137,6 +156,11 @@ const OPTIONS = {
   platform: { type: 'string', short: 'p' },
   inject: { type: 'string', short: 'i', multiple: true },
   init: { type: 'string' },
+  network: { type: 'string' },
+  'on-exit': { type: 'string' },
+  'init-tools': { type: 'string' },
+  'modules-dir': { type: 'string' },
+  module: { type: 'string', multiple: true },
   exclude: { type: 'string', short: 'x', multiple: true },
   report: { type: 'string' },
   'cache-dir': { type: 'string' },
@@ -147,6 +171,15 @@ const OPTIONS = {
 } as const;
 
 const COMMANDS = ['build', 'inspect'] as const;
+const NETWORK_MODES: readonly NetworkMode[] = ['cmdline', 'dhcp', 'none'];
+const ON_EXIT: readonly OnExit[] = ['poweroff', 'reboot', 'shell'];
+
+/** One of `choices`, or a usage error naming the option, the choices and a likely fix. */
+function choice<T extends string>(option: string, value: string | undefined, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw usage(`${option} ${quote(value)}: expected ${choices.join(', ')}${didYouMean(value, choices)}`);
+}
 
 /** parseArgs' own messages, in this tool's words: the option, what is wrong, and a likely fix. */
 const argsError = (e: NodeJS.ErrnoException): InitramfsError => {
@@ -212,6 +245,21 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   }
   if (v.init === '') throw usage('--init: expected a file (an ELF executable or a #! script)');
   if (v.report === '') throw usage('--report: expected a file name');
+  const network = choice('--network', v.network, NETWORK_MODES);
+  const onExit = choice('--on-exit', v['on-exit'], ON_EXIT);
+  if (v['init-tools'] === '') throw usage('--init-tools: expected an image with a static /bin/busybox, such as busybox:musl');
+  if (v.init !== undefined) {
+    const shaping = [network && '--network', onExit && '--on-exit', v['init-tools'] !== undefined && '--init-tools'].filter(Boolean);
+    if (shaping.length > 0) throw usage(`${shaping.join(' and ')} shape${shaping.length > 1 ? '' : 's'} the generated /init and cannot be used with --init FILE`);
+  }
+  const moduleNames = v.module ?? [];
+  if (moduleNames.length > 0 && v['modules-dir'] === undefined) {
+    throw usage('--module needs --modules-dir DIR (the /lib/modules/VERSION directory of the guest kernel, e.g. /lib/modules/$(uname -r))');
+  }
+  if (v['modules-dir'] !== undefined && moduleNames.length === 0) throw usage('--modules-dir: name the modules to copy with --module NAME');
+  if (v['modules-dir'] === '') throw usage('--modules-dir: expected a /lib/modules/VERSION directory');
+  if (moduleNames.includes('')) throw usage('--module: expected a module name such as virtio_net');
+  const initTools = v['init-tools'] ?? (env[INIT_TOOLS_ENV] || undefined);
   return {
     kind: 'build',
     image,
@@ -221,6 +269,10 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     platform: v.platform,
     inject: (v.inject ?? []).map((s) => parseInjectSpec(s)),
     init: v.init,
+    ...(network ? { network } : {}),
+    ...(onExit ? { onExit } : {}),
+    ...(initTools !== undefined && v.init === undefined ? { initTools } : {}),
+    ...(v['modules-dir'] !== undefined ? { modules: { dir: resolve(v['modules-dir']), names: moduleNames } } : {}),
     exclude: v.exclude ?? [],
     report: v.report === undefined || v.report === STDOUT ? v.report : resolve(v.report),
     cacheDir,

@@ -146,7 +146,9 @@ function checkBusybox(bytes: Uint8Array, platform: Platform, formatted: string, 
 function toolsError(reference: string, e: unknown): unknown {
   if (!(e instanceof InitramfsError)) return e;
   const about = e.message.startsWith(`${reference}:`) ? `init-tools image ${e.message}` : `init-tools image ${shown(reference)}: ${e.message}`;
-  const message = e.code === 'PLATFORM_NOT_FOUND' || e.code === 'IMAGE_NOT_FOUND' ? `${about}; ${CHOOSE}` : about;
+  // Where another image is the fix: it is not there, or not reachable (an air-gapped runner needs a mirror).
+  const hint = ['PLATFORM_NOT_FOUND', 'IMAGE_NOT_FOUND', 'NETWORK', 'AUTH', 'REGISTRY'].includes(e.code);
+  const message = hint ? `${about}; ${CHOOSE}` : about;
   if (e instanceof DigestMismatchError) return new DigestMismatchError(e.blob, message);
   return new InitramfsError(e.code, message, { cause: e });
 }

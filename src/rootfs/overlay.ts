@@ -100,13 +100,15 @@ export function setGeneratedFile(root: Node, dest: string, bytes: Uint8Array, mo
 
 /**
  * Make sure the kernel and init find what they need: /dev/console (the kernel opens it for init's stdio
- * before anything is mounted), /dev/null, and the /dev, /proc and /sys mount points. An existing entry of
+ * before anything is mounted), /dev/null, /dev/tty (programs that open their controlling terminal before
+ * devtmpfs is mounted, and user inits that never mount it), and the /dev, /proc and /sys mount points. An existing entry of
  * the right type (and device numbers) keeps its metadata; anything else at those names is replaced.
  */
 export function ensureBootEntries(root: Node): void {
   const dev = ensureDir(root, 'dev', 0o755);
   ensureCharDevice(dev, 'console', 5, 1, 0o600);
   ensureCharDevice(dev, 'null', 1, 3, 0o666);
+  ensureCharDevice(dev, 'tty', 5, 0, 0o666);
   ensureDir(root, 'proc', 0o555);
   ensureDir(root, 'sys', 0o555);
 }

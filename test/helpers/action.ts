@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initToolsImage } from './init-tools.ts';
 
 export const ACTION_DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
@@ -76,6 +77,8 @@ export function runAction(inputs: Record<string, string>, opts: ActionRunOptions
     GITHUB_REPOSITORY: 'owner/repo',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '1001',
+    // Docker Hub's busybox (the default init tools) is out of reach here: the local stand-in, as a mirror.
+    INITRAMFS_ACTION_INIT_TOOLS: initToolsImage(),
     ...opts.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initToolsImage } from './init-tools.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI_SRC = fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url));
@@ -39,9 +40,15 @@ export function cliCommand(opts: Pick<CliOptions, 'node' | 'script'> = {}): { no
   return { node: opts.node ?? CLI_NODE ?? process.execPath, script: opts.script ?? (CLI_NODE !== undefined ? CLI_DIST : CLI_SRC) };
 }
 
-/** The clean environment a CLI process gets: PATH (with the CLI's node first, for `#!/usr/bin/env node`) and HOME. */
+/** The clean environment a CLI process gets: PATH (with the CLI's node first, for `#!/usr/bin/env node`), HOME and the init-tools image. */
 export function cliEnv(node: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: `${dirname(node)}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: process.env.HOME ?? '/root', ...extra };
+  return {
+    PATH: `${dirname(node)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    HOME: process.env.HOME ?? '/root',
+    // The default init-tools image is on Docker Hub, out of reach here: the local stand-in, as a mirror.
+    INITRAMFS_ACTION_INIT_TOOLS: initToolsImage(),
+    ...extra,
+  };
 }
 
 /** Runs `node src/cli/entry.ts ...args` (or `script`, or dist/cli.js under CLI_NODE) and collects its output. */

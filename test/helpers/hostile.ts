@@ -27,7 +27,7 @@ import { umociFlatten } from './umoci.ts';
 export const MAX_LINE = 1024;
 
 /** What the tool adds on purpose and an image flattener does not: the boot entries and the /init we pass. */
-const ADDED_BY_TOOL = ['/init', '/dev/console', '/dev/null', '/proc', '/sys'];
+const ADDED_BY_TOOL = ['/init', '/dev/console', '/dev/null', '/dev/tty', '/proc', '/sys'];
 
 export interface HostileContext {
   /** An empty directory of this case's own, for its inputs. */

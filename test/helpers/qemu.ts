@@ -18,6 +18,13 @@ export interface BootOptions {
   kernel?: string;
   /** Aborting kills QEMU and resolves (e.g. vitest's test context `signal`). */
   signal?: AbortSignal;
+  /** Extra QEMU arguments (devices, e.g. a user-mode network). */
+  qemuArgs?: string[];
+  /**
+   * Typed on the serial console, in order: each `send` is written once the console shows `when` after the
+   * previous step's match (a debug shell's prompt, say). The marker is still what ends the boot.
+   */
+  input?: { when: string | RegExp; send: string }[];
 }
 
 export interface BootResult {
@@ -105,6 +112,7 @@ export function bootInitramfs(initrd: string, opts: BootOptions): Promise<BootRe
     '-kernel', kernel, '-initrd', initrd, '-append', append,
     // -nodefaults drops the default devices (and the monitor); the serial console must then be named.
     '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
+    ...(opts.qemuArgs ?? []),
   ];
   // search() rather than test(): a /g pattern's lastIndex must not make matching stateful.
   const matches = (text: string): boolean =>
@@ -127,14 +135,30 @@ export function bootInitramfs(initrd: string, opts: BootOptions): Promise<BootRe
       live.delete(child);
       resolve({ found: reason === 'marker', console: text, durationMs: Math.round(performance.now() - started), reason });
     };
+    const steps = [...(opts.input ?? [])];
+    let typedFrom = 0;
+    const type = (): void => {
+      while (steps.length > 0) {
+        const { when, send } = steps[0]!;
+        const rest = text.slice(typedFrom);
+        const at = typeof when === 'string' ? rest.indexOf(when) : rest.search(when);
+        if (at === -1) return;
+        typedFrom += at + 1;
+        steps.shift();
+        child.stdin.write(send);
+      }
+    };
     const onData = (chunk: string): void => {
       text += chunk;
       if (!settled && matches(text)) finish('marker');
+      else if (!settled) type();
     };
     const onAbort = (): void => finish('aborted');
     const timer = setTimeout(() => finish('timeout'), opts.timeoutMs ?? 90_000);
 
     // setEncoding decodes across chunk boundaries (a UTF-8 sequence may be split between reads).
+    // QEMU gone while a step is typed: the boot's end is reported by 'close', not by a write error.
+    child.stdin.on('error', () => {});
     child.stdout.setEncoding('utf8').on('data', onData);
     child.stderr.setEncoding('utf8').on('data', onData);
     child.on('error', (err) => {

@@ -14,6 +14,7 @@ import { buildSchema1Image, writeOciLayout, type TestImage } from '../helpers/im
 import { CLI_SRC, runCli, type CliResult } from '../helpers/cli.ts';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.ts';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
+import { initToolsImage } from '../helpers/init-tools.ts';
 
 const exec = promisify(execFile);
 const sha256 = (b: Uint8Array): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -85,7 +86,7 @@ async function failureOf(ref: string, code: number, opts: { cwd?: string } = {})
 }
 
 const sh = (script: string, cwd: string): Promise<{ stdout: string; stderr: string }> =>
-  exec('sh', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, maxBuffer: 64 << 20 });
+  exec('sh', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', INITRAMFS_ACTION_INIT_TOOLS: initToolsImage() }, maxBuffer: 64 << 20 });
 
 beforeAll(async () => {
   work = await scratchDir();

@@ -79,15 +79,6 @@ describe('the generated /init', () => {
     expect(res.found, res.console.slice(-2000)).toBe(true);
     expect(res.console).toContain(`<a  b><$HOME><it's><back\\slash><*></srv/app><hello "world" $USER>`);
   });
-
-  it('a build of an image without /bin/sh and without --init fails and says to pass --init', async () => {
-    const dir = join(work, 'noshell');
-    writeOciLayout(dir, [{ ref: 'v1', image: { config: { Cmd: ['/app'] }, layers: [{ entries: [{ name: 'app', content: 'x', mode: 0o755 }] }] } }]);
-    const out = join(dir, 'out.cpio.gz');
-    const r = await runCli(['build', `oci:${dir}:v1`, '-o', out, '--cache-dir', join(work, 'cache')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error \[NO_INIT\]: .*--init/);
-  });
 });
 
 describe('one archive in several members', () => {

@@ -86,7 +86,7 @@ describe('the live progress display in a real terminal (tmux)', () => {
       expect(rows[0]).toMatch(/^\[resolve\] ✓ oci:\/.*initramfs-terminal-test-with-.*… \(\d+\.\d s\)$/); // cut to fit
       expect(rows[1]).toMatch(done('layers'));
       // printed while the rootfs stage's line was live: it cleared the line, which came back below it
-      expect(rows[2]).toBe('generated /init from the image config');
+      expect(rows[2]).toBe('generated /init: network cmdline, on exit poweroff');
       expect(rows[3]).toMatch(done('rootfs'));
       expect(rows[4]).toMatch(done('archive'));
       for (const row of rows) expect(width(row), row).toBeLessThan(columns);

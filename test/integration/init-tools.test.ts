@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_INIT_TOOLS, INIT_TOOLS_ENV, loadInitTools } from '../../src/initramfs/init-tools.ts';
 import type { Platform } from '../../src/image/types.ts';
@@ -80,6 +81,19 @@ describe('loadInitTools', () => {
     expect(e.message).toContain(join(tmp, 'no-such-layout'));
     expect(e.message.endsWith(`; ${CHOOSE}`)).toBe(true);
   });
+
+  test('an unreachable registry (an air-gapped runner and the default image) is NETWORK about the tools image, saying how to choose a mirror', async () => {
+    // A port nothing listens on: every connection is refused at once.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const reference = `127.0.0.1:${port}/library/busybox:1`;
+    const e = await failure(loadInitTools(reference, amd64, { source: { cacheDir: join(tmp, 'cache') }, work: tmp }));
+    expect(e.code).toBe('NETWORK');
+    expect(e.message).toMatch(new RegExp(`^init-tools image ${reference.replaceAll('.', '\\.')}: `));
+    expect(e.message.endsWith(`; ${CHOOSE}`)).toBe(true);
+  }, 60_000);
 });
 
 describe('loadInitTools: a busybox that cannot run the generated /init', () => {

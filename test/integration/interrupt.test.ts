@@ -23,6 +23,7 @@ import { pushLayout } from '../helpers/push.ts';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.ts';
 import { startFaultProxy, type ProxyHandle } from '../helpers/fault-proxy.ts';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
+import { initToolsImage } from '../helpers/init-tools.ts';
 
 const MiB = 1 << 20;
 type Stage = 'pull' | 'layers' | 'archive';
@@ -410,6 +411,7 @@ describe('the action, cancelled as a runner cancels a job', () => {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/root',
+      INITRAMFS_ACTION_INIT_TOOLS: initToolsImage(),
       GITHUB_ACTIONS: 'true',
       GITHUB_WORKSPACE: workspace,
       RUNNER_TEMP: runnerTemp,

@@ -13,7 +13,7 @@ import { extractCpio, readInitramfs } from '../helpers/cpio.ts';
 import { runCli } from '../helpers/cli.ts';
 
 /** What the tool adds on purpose and umoci does not: the boot entries and the /init we pass. */
-const ADDED_BY_TOOL = ['/init', '/dev/console', '/dev/null', '/proc', '/sys'];
+const ADDED_BY_TOOL = ['/init', '/dev/console', '/dev/null', '/dev/tty', '/proc', '/sys'];
 
 const f = (name: string, content: string, extra: Partial<TestEntry> = {}): TestEntry => ({ name, content, ...extra });
 const d = (name: string, extra: Partial<TestEntry> = {}): TestEntry => ({ name, type: 'dir', ...extra });

@@ -14,6 +14,7 @@ import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { CLI_SRC, REPO, runCli } from '../helpers/cli.ts';
 import { decodeNewc } from '../../src/initramfs/newc.ts';
 import { gunzipSync } from 'node:zlib';
+import { initToolsImage } from '../helpers/init-tools.ts';
 
 const sha256 = (b: Uint8Array): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
@@ -43,7 +44,7 @@ function runRaw(args: string[], stdoutFd?: number): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_SRC, ...args], {
       cwd: REPO,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', INITRAMFS_ACTION_INIT_TOOLS: initToolsImage() },
       stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -139,3 +139,23 @@ describe('imageSlug', () => {
     expect(imageSlug('docker-archive:/tmp/img.tar:app:v2')).toBe('img-app-v2');
   });
 });
+
+describe('the generated /init inputs', () => {
+  it('network, on-exit, init-tools, modules-dir and modules, absent when empty', () => {
+    const i = parse({ image: 'alpine', network: 'dhcp', 'on-exit': 'reboot', 'init-tools': 'busybox:musl', 'modules-dir': 'mods', modules: 'virtio_net\n# comment\n\nvsock\n' });
+    expect(i).toMatchObject({ network: 'dhcp', onExit: 'reboot', initTools: 'busybox:musl', modules: { dir: `${WS}/mods`, names: ['virtio_net', 'vsock'] } });
+    const plain = parse({ image: 'alpine' });
+    expect([plain.network, plain.onExit, plain.initTools, plain.modules]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(parse({ image: 'alpine' }, { INITRAMFS_ACTION_INIT_TOOLS: 'mirror/busybox:1' }).initTools).toBe('mirror/busybox:1');
+  });
+  it('a wrong value names the input and the values it takes', () => {
+    expect(usageError(() => parse({ image: 'alpine', network: 'DHCP' }))).toBe(`input 'network': "DHCP": expected cmdline, dhcp, none`);
+    expect(usageError(() => parse({ image: 'alpine', 'on-exit': 'halt' }))).toBe(`input 'on-exit': "halt": expected poweroff, reboot, shell`);
+    expect(usageError(() => parse({ image: 'alpine', init: 'i', network: 'dhcp' }))).toBe("input 'network' shapes the generated /init and cannot be used with input 'init'");
+    expect(usageError(() => parse({ image: 'alpine', init: 'i', 'on-exit': 'shell', 'init-tools': 'b' }))).toBe(
+      "inputs 'on-exit' and 'init-tools' shape the generated /init and cannot be used with input 'init'",
+    );
+    expect(usageError(() => parse({ image: 'alpine', modules: 'virtio_net' }))).toMatch(/^input 'modules-dir': empty: expected the guest kernel's/);
+    expect(usageError(() => parse({ image: 'alpine', 'modules-dir': '/lib/modules/6' }))).toMatch(/^input 'modules': empty: expected module names/);
+  });
+});

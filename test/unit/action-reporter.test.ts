@@ -85,6 +85,7 @@ describe('renderSummary', () => {
     entries: 42,
     uncompressedSize: 4000,
     largestDirectories: [{ path: '/usr|lib', bytes: 2048 }],
+    init: { kind: 'generated', network: 'cmdline', onExit: 'poweroff', user: null, modules: null, tools: { reference: 'docker.io/library/busybox:1.37.0-musl', digest: null } },
   };
 
   it('shows the image, layers with their source, sizes and ratio, directories, and where it went', () => {

@@ -123,3 +123,36 @@ describe('--timeout', () => {
     expect(usageError(() => build('-o', 'x', '--timeout', '0'))).toMatch(/^--timeout '0': expected a duration/);
   });
 });
+
+describe('the generated /init options', () => {
+  it('take their documented values; none given leaves the defaults to the build', () => {
+    const b = build('-o', 'x', '--network', 'dhcp', '--on-exit', 'reboot', '--init-tools', 'busybox:musl', '--modules-dir', 'mods', '--module', 'virtio_net', '--module', 'vsock');
+    expect(b).toMatchObject({ network: 'dhcp', onExit: 'reboot', initTools: 'busybox:musl', modules: { dir: expect.stringMatching(/\/mods$/), names: ['virtio_net', 'vsock'] } });
+    const plain = build('-o', 'x');
+    expect([plain.network, plain.onExit, plain.initTools, plain.modules]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+  it('INITRAMFS_ACTION_INIT_TOOLS is the tools image unless --init-tools says otherwise', () => {
+    const withEnv = (...args: string[]) => parseCommand(['build', 'oci:/l', '-o', 'x', ...args], { ...env, INITRAMFS_ACTION_INIT_TOOLS: 'mirror/busybox:1' });
+    expect(withEnv()).toMatchObject({ initTools: 'mirror/busybox:1' });
+    expect(withEnv('--init-tools', 'other:2')).toMatchObject({ initTools: 'other:2' });
+    // The environment is a default, not a request: with --init it is simply not used.
+    expect(withEnv('--init', 'i')).not.toHaveProperty('initTools');
+  });
+  it('a wrong value names the option, the values it takes and the likely one', () => {
+    expect(usageError(() => build('-o', 'x', '--network', 'dchp'))).toBe("--network 'dchp': expected cmdline, dhcp, none; did you mean dhcp? (see --help)");
+    expect(usageError(() => build('-o', 'x', '--on-exit', 'halt'))).toBe("--on-exit 'halt': expected poweroff, reboot, shell (see --help)");
+    expect(usageError(() => build('-o', 'x', '--init-tools', ''))).toMatch(/^--init-tools: expected an image with a static \/bin\/busybox/);
+    expect(usageError(() => build('-o', 'x', '--netwrk', 'dhcp'))).toMatch(/unknown option '--netwrk'; did you mean --network\?/);
+  });
+  it('options that shape the generated /init cannot go with --init', () => {
+    expect(usageError(() => build('-o', 'x', '--init', 'i', '--network', 'dhcp', '--on-exit', 'shell'))).toBe(
+      '--network and --on-exit shape the generated /init and cannot be used with --init FILE (see --help)',
+    );
+    expect(usageError(() => build('-o', 'x', '--init', 'i', '--init-tools', 'b'))).toMatch(/^--init-tools shapes the generated/);
+  });
+  it('--module and --modules-dir go together', () => {
+    expect(usageError(() => build('-o', 'x', '--module', 'virtio_net'))).toMatch(/^--module needs --modules-dir DIR/);
+    expect(usageError(() => build('-o', 'x', '--modules-dir', '/lib/modules/6'))).toMatch(/^--modules-dir: name the modules to copy with --module NAME/);
+    expect(usageError(() => build('-o', 'x', '--modules-dir', '/m', '--module', ''))).toMatch(/^--module: expected a module name/);
+  });
+});

@@ -182,12 +182,13 @@ describe('setInit and setGeneratedFile', () => {
 });
 
 describe('ensureBootEntries', () => {
-  it('creates /dev, /dev/console (char 5,1 0600), /dev/null (char 1,3 0666), /proc and /sys (0555)', () => {
+  it('creates /dev, /dev/console (char 5,1 0600), /dev/null (char 1,3 0666), /dev/tty (char 5,0 0666), /proc and /sys (0555)', () => {
     const root = newDir();
     ensureBootEntries(root);
     expect(at(root, '/dev')).toMatchObject({ type: 'dir', mode: 0o755 });
     expect(at(root, '/dev/console')).toMatchObject({ type: 'char', mode: 0o600, devMajor: 5, devMinor: 1, uid: 0 });
     expect(at(root, '/dev/null')).toMatchObject({ type: 'char', mode: 0o666, devMajor: 1, devMinor: 3 });
+    expect(at(root, '/dev/tty')).toMatchObject({ type: 'char', mode: 0o666, devMajor: 5, devMinor: 0, uid: 0 });
     expect(at(root, '/proc')).toMatchObject({ type: 'dir', mode: 0o555 });
     expect(at(root, '/sys')).toMatchObject({ type: 'dir', mode: 0o555 });
   });
