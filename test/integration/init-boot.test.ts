@@ -13,7 +13,7 @@ import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { bootInitramfs, killAllQemu } from '../helpers/qemu.ts';
 import { extractCpio, listCpio } from '../helpers/cpio.ts';
 import { runCli } from '../helpers/cli.ts';
-import { ARM64_BUSYBOX } from '../helpers/init-tools.ts';
+import { ARM64_BUSYBOX, initToolsImage } from '../helpers/init-tools.ts';
 import { DEFAULT_HOSTNAME, SHELL_WORD, STATUS_PREFIX } from '../../src/initramfs/init-script.ts';
 
 const POWER_DOWN = 'reboot: Power down';
@@ -109,7 +109,16 @@ describe('network', () => {
   const fetch = `/busybox wget -qO- http://10.0.2.2:PORT/nonce; echo; echo "addr=$(/busybox ip -4 -o addr show dev eth0 | /busybox awk '{print $4}')"; /busybox cat /etc/resolv.conf; echo "host=$(/busybox hostname)"`;
 
   it('--network dhcp: loads virtio_mmio and virtio_net with their dependencies, takes a DHCP lease and reaches the host', async () => {
-    const { out } = await build(shellLess(fetch.replace('PORT', String(port)) + '; /busybox cat /proc/modules'), ['--network', 'dhcp', ...NIC_MODULES]);
+    const report = join(work, 'dhcp-report.json');
+    const { out } = await build(shellLess(fetch.replace('PORT', String(port)) + '; /busybox cat /proc/modules'), ['--network', 'dhcp', ...NIC_MODULES, '--report', report]);
+    expect(JSON.parse(readFileSync(report, 'utf8')).init).toEqual({
+      kind: 'generated',
+      network: 'dhcp',
+      onExit: 'poweroff',
+      user: null,
+      modules: { version: MODULES_DIR.split('/').pop(), names: ['virtio_mmio', 'virtio_net'], builtin: [] },
+      tools: { reference: initToolsImage(), digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+    });
     const res = await bootInitramfs(out, { marker: POWER_DOWN, qemuArgs: USER_NET, timeoutMs: 120_000 });
     expect(res.found, res.console.slice(-3000)).toBe(true);
     expect(res.console).toContain(nonce);
