@@ -150,6 +150,24 @@ describe('resolveKernel --kernel-image', () => {
     expect(readdirSync(cache)).not.toContain('kernels');
   });
 
+  it('a kernel for another architecture, or a /kernel that is no kernel, is refused before it enters the cache', async () => {
+    const dir = join(work, 'layout-wrong');
+    writeOciLayout(dir, [
+      { ref: 'x86-as-arm64', image: { platform: arm64, layers: [{ entries: [{ name: 'kernel', content: KERNEL }] }] } },
+      { ref: 'text', image: { layers: [{ entries: [{ name: 'kernel', content: '#!/bin/sh\n'.repeat(200) }] }] } },
+    ]);
+    const cache = await fresh('cache');
+    const wrong = await failure(resolveKernel({ image: `oci:${dir}:x86-as-arm64` }, options(cache, arm64)));
+    expect(wrong.code).toBe('BAD_IMAGE');
+    expect(wrong.message).toBe(
+      `kernel image oci:${dir}:x86-as-arm64 (linux/arm64/v8): '/kernel' is an x86 kernel (bzImage) but the platform is linux/arm64/v8: give an arm64 Image (plain, gzip or zstd; such as /boot/vmlinuz-* of an arm64 Debian)`,
+    );
+    const text = await failure(resolveKernel({ image: `oci:${dir}:text` }, options(cache)));
+    expect(text.code).toBe('BAD_IMAGE');
+    expect(text.message).toMatch(/^kernel image oci:.*:text \(linux\/amd64\): '\/kernel' is not a Linux kernel QEMU can boot: neither a bzImage/);
+    expect(readdirSync(cache)).not.toContain('kernels');
+  });
+
   it("errors of the image keep their code and say they are about the kernel image", async () => {
     const missing = await failure(resolveKernel({ image: `${proxy.host}/kernels/nothing:1` }, options(await fresh('cache'))));
     expect(missing.code).toBe('IMAGE_NOT_FOUND');
