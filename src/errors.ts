@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'AUTH' // the registry refused the credentials (or their absence): 401/403
   | 'NETWORK' // the registry could not be reached, or kept failing after every retry
   | 'REGISTRY' // the registry answered with an error that is none of the above
-  | 'IO'; // the output or cache cannot be written
+  | 'IO' // the output or cache cannot be written
+  | 'BOOT'; // the archive cannot be booted as asked (QEMU missing, an architecture it cannot run)
 
 /** An error the user can act on: printed as one line, no stack. */
 export class InitramfsError extends Error {
