@@ -59,6 +59,11 @@ export const DEFAULT_BOOT_TIMEOUT_MS = 120_000;
  * kernel line within a fraction of a second; a /dev/kvm on which the guest hangs prints nothing at all.
  */
 export const KVM_PROBE_MS = 8_000;
+/**
+ * What `auto` probes: the KVM device and how long a KVM guest may stay silent. Tests point them at a
+ * stand-in (a file and a QEMU wrapper on PATH), since the hang they guard against cannot be made on demand.
+ */
+export const kvmProbe = { device: '/dev/kvm', ms: KVM_PROBE_MS };
 const TAIL_LINES = 20;
 /** Console text kept for the tail; a chatty workload must not grow memory for the whole boot. */
 const RECENT_CHARS = 64 << 10;
@@ -106,10 +111,10 @@ async function kvmUnavailable(arch: BootArch): Promise<string | undefined> {
   const host = process.arch === 'x64' ? 'amd64' : process.arch;
   if (host !== arch) return `KVM cannot run an ${arch} guest on this ${host} host`;
   try {
-    await (await open('/dev/kvm', 'r+')).close();
+    await (await open(kvmProbe.device, 'r+')).close();
     return undefined;
   } catch (e) {
-    return `KVM is not available (/dev/kvm: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    return `KVM is not available (${kvmProbe.device}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
   }
 }
 
@@ -289,12 +294,13 @@ export async function bootArchive(o: BootOptions, reporter?: Pick<Reporter, 'inf
     const why = await kvmUnavailable(arch);
     if (why === undefined) {
       accel = 'kvm';
-      outcome = await run('kvm', KVM_PROBE_MS);
+      const probeMs = kvmProbe.ms;
+      outcome = await run('kvm', probeMs);
       if (outcome.kind === 'silent') {
         reporter?.info(
           outcome.detail
             ? `QEMU could not boot with KVM (${outcome.detail}); booting with TCG instead`
-            : `a KVM guest printed nothing within ${secondsText(KVM_PROBE_MS)} (KVM does not work here); booting with TCG instead`,
+            : `a KVM guest printed nothing within ${secondsText(probeMs)} (KVM does not work here); booting with TCG instead`,
         );
         accel = 'tcg';
         outcome = await run('tcg');

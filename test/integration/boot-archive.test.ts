@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { bootArchive, type BootOptions } from '../../src/boot/boot.ts';
+import { bootArchive, kvmProbe, type BootOptions } from '../../src/boot/boot.ts';
 import { InitramfsError } from '../../src/errors.ts';
 import { CollectingReporter } from '../../src/log.ts';
 import { STATUS_PREFIX } from '../../src/initramfs/init-script.ts';
@@ -156,6 +156,87 @@ describe('bootArchive fails fast and says why', () => {
     expect(r.ok).toBe(false);
     expect(r.reason).toBe('exit');
     expect(r.message).toBe(`QEMU exited before "${m}" appeared`);
+  });
+});
+
+describe("accel auto's KVM probe", () => {
+  // A stand-in for this machine's broken KVM: /dev/kvm is a plain file that opens read-write, and a
+  // qemu-system-x86_64 wrapper first on PATH plays KVM as $FAKE_KVM says, running the real QEMU (TCG) else.
+  const WRAPPER = `#!/bin/sh
+kvm=no
+for a in "$@"; do [ "$a" = kvm ] && kvm=yes; done
+if [ $kvm = yes ]; then
+  case "$FAKE_KVM" in
+    silent) exec sleep 600 ;;
+    fail) echo "qemu-system-x86_64: failed to initialize kvm: Permission denied" >&2; exit 1 ;;
+  esac
+  for a in "$@"; do shift; [ "$a" = kvm ] && a=tcg; set -- "$@" "$a"; done
+fi
+exec /usr/bin/qemu-system-x86_64 "$@"
+`;
+  async function withFakeKvm(mode: 'silent' | 'fail' | 'works', f: () => Promise<void>): Promise<void> {
+    const bin = join(work, `fake-kvm-${counter++}`);
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'qemu-system-x86_64'), WRAPPER, { mode: 0o755 });
+    writeFileSync(join(bin, 'kvm'), '');
+    const saved = { path: process.env.PATH, fake: process.env.FAKE_KVM, probe: { ...kvmProbe } };
+    process.env.PATH = `${bin}:${saved.path}`;
+    process.env.FAKE_KVM = mode;
+    Object.assign(kvmProbe, { device: join(bin, 'kvm'), ms: 2_000 });
+    try {
+      await f();
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.fake === undefined) delete process.env.FAKE_KVM;
+      else process.env.FAKE_KVM = saved.fake;
+      Object.assign(kvmProbe, saved.probe);
+    }
+  }
+
+  it('a silent KVM guest is killed after the probe and the boot runs under TCG', async () => {
+    await withFakeKvm('silent', async () => {
+      const m = marker();
+      const r = await boot(pack(printMarker(m) + POWEROFF), { expect: m, accel: 'auto', timeoutMs: 30_000 });
+      expect(r.ok, r.tail.join('\n')).toBe(true);
+      expect(r.accel).toBe('tcg');
+      expect(r.reporter.infos).toEqual(['a KVM guest printed nothing within 2 s (KVM does not work here); booting with TCG instead']);
+      expect(r.elapsed).toBeGreaterThanOrEqual(2);
+      expect(r.elapsed).toBeLessThan(2 + 20);
+      // seconds is the TCG boot's own time, not the probe's.
+      expect(r.seconds).toBeLessThan(r.elapsed - 1.9);
+    });
+  });
+
+  it('a QEMU that cannot start KVM is followed by TCG, with its reason', async () => {
+    await withFakeKvm('fail', async () => {
+      const m = marker();
+      const r = await boot(pack(printMarker(m) + POWEROFF), { expect: m, accel: 'auto' });
+      expect(r.ok, r.tail.join('\n')).toBe(true);
+      expect(r.accel).toBe('tcg');
+      expect(r.reporter.infos).toEqual([
+        'QEMU could not boot with KVM (qemu-system-x86_64: failed to initialize kvm: Permission denied); booting with TCG instead',
+      ]);
+    });
+  });
+
+  it('a KVM guest that prints is kept', async () => {
+    await withFakeKvm('works', async () => {
+      const m = marker();
+      const r = await boot(pack(printMarker(m) + POWEROFF), { expect: m, accel: 'auto' });
+      expect(r.ok, r.tail.join('\n')).toBe(true);
+      expect(r.accel).toBe('kvm');
+      expect(r.reporter.infos).toEqual([]);
+    });
+  });
+
+  it("accel 'kvm' is not probed: a silent guest runs into the timeout", async () => {
+    await withFakeKvm('silent', async () => {
+      const m = marker();
+      const r = await boot(pack(POWEROFF), { expect: m, accel: 'kvm', timeoutMs: 4_000 });
+      expect(r.reason).toBe('timeout');
+      expect(r.accel).toBe('kvm');
+      expect(r.message).toBe(`no "${m}" on the console after 4 s`);
+    });
   });
 });
 
