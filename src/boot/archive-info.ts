@@ -250,19 +250,23 @@ async function gzipMember(c: Cursor, scan: NewcScanner): Promise<void> {
   inflater.on('data', (b: Buffer) => scan.push(b));
   const done = ended(inflater);
   done.catch(() => {});
-  for (;;) {
-    const chunk = await c.peek(READ_CHUNK);
-    if (chunk.length === 0) {
-      inflater.end();
-      break;
+  try {
+    for (;;) {
+      const chunk = await c.peek(READ_CHUNK);
+      if (chunk.length === 0) {
+        inflater.end();
+        break;
+      }
+      const before = inflater.bytesWritten;
+      await feed(inflater, chunk);
+      const used = inflater.bytesWritten - before;
+      c.pos += used;
+      if (used < chunk.length) break; // the deflate stream ended inside this chunk
     }
-    const before = inflater.bytesWritten;
-    await feed(inflater, chunk);
-    const used = inflater.bytesWritten - before;
-    c.pos += used;
-    if (used < chunk.length) break; // the deflate stream ended inside this chunk
+    await done;
+  } finally {
+    inflater.destroy();
   }
-  await done;
   c.pos += 8; // CRC32 and ISIZE
   if (c.pos > c.size) throw new Error('truncated gzip member');
 }
@@ -283,30 +287,34 @@ async function zstdFrame(c: Cursor, scan: NewcScanner): Promise<void> {
     await feed(decoder, Buffer.from(b));
     return b;
   };
-  await take(4); // magic
-  const fhd = (await take(1))[0]!;
-  const single = (fhd & 0x20) !== 0;
-  const fcsFlag = fhd >> 6;
-  const fcsSize = fcsFlag === 0 ? (single ? 1 : 0) : [0, 2, 4, 8][fcsFlag]!;
-  const rest = (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + fcsSize;
-  if (rest > 0) await take(rest);
-  for (;;) {
-    const bh = await take(3);
-    const header = bh[0]! | (bh[1]! << 8) | (bh[2]! << 16);
-    const type = (header >> 1) & 3;
-    const size = header >>> 3;
-    if (type === 3) throw new Error('zstd block of the reserved type');
-    let body = type === 1 ? 1 : size; // RLE blocks store one byte
-    while (body > 0) {
-      const n = Math.min(body, READ_CHUNK);
-      await take(n);
-      body -= n;
+  try {
+    await take(4); // magic
+    const fhd = (await take(1))[0]!;
+    const single = (fhd & 0x20) !== 0;
+    const fcsFlag = fhd >> 6;
+    const fcsSize = fcsFlag === 0 ? (single ? 1 : 0) : [0, 2, 4, 8][fcsFlag]!;
+    const rest = (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + fcsSize;
+    if (rest > 0) await take(rest);
+    for (;;) {
+      const bh = await take(3);
+      const header = bh[0]! | (bh[1]! << 8) | (bh[2]! << 16);
+      const type = (header >> 1) & 3;
+      const size = header >>> 3;
+      if (type === 3) throw new Error('zstd block of the reserved type');
+      let body = type === 1 ? 1 : size; // RLE blocks store one byte
+      while (body > 0) {
+        const n = Math.min(body, READ_CHUNK);
+        await take(n);
+        body -= n;
+      }
+      if (header & 1) break; // last block
     }
-    if (header & 1) break; // last block
+    if (fhd & 0x04) await take(4); // content checksum
+    decoder.end();
+    await done;
+  } finally {
+    decoder.destroy();
   }
-  if (fhd & 0x04) await take(4); // content checksum
-  decoder.end();
-  await done;
 }
 
 /** Reads `path` as the kernel would and returns its unpacked size and architecture. Throws only if unreadable. */
