@@ -3,7 +3,8 @@
 // failure class must end with its own message, and the fast ones well before the timeout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { bootArchive, kvmProbe, type BootOptions } from '../../src/boot/boot.ts';
@@ -45,6 +46,19 @@ async function boot(archive: string, o: Partial<BootOptions> = {}) {
   const r = await bootArchive({ archive, kernel, accel: 'tcg', timeoutMs: 60_000, onConsole: (c) => chunks.push(c), ...o }, reporter);
   return { ...r, elapsed: (performance.now() - started) / 1000, reporter, console: chunks.join('') };
 }
+
+/** Whether `command` is found on PATH. */
+const existsOnPath = (command: string): boolean =>
+  (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(join(d, command)));
+
+/** An arm64 ELF header (EM_AARCH64 = 183): enough for the archive's architecture to be read. */
+const ARM64_ELF_HEADER = (() => {
+  const b = Buffer.alloc(64);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  b.writeUInt16LE(2, 16);
+  b.writeUInt16LE(183, 18);
+  return b;
+})();
 
 const marker = (): string => `BOOTED-${randomBytes(4).toString('hex')}`;
 /** Prints `m` in two pieces, so only a script that ran can put it whole on the console (not an echo of it). */
@@ -264,6 +278,22 @@ describe('bootArchive ends QEMU and refuses what it cannot boot', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+
+  it.skipIf(existsOnPath('qemu-system-aarch64'))('an arm64 archive needs qemu-system-aarch64, and says which package has it', async () => {
+    // The architecture comes from the archive's own busybox: arm64 here, so amd64's QEMU is not tried.
+    const dir = join(work, `arm64-${counter++}`);
+    mkdirSync(join(dir, 'root/bin'), { recursive: true });
+    const arm64 = join(homedir(), '.cache/initramfs-test/busybox-arm64');
+    writeFileSync(join(dir, 'root/bin/busybox'), existsSync(arm64) ? readFileSync(arm64) : ARM64_ELF_HEADER, { mode: 0o755 });
+    const archive = join(dir, 'initramfs');
+    execFileSync('sh', ['-c', 'cd "$1" && find . | cpio -o -H newc --quiet | gzip > "$2"', 'sh', join(dir, 'root'), archive]);
+    const e = await bootArchive({ archive, kernel, accel: 'tcg' }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect((e as InitramfsError).code).toBe('BOOT');
+    expect((e as Error).message).toMatch(/^qemu-system-aarch64 is not installed .*apt-get install qemu-system-arm\b/);
   });
 
   it('a missing kernel or archive is a usage error', async () => {
