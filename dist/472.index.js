@@ -2,7 +2,1249 @@ export const id = 472;
 export const ids = [472];
 export const modules = {
 
-/***/ 4842:
+/***/ 1327:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  jb: () => (/* binding */ bootArchive)
+});
+
+// UNUSED EXPORTS: DEFAULT_BOOT_TIMEOUT_MS, KVM_PROBE_MS, defaultMemoryMiB, hostTscKhz, kvmProbe
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: ./build/errors.js
+var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/quote.js
+var quote = __webpack_require__(9692);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./build/initramfs/elf.js
+var initramfs_elf = __webpack_require__(9119);
+// EXTERNAL MODULE: ./build/initramfs/init-script.js
+var init_script = __webpack_require__(4956);
+// EXTERNAL MODULE: ./build/initramfs/newc.js
+var newc = __webpack_require__(1139);
+// EXTERNAL MODULE: ./build/image/zstd-frames.js
+var zstd_frames = __webpack_require__(9842);
+;// CONCATENATED MODULE: ./build/boot/archive-info.js
+// What a boot needs to know about an initramfs before starting QEMU: how big it is once unpacked (the
+// guest's memory) and which architecture its programs are for (which QEMU to run). The file is read as
+// the kernel's loader reads it (init/initramfs.c): a sequence of plain newc archives, gzip members and
+// zstd frames in any mix, with zero padding between them; each compressed piece is decoded as a stream
+// and its newc headers parsed on the fly, so the archive is never held in memory whole.
+
+
+
+
+
+
+/** Paths (as newc names, no leading "/") whose ELF header tells the archive's architecture. */
+const ARCH_CANDIDATES = new Set([init_script/* BUSYBOX_PATH */.VE.slice(1), 'init', 'bin/sh', 'bin/busybox']);
+/** Architectures tried against an ELF header, most common first. */
+const KNOWN_ARCHES = ['amd64', 'arm64', '386', 'arm', 'ppc64le', 's390x', 'riscv64'];
+/** Enough of an ELF file for readElf: its header and program header table (busybox's ends before 1 KiB). */
+const ELF_PREFIX = 64 << 10;
+const READ_CHUNK = 1 << 20;
+const GZIP_MAGIC = [0x1f, 0x8b];
+/** The OCI architecture an ELF header is for, or undefined. */
+function elfArch(bytes) {
+    const elf = (0,initramfs_elf/* readElf */.oU)(bytes);
+    if (!elf)
+        return undefined;
+    return KNOWN_ARCHES.find((a) => (0,initramfs_elf/* elfMatches */.Fz)(elf, (0,initramfs_elf/* elfTargetForPlatform */.BO)(a)));
+}
+/**
+ * Incremental newc parser: counts the bytes it is given and looks for the first candidate program that
+ * is an ELF regular file. Symlinks are skipped, never followed; zero bytes between archives are skipped
+ * as the kernel does. It stops parsing (but keeps counting) at the first thing that is not newc.
+ */
+class NewcScanner {
+    bytes = 0;
+    arch;
+    problem;
+    #header = Buffer.alloc(newc/* HEADER_SIZE */.Ad);
+    #have = 0;
+    /** What the next bytes are: a header, a name (namesize bytes + padding), or data + padding to skip. */
+    #state = 'header';
+    #need = newc/* HEADER_SIZE */.Ad;
+    #namesize = 0;
+    #filesize = 0;
+    #mode = 0;
+    #name = Buffer.alloc(0);
+    /** The data prefix of a candidate being collected, or undefined when the data is only skipped. */
+    #elf;
+    #elfHave = 0;
+    #elfWant = 0;
+    #trailer = false;
+    #trailerEnded = false;
+    /**
+     * Parses `chunk`; returns how many of its bytes were taken: all of them, unless `toTrailer` is set and a
+     * TRAILER!!! record ended first (a plain archive in the file ends there; what follows may be compressed).
+     */
+    push(chunk, toTrailer = false) {
+        let i = 0;
+        this.#trailerEnded = false;
+        while (i < chunk.length && this.problem === undefined && !(toTrailer && this.#trailerEnded)) {
+            if (this.#state === 'header') {
+                if (this.#have === 0 && chunk[i] === 0) {
+                    i++; // padding between archives
+                    continue;
+                }
+                const n = Math.min(newc/* HEADER_SIZE */.Ad - this.#have, chunk.length - i);
+                this.#header.set(chunk.subarray(i, i + n), this.#have);
+                this.#have += n;
+                i += n;
+                if (this.#have === newc/* HEADER_SIZE */.Ad)
+                    this.#onHeader();
+            }
+            else if (this.#state === 'name') {
+                const n = Math.min(this.#need - this.#have, chunk.length - i);
+                if (this.#have < this.#namesize) {
+                    const part = chunk.subarray(i, i + Math.min(n, this.#namesize - this.#have));
+                    this.#name = Buffer.concat([this.#name, part]);
+                }
+                this.#have += n;
+                i += n;
+                if (this.#have === this.#need)
+                    this.#onName();
+            }
+            else {
+                const n = Math.min(this.#need - this.#have, chunk.length - i);
+                if (this.#elf && this.#elfHave < this.#elfWant) {
+                    const part = chunk.subarray(i, i + Math.min(n, this.#elfWant - this.#elfHave));
+                    this.#elf.push(Buffer.from(part));
+                    this.#elfHave += part.length;
+                    if (this.#elfHave === this.#elfWant) {
+                        this.arch ??= elfArch(Buffer.concat(this.#elf));
+                        this.#elf = undefined;
+                    }
+                }
+                this.#have += n;
+                i += n;
+                if (this.#have === this.#need)
+                    this.#expectHeader();
+            }
+        }
+        this.bytes += i;
+        return i;
+    }
+    /** Whether the last push() stopped right after a TRAILER!!! record. */
+    get trailerEnded() {
+        return this.#trailerEnded;
+    }
+    /** Whether the input so far ended between records (not inside one). */
+    get atBoundary() {
+        return this.#state === 'header' && this.#have === 0;
+    }
+    #expectHeader() {
+        this.#trailerEnded = this.#trailer;
+        this.#state = 'header';
+        this.#have = 0;
+        this.#need = newc/* HEADER_SIZE */.Ad;
+    }
+    #onHeader() {
+        const h = this.#header;
+        const magic = h.toString('latin1', 0, 6);
+        // 070702 is newc with checksums, which the kernel also reads.
+        if (magic !== newc/* NEWC_MAGIC */.qF && magic !== '070702') {
+            this.problem = `not a newc archive (magic ${JSON.stringify(magic)})`;
+            return;
+        }
+        const field = (f) => {
+            const text = h.toString('latin1', newc/* OFFSET */.e$[f], newc/* OFFSET */.e$[f] + 8);
+            return /^[0-9a-fA-F]{8}$/.test(text) ? Number.parseInt(text, 16) : Number.NaN;
+        };
+        this.#namesize = field('namesize');
+        this.#filesize = field('filesize');
+        this.#mode = field('mode');
+        if (!(this.#namesize >= 1) || !(this.#filesize >= 0) || !(this.#mode >= 0)) {
+            this.problem = 'malformed newc header';
+            return;
+        }
+        this.#state = 'name';
+        this.#have = 0;
+        this.#need = (0,newc/* headerAndNameSize */.vQ)(this.#namesize - 1) - newc/* HEADER_SIZE */.Ad;
+        this.#name = Buffer.alloc(0);
+    }
+    #onName() {
+        let name = this.#name.toString('latin1', 0, this.#namesize - 1);
+        if (name.startsWith('./'))
+            name = name.slice(2);
+        this.#trailer = name === newc/* TRAILER_NAME */.S1;
+        const regular = (this.#mode & newc/* S_IFMT */.NW) === newc/* TYPE_BITS */.ci.file;
+        this.#elf = undefined;
+        if (this.arch === undefined && regular && this.#filesize > 0 && ARCH_CANDIDATES.has(name)) {
+            this.#elf = [];
+            this.#elfHave = 0;
+            this.#elfWant = Math.min(this.#filesize, ELF_PREFIX);
+        }
+        this.#state = 'data';
+        this.#have = 0;
+        this.#need = this.#filesize + (0,newc/* pad4 */.ib)(this.#filesize);
+        if (this.#need === 0)
+            this.#expectHeader();
+    }
+}
+/** Sequential reads from a file with a movable position (a compressed piece ends where its decoder says). */
+class Cursor {
+    pos = 0;
+    #buf = Buffer.alloc(0);
+    #bufAt = 0;
+    #fh;
+    size;
+    constructor(fh, size) {
+        this.#fh = fh;
+        this.size = size;
+    }
+    /** Up to `n` bytes at the position (fewer only at the end of the file), without moving it. */
+    async peek(n) {
+        const end = Math.min(this.pos + n, this.size);
+        if (this.pos < this.#bufAt || end > this.#bufAt + this.#buf.length) {
+            const want = Math.max(end - this.pos, Math.min(READ_CHUNK, this.size - this.pos));
+            const buf = Buffer.alloc(want);
+            const { bytesRead } = await this.#fh.read(buf, 0, want, this.pos);
+            this.#buf = buf.subarray(0, bytesRead);
+            this.#bufAt = this.pos;
+        }
+        return this.#buf.subarray(this.pos - this.#bufAt, end - this.#bufAt);
+    }
+}
+/** Writes `chunk` and waits until the decoder has taken it in. */
+const feed = (d, chunk) => new Promise((resolve, reject) => {
+    d.write(chunk, (err) => (err ? reject(err) : resolve()));
+});
+/** Resolves when every decoded byte has been delivered (the decoder's 'end'), rejects on its error. */
+const ended = (d) => new Promise((resolve, reject) => {
+    if (d.readableEnded)
+        resolve();
+    d.once('end', resolve);
+    d.once('error', reject);
+});
+/**
+ * The gzip member at the cursor, decoded into `scan`; leaves the cursor after the member. The deflate
+ * data is fed to a raw inflater whose bytesWritten says how much it consumed: the member ends where it
+ * stopped taking input, whatever follows (another member, a zstd frame, zero padding, the file's end).
+ */
+async function gzipMember(c, scan) {
+    const head = await c.peek(10);
+    if (head.length < 10 || head[2] !== 8)
+        throw new Error('truncated or unknown gzip header');
+    const flags = head[3];
+    let at = 10;
+    const more = async (n) => {
+        c.pos += at;
+        const b = await c.peek(n);
+        c.pos -= at;
+        return b;
+    };
+    if (flags & 0x04) {
+        const x = await more(2); // FEXTRA
+        if (x.length < 2)
+            throw new Error('truncated gzip header');
+        at += 2 + x.readUInt16LE(0);
+    }
+    for (const bit of [0x08, 0x10]) {
+        // FNAME, FCOMMENT: NUL-terminated.
+        if (!(flags & bit))
+            continue;
+        for (;;) {
+            const b = await more(4096);
+            if (b.length === 0)
+                throw new Error('truncated gzip header');
+            const nul = b.indexOf(0);
+            at += nul === -1 ? b.length : nul + 1;
+            if (nul !== -1)
+                break;
+        }
+    }
+    if (flags & 0x02)
+        at += 2; // FHCRC
+    c.pos += at;
+    const inflater = (0,external_node_zlib_.createInflateRaw)({ chunkSize: READ_CHUNK });
+    inflater.on('data', (b) => scan.push(b));
+    const done = ended(inflater);
+    done.catch(() => { });
+    try {
+        for (;;) {
+            const chunk = await c.peek(READ_CHUNK);
+            if (chunk.length === 0) {
+                inflater.end();
+                break;
+            }
+            const before = inflater.bytesWritten;
+            await feed(inflater, chunk);
+            const used = inflater.bytesWritten - before;
+            c.pos += used;
+            if (used < chunk.length)
+                break; // the deflate stream ended inside this chunk
+        }
+        await done;
+    }
+    finally {
+        inflater.destroy();
+    }
+    c.pos += 8; // CRC32 and ISIZE
+    if (c.pos > c.size)
+        throw new Error('truncated gzip member');
+}
+/**
+ * The zstd frame at the cursor, decoded into `scan`; leaves the cursor after the frame. Its extent comes
+ * from the frame's own headers (RFC 8878 §3.1.1): Node's decoder may go on into a following frame.
+ */
+async function zstdFrame(c, scan) {
+    const decoder = (0,external_node_zlib_.createZstdDecompress)({ chunkSize: READ_CHUNK });
+    decoder.on('data', (b) => scan.push(b));
+    const done = ended(decoder);
+    done.catch(() => { });
+    const take = async (n) => {
+        const b = await c.peek(n);
+        if (b.length < n)
+            throw new Error('truncated zstd frame');
+        c.pos += n;
+        await feed(decoder, Buffer.from(b));
+        return b;
+    };
+    try {
+        await take(4); // magic
+        const fhd = (await take(1))[0];
+        const single = (fhd & 0x20) !== 0;
+        const fcsFlag = fhd >> 6;
+        const fcsSize = fcsFlag === 0 ? (single ? 1 : 0) : [0, 2, 4, 8][fcsFlag];
+        const rest = (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3] + fcsSize;
+        if (rest > 0)
+            await take(rest);
+        for (;;) {
+            const bh = await take(3);
+            const header = bh[0] | (bh[1] << 8) | (bh[2] << 16);
+            const type = (header >> 1) & 3;
+            const size = header >>> 3;
+            if (type === 3)
+                throw new Error('zstd block of the reserved type');
+            let body = type === 1 ? 1 : size; // RLE blocks store one byte
+            while (body > 0) {
+                const n = Math.min(body, READ_CHUNK);
+                await take(n);
+                body -= n;
+            }
+            if (header & 1)
+                break; // last block
+        }
+        if (fhd & 0x04)
+            await take(4); // content checksum
+        decoder.end();
+        await done;
+    }
+    finally {
+        decoder.destroy();
+    }
+}
+/** Reads `path` as the kernel would and returns its unpacked size and architecture. Throws only if unreadable. */
+async function readArchiveInfo(path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    const scan = new NewcScanner();
+    let problem;
+    try {
+        const c = new Cursor(fh, (await fh.stat()).size);
+        while (c.pos < c.size && problem === undefined) {
+            const head = await c.peek(4);
+            if (head[0] === 0) {
+                c.pos++; // padding between pieces
+            }
+            else if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) {
+                await gzipMember(c, scan).catch((e) => (problem = `gzip data at byte ${c.pos}: ${e.message}`));
+            }
+            else if (head.length === 4 && head.readUInt32LE(0) === zstd_frames/* ZSTD_MAGIC */.Kh) {
+                await zstdFrame(c, scan).catch((e) => (problem = `zstd data at byte ${c.pos}: ${e.message}`));
+            }
+            else if (head.toString('latin1', 0, 4) === '0707') {
+                // Plain newc: parsed up to its trailer, after which anything (padding, a compressed piece) may follow.
+                for (;;) {
+                    const chunk = await c.peek(READ_CHUNK);
+                    if (chunk.length === 0)
+                        break;
+                    const used = scan.push(chunk, true);
+                    c.pos += used;
+                    if (scan.trailerEnded || scan.problem !== undefined)
+                        break;
+                }
+            }
+            else {
+                problem = `unknown data at byte ${c.pos} (neither newc, gzip nor zstd)`;
+            }
+        }
+    }
+    finally {
+        await fh.close();
+    }
+    if (problem === undefined && !scan.atBoundary)
+        problem = 'the archive ends inside a newc record';
+    return { uncompressedBytes: scan.bytes, arch: scan.arch, problem: problem ?? scan.problem };
+}
+
+;// CONCATENATED MODULE: ./build/boot/console.js
+// What a boot's serial console says so far: the expected line, a failure that ends the boot at once, or
+// nothing decisive yet. Pure (text in, verdict out) so each kernel message is tested without a kernel.
+// The verdict comes from the console, never from QEMU's exit status: with panic=-1 and -no-reboot a
+// panicking kernel makes QEMU exit 0. The failure texts are the kernel's own (init/main.c, init/initramfs.c,
+// kernel/panic.c), matched wherever a line has them, since a timestamp or a log prefix may come first.
+
+/** The line the generated /init prints when its command exits with status 0: the default expectation. */
+const DEFAULT_EXPECT = `${init_script/* STATUS_PREFIX */.U5}0`;
+/** Each failure class: the kernel text that marks it, and how the reason line begins. Most specific first. */
+const FAILURES = [
+    // "Initramfs unpacking failed: junk at the end of compressed archive", "...: broken padding", ...
+    { pattern: /Initramfs unpacking failed/, label: 'the kernel could not unpack the archive' },
+    { pattern: /junk (?:at the end of|within) compressed archive/, label: 'the kernel could not unpack the archive' },
+    { pattern: /Failed to execute \/init\b/, label: 'the kernel could not run /init' },
+    // The panic that follows when neither /init nor any fallback init could run.
+    { pattern: /Kernel panic - not syncing: No working init found/, label: 'the kernel found no init to run' },
+    { pattern: /Kernel panic - not syncing/, label: 'kernel panic' },
+];
+// CSI (colours, cursor moves), OSC (titles) and any other ESC pair: a workload's terminal codes must not
+// hide a kernel message from the patterns nor reach a log or an Actions summary.
+const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?/g;
+// Other C0 controls and DEL, except tab (\r is handled as a line end).
+const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
+// The kernel's printk timestamp, "[    1.234567] ".
+const TIMESTAMP = /^\[\s*\d+\.\d+\]\s?/;
+// The kernel echoes its command line; a marker passed through --append must not count as printed.
+const COMMAND_LINE_ECHO = /\bcommand line:/i;
+/** Console text as lines, escape sequences and controls removed; a line ends at \n, \r\n or \r. */
+function consoleLines(text) {
+    return text
+        .replace(ESCAPES, '')
+        .split(/\r\n|\r|\n/)
+        .map((l) => l.replace(CONTROLS, ''));
+}
+/** The last `n` non-empty lines of console text, trimmed at the end. */
+function consoleTail(text, n = 20) {
+    return consoleLines(text)
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() !== '')
+        .slice(-n);
+}
+/**
+ * The verdict on console `text` (everything seen so far, or the part from a line start onwards) when
+ * `expect` is the text that means success. The first decisive line wins. Failures are judged on complete
+ * lines only, so a message split across chunks is reported whole; the expected text counts as soon as it
+ * appears. When `expect` is the generated init's status line (STATUS_PREFIX + N), the same line with
+ * another status is a failure: the command has finished and the expected line can no longer come.
+ */
+function classifyConsole(text, expect) {
+    const lines = consoleLines(text);
+    const last = lines.length - 1;
+    const wanted = expect.startsWith(init_script/* STATUS_PREFIX */.U5) ? expect.slice(init_script/* STATUS_PREFIX */.U5.length) : '';
+    const expectStatus = /^\d+$/.test(wanted) ? String(Number(wanted)) : undefined;
+    for (let i = 0; i <= last; i++) {
+        const line = lines[i].replace(TIMESTAMP, '');
+        const complete = i < last;
+        // The status the generated init reported on this line, once the line is complete ("status 1" is a
+        // prefix of "status 12").
+        const at = expectStatus === undefined ? -1 : line.indexOf(init_script/* STATUS_PREFIX */.U5);
+        const status = at === -1 || !complete ? undefined : /^\d+/.exec(line.slice(at + init_script/* STATUS_PREFIX */.U5.length))?.[0];
+        const statusN = status === undefined ? undefined : String(Number(status));
+        if (expectStatus !== undefined) {
+            if (statusN !== undefined && statusN === expectStatus)
+                return { kind: 'expected' };
+        }
+        else if (expect !== '' && line.includes(expect) && !COMMAND_LINE_ECHO.test(line)) {
+            return { kind: 'expected' };
+        }
+        if (!complete)
+            break;
+        for (const f of FAILURES) {
+            const m = f.pattern.exec(line);
+            if (m)
+                return { kind: 'failure', reason: `${f.label}: ${line.slice(m.index).trimEnd()}`, line: line.trimEnd() };
+        }
+        if (status !== undefined) {
+            return { kind: 'failure', reason: `the command exited with status ${status}`, line: line.trimEnd() };
+        }
+    }
+    return { kind: 'pending' };
+}
+
+;// CONCATENATED MODULE: ./build/boot/qemu.js
+// The QEMU command line that boots a kernel with an initramfs on a serial console: pure, so every word
+// of it is tested without starting QEMU. amd64 runs on `microvm` (no PCI, no firmware: the fastest boot
+// QEMU has), arm64 on `virt`. The kernel command line starts with what the boot needs to be judged at
+// all (a console, and panic=-1 so a panic ends QEMU instead of hanging) and ends with the user's words,
+// so theirs win where the kernel takes the last occurrence.
+/** The QEMU binary for an architecture, and the Debian/Ubuntu package that installs it. */
+const QEMU_BINARY = {
+    amd64: { command: 'qemu-system-x86_64', package: 'qemu-system-x86' },
+    arm64: { command: 'qemu-system-aarch64', package: 'qemu-system-arm' },
+};
+/** The serial console each machine has: the 8250 UART on microvm, the PL011 on virt. */
+const CONSOLE_DEVICE = { amd64: 'ttyS0', arm64: 'ttyAMA0' };
+/** The kernel command line: console, panic=-1, tsc_early_khz (amd64, when known), then the user's words. */
+function kernelCommandLine(o) {
+    const words = [`console=${CONSOLE_DEVICE[o.arch]}`, 'panic=-1'];
+    if (o.arch === 'amd64' && o.tscKhz !== undefined && o.tscKhz > 0)
+        words.push(`tsc_early_khz=${Math.round(o.tscKhz)}`);
+    const user = o.append?.trim();
+    if (user)
+        words.push(user);
+    return words.join(' ');
+}
+/** The command and arguments that boot `o.initrd` with `o.kernel`, the console on QEMU's stdout. */
+function qemuCommand(o) {
+    const machine = o.arch === 'amd64'
+        ? ['-M', 'microvm']
+        : // -cpu host only exists under KVM; TCG's `max` has every feature a distro arm64 kernel may use.
+            ['-M', 'virt', '-cpu', o.accel === 'kvm' ? 'host' : 'max'];
+    const net = o.network
+        ? ['-netdev', 'user,id=n0', '-device', `${o.arch === 'amd64' ? 'virtio-net-device' : 'virtio-net-pci'},netdev=n0`]
+        : [];
+    return {
+        command: QEMU_BINARY[o.arch].command,
+        args: [
+            ...machine,
+            '-accel', o.accel,
+            // -nodefaults drops the default devices (and the monitor on stdio); the serial console is then named.
+            '-nodefaults', '-nographic', '-no-reboot', '-serial', 'stdio',
+            '-m', String(o.memoryMiB), '-smp', '1',
+            '-kernel', o.kernel, '-initrd', o.initrd,
+            '-append', kernelCommandLine(o),
+            ...net,
+        ],
+    };
+}
+
+;// CONCATENATED MODULE: ./build/boot/boot.js
+// Proves that an initramfs boots: starts QEMU on it with a kernel, reads the serial console, and ends at
+// once when the expected line appears or the console shows a failure the boot cannot recover from (a
+// panic, an /init the kernel cannot run, an archive it cannot unpack), else at the timeout. Only the
+// console decides: with panic=-1 and -no-reboot a panic makes QEMU exit 0. Whatever ends the boot, QEMU
+// is killed, including when this process exits. Boot failures are a result (ok: false), not an
+// exception; only bad inputs and a missing QEMU throw.
+
+
+
+
+
+
+
+
+const DEFAULT_BOOT_TIMEOUT_MS = 120_000;
+/**
+ * How long a KVM guest may stay silent before `auto` gives up on KVM. A KVM boot prints its first
+ * kernel line within a fraction of a second; a /dev/kvm on which the guest hangs prints nothing at all.
+ */
+const KVM_PROBE_MS = 8_000;
+/**
+ * What `auto` probes: the KVM device and how long a KVM guest may stay silent. Tests point them at a
+ * stand-in (a file and a QEMU wrapper on PATH), since the hang they guard against cannot be made on demand.
+ */
+const kvmProbe = { device: '/dev/kvm', ms: KVM_PROBE_MS };
+const TAIL_LINES = 20;
+/** Console text kept for the tail; a chatty workload must not grow memory for the whole boot. */
+const RECENT_CHARS = 64 << 10;
+/** Guest memory for an archive that unpacks to `bytes`: the archive and its unpacked copy, plus room to run. */
+function defaultMemoryMiB(bytes) {
+    const mib = (2 * bytes) / (1 << 20) + 128;
+    return Math.max(256, Math.ceil(mib / 64) * 64);
+}
+/** The host's TSC frequency in kHz from /proc/cpuinfo's first "cpu MHz" (x86 only), or undefined. */
+function hostTscKhz(cpuinfo) {
+    try {
+        const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(cpuinfo ?? (0,external_node_fs_.readFileSync)('/proc/cpuinfo', 'latin1'));
+        return m?.[1] ? Math.round(Number(m[1]) * 1000) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+// Every QEMU this process started that is still running: killed synchronously when the process exits,
+// so neither an error nor a Ctrl-C in the CLI leaves a guest spinning a core.
+const live = new Set();
+let exitHook = false;
+const killLive = () => {
+    for (const child of live)
+        child.kill('SIGKILL');
+    live.clear();
+};
+/** `30 s`, `2.5 s`. */
+const secondsText = (ms) => `${Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+const round2 = (s) => Math.round(s * 100) / 100;
+async function checkInput(path, what) {
+    try {
+        await (0,promises_.access)(path, external_node_fs_.constants.R_OK);
+    }
+    catch (e) {
+        const code = e.code;
+        throw new errors/* InitramfsError */.sp('USAGE', `${what} ${(0,quote/* quote */.hD)(path)} cannot be read (${code === 'ENOENT' ? 'no such file' : code})`);
+    }
+}
+/** Why KVM cannot be used for `arch` here, or undefined when /dev/kvm opens read-write for a same-arch guest. */
+async function kvmUnavailable(arch) {
+    const host = process.arch === 'x64' ? 'amd64' : process.arch;
+    if (host !== arch)
+        return `KVM cannot run an ${arch} guest on this ${host} host`;
+    try {
+        await (await (0,promises_.open)(kvmProbe.device, 'r+')).close();
+        return undefined;
+    }
+    catch (e) {
+        return `KVM is not available (${kvmProbe.device}: ${e.code ?? e.message})`;
+    }
+}
+/** One QEMU run: resolves with how it ended; rejects for a missing QEMU or an abort. */
+function runQemu(o) {
+    return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const child = (0,external_node_child_process_.spawn)(o.command, o.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        live.add(child);
+        if (!exitHook) {
+            exitHook = true;
+            process.on('exit', killLive);
+        }
+        // Per stream, the text from the start of its unfinished line: each chunk is judged with its line's
+        // beginning, and QEMU's own messages on stderr never split a console line.
+        const scan = { stdout: '', stderr: '' };
+        let recent = '';
+        let lastStderr = '';
+        let spoke = false;
+        let settled = false;
+        const stop = () => {
+            settled = true;
+            clearTimeout(timer);
+            clearTimeout(probe);
+            o.signal?.removeEventListener('abort', onAbort);
+            child.kill('SIGKILL');
+            live.delete(child);
+        };
+        const done = (reason, verdict, exitDetail) => {
+            if (settled)
+                return;
+            const seconds = round2((performance.now() - started) / 1000);
+            stop();
+            resolve({ kind: 'done', reason, verdict, seconds, tail: consoleTail(recent, TAIL_LINES), exitDetail });
+        };
+        const decide = (verdict) => {
+            if (verdict.kind === 'expected')
+                done('expected', verdict);
+            else if (verdict.kind === 'failure')
+                done('failure', verdict);
+            return verdict.kind !== 'pending';
+        };
+        const onData = (stream, chunk) => {
+            if (settled)
+                return;
+            if (stream === 'stdout')
+                spoke = true;
+            o.onConsole?.(chunk);
+            recent += chunk;
+            if (recent.length > 2 * RECENT_CHARS)
+                recent = recent.slice(-RECENT_CHARS);
+            let text = scan[stream] + chunk;
+            if (stream === 'stderr')
+                lastStderr = consoleTail(text, 1)[0] ?? lastStderr;
+            if (decide(classifyConsole(text, o.expect)))
+                return;
+            const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+            text = cut === -1 ? text : text.slice(cut + 1);
+            // A line without end (a progress bar without \r) is judged on its last part only.
+            scan[stream] = text.length > RECENT_CHARS ? text.slice(-4096) : text;
+        };
+        const onAbort = () => {
+            if (settled)
+                return;
+            stop();
+            reject(o.signal?.reason ?? new Error('aborted'));
+        };
+        const timer = setTimeout(() => done('timeout'), o.timeoutMs);
+        const probe = setTimeout(() => {
+            if (!spoke && !settled && o.probeMs !== undefined) {
+                stop();
+                resolve({ kind: 'silent' });
+            }
+        }, o.probeMs ?? 2 ** 31 - 1);
+        // setEncoding decodes across chunk boundaries (a UTF-8 sequence may be split between reads).
+        child.stdout.setEncoding('utf8').on('data', (c) => onData('stdout', c));
+        child.stderr.setEncoding('utf8').on('data', (c) => onData('stderr', c));
+        child.stdin.on('error', () => { });
+        child.on('error', (err) => {
+            if (settled)
+                return;
+            stop();
+            const pkg = Object.values(QEMU_BINARY).find((b) => b.command === o.command)?.package;
+            reject(err.code === 'ENOENT'
+                ? new errors/* InitramfsError */.sp('BOOT', `${o.command} is not installed (not found on PATH); install it: apt-get install ${pkg ?? 'qemu-system'} (Debian/Ubuntu)`)
+                : new errors/* InitramfsError */.sp('BOOT', `cannot run ${o.command}: ${err.message}`, { cause: err }));
+        });
+        // 'close' (not 'exit'): every byte QEMU wrote before exiting has been read by then.
+        child.on('close', (code, sig) => {
+            if (settled)
+                return;
+            // The last lines may lack their line end: judge them as complete now that nothing can follow.
+            for (const stream of ['stdout', 'stderr']) {
+                if (scan[stream] !== '' && decide(classifyConsole(`${scan[stream]}\n`, o.expect)))
+                    return;
+            }
+            if (o.probeMs !== undefined && !spoke) {
+                stop();
+                resolve({ kind: 'silent', detail: lastStderr || undefined });
+                return;
+            }
+            const status = sig ? `signal ${sig}` : code !== 0 ? `status ${code}` : '';
+            done('exit', undefined, status && (lastStderr ? `${status}: ${lastStderr}` : status));
+        });
+        if (o.signal?.aborted)
+            onAbort();
+        else
+            o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/**
+ * Boots `o.archive` with `o.kernel` under QEMU and reports whether the expected line appeared. Throws
+ * InitramfsError 'USAGE' for unreadable inputs or bad option values, 'BOOT' when QEMU is not installed
+ * or the archive's architecture cannot be booted, and the signal's reason when aborted.
+ */
+async function bootArchive(o, reporter) {
+    await checkInput(o.archive, 'archive');
+    await checkInput(o.kernel, 'kernel');
+    const expect = o.expect ?? DEFAULT_EXPECT;
+    if (expect.trim() === '')
+        throw new errors/* InitramfsError */.sp('USAGE', 'the expected text is empty: give the text a successful boot prints');
+    const timeoutMs = o.timeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS;
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+        throw new errors/* InitramfsError */.sp('USAGE', `timeout ${timeoutMs} ms: expected a positive duration`);
+    if (o.memoryMiB !== undefined && !(Number.isInteger(o.memoryMiB) && o.memoryMiB >= 16)) {
+        throw new errors/* InitramfsError */.sp('USAGE', `memory ${o.memoryMiB} MiB: expected a whole number of MiB, at least 16`);
+    }
+    o.signal?.throwIfAborted();
+    let info;
+    if (o.arch === undefined || o.memoryMiB === undefined) {
+        info = await readArchiveInfo(o.archive);
+        if (info.problem)
+            reporter?.warn(`archive ${(0,quote/* quote */.hD)(o.archive)} could not be read to its end (${info.problem}); booting it anyway`);
+    }
+    let arch;
+    if (o.arch !== undefined) {
+        arch = o.arch;
+        if (info?.arch !== undefined && info.arch !== arch) {
+            reporter?.warn(`archive ${(0,quote/* quote */.hD)(o.archive)} holds ${info.arch} programs; booting it as ${arch}, as asked`);
+        }
+    }
+    else if (info?.arch === undefined) {
+        arch = 'amd64';
+        reporter?.warn(`cannot tell the architecture of ${(0,quote/* quote */.hD)(o.archive)} (no ELF program at /.initramfs-action/busybox, /init, ` +
+            `/bin/sh or /bin/busybox); booting it as amd64 (give the architecture to choose)`);
+    }
+    else if (info.arch === 'amd64' || info.arch === 'arm64') {
+        arch = info.arch;
+    }
+    else {
+        throw new errors/* InitramfsError */.sp('BOOT', `archive ${(0,quote/* quote */.hD)(o.archive)} is for ${info.arch}: only amd64 and arm64 archives can be booted`);
+    }
+    const memoryMiB = o.memoryMiB ?? defaultMemoryMiB(info?.uncompressedBytes ?? 0);
+    const tscKhz = arch === 'amd64' ? hostTscKhz() : undefined;
+    const run = (accel, probeMs) => runQemu({
+        ...qemuCommand({ arch, accel, kernel: o.kernel, initrd: o.archive, memoryMiB, append: o.append, network: o.network, tscKhz }),
+        expect,
+        timeoutMs,
+        probeMs,
+        signal: o.signal,
+        onConsole: o.onConsole,
+    });
+    let accel;
+    let outcome;
+    const mode = o.accel ?? 'auto';
+    if (mode === 'auto') {
+        const why = await kvmUnavailable(arch);
+        if (why === undefined) {
+            accel = 'kvm';
+            const probeMs = kvmProbe.ms;
+            outcome = await run('kvm', probeMs);
+            if (outcome.kind === 'silent') {
+                reporter?.info(outcome.detail
+                    ? `QEMU could not boot with KVM (${outcome.detail}); booting with TCG instead`
+                    : `a KVM guest printed nothing within ${secondsText(probeMs)} (KVM does not work here); booting with TCG instead`);
+                accel = 'tcg';
+                outcome = await run('tcg');
+            }
+        }
+        else {
+            reporter?.info(`${why}; booting with TCG (emulation, slower)`);
+            accel = 'tcg';
+            outcome = await run('tcg');
+        }
+    }
+    else {
+        accel = mode;
+        outcome = await run(mode);
+    }
+    if (outcome.kind === 'silent')
+        throw new Error('internal: a probe outcome outside a probe');
+    return { ...result(outcome, expect, timeoutMs, accel), arch };
+}
+function result(r, expect, timeoutMs, accel) {
+    const shown = JSON.stringify(expect);
+    const base = { seconds: r.seconds, accel, reason: r.reason, tail: r.tail };
+    switch (r.reason) {
+        case 'expected':
+            return { ...base, ok: true, message: `booted in ${r.seconds.toFixed(1)} s (${accel})` };
+        case 'failure':
+            return { ...base, ok: false, message: r.verdict?.kind === 'failure' ? r.verdict.reason : 'the boot failed' };
+        case 'timeout':
+            return { ...base, ok: false, message: `no ${shown} on the console after ${secondsText(timeoutMs)}` };
+        case 'exit':
+            return { ...base, ok: false, message: `QEMU exited before ${shown} appeared${r.exitDetail ? ` (${r.exitDetail})` : ''}` };
+    }
+}
+
+
+/***/ }),
+
+/***/ 5708:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EO: () => (/* binding */ resolveKernel)
+/* harmony export */ });
+/* unused harmony exports KERNEL_FORMS, plainKernelFormat, kernelCompression, kernelFormat, checkKernelFile, compareVersions, KERNEL_PLACES */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8522);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(6650);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9692);
+/* harmony import */ var _scratch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5608);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9128);
+/* harmony import */ var _image_read_layer_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9206);
+/* harmony import */ var _image_spool_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(9437);
+/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(8107);
+/* harmony import */ var _rootfs_node_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(4984);
+/* harmony import */ var _rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(9985);
+/* harmony import */ var _rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(8244);
+// The kernel a boot test runs: a file the user has (`--kernel /boot/vmlinuz-$(uname -r)`) or an image that
+// holds one (`--kernel-image REF`: LinuxKit's kernel images keep it at /kernel; distro images at
+// /boot/vmlinuz-*). Either is checked here, from its header, to be a kernel QEMU can load for the target
+// architecture: a text file or an amd64 kernel on an arm64 boot otherwise fails inside QEMU (or hangs
+// silently until the timeout), far from its cause. A kernel taken from an image is written once into the
+// cache, under the manifest digest, so the next boot with the same image reads no layer again.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const KERNEL_FORMS = 'a bzImage for amd64 such as /boot/vmlinuz-$(uname -r), an arm64 Image (plain, gzip or zstd), or a kernel image such as a LinuxKit kernel via --kernel-image REF';
+/** How many first bytes decide the format (the x86 setup header ends well before this). */
+const HEAD = 0x240;
+/** Enough of a compressed Image to inflate its first HEAD bytes. */
+const COMPRESSED_HEAD = 64 << 10;
+const BZIMAGE_MAGIC = Buffer.from('HdrS', 'latin1');
+const BZIMAGE_OFFSET = 0x202;
+const ARM64_MAGIC = Buffer.from('ARM\x64', 'latin1');
+const ARM64_OFFSET = 0x38;
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+/** The format of an uncompressed kernel from its first bytes; undefined when it is neither. Pure. */
+function plainKernelFormat(head) {
+    const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+    if (b.length >= BZIMAGE_OFFSET + 4 && b.subarray(BZIMAGE_OFFSET, BZIMAGE_OFFSET + 4).equals(BZIMAGE_MAGIC))
+        return 'bzImage';
+    if (b.length >= ARM64_OFFSET + 4 && b.subarray(ARM64_OFFSET, ARM64_OFFSET + 4).equals(ARM64_MAGIC))
+        return 'arm64 Image';
+    return undefined;
+}
+/** The compression a kernel file starts with, if any. Pure. */
+function kernelCompression(head) {
+    const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+    if (b.length >= 2 && b.subarray(0, 2).equals(GZIP_MAGIC))
+        return 'gzip';
+    if (b.length >= 4 && b.subarray(0, 4).equals(ZSTD_MAGIC))
+        return 'zstd';
+    return undefined;
+}
+/**
+ * The first HEAD bytes `prefix` inflates to (fewer when it ends or is corrupt first). A compressed kernel
+ * is only trusted once its inside is seen to be an Image: a gzip'd bzImage or tarball also starts 1f 8b.
+ */
+function inflateHead(prefix, compression) {
+    return new Promise((done) => {
+        const z = compression === 'gzip' ? (0,node_zlib__WEBPACK_IMPORTED_MODULE_4__.createGunzip)() : (0,node_zlib__WEBPACK_IMPORTED_MODULE_4__.createZstdDecompress)();
+        const chunks = [];
+        let got = 0;
+        let finished = false;
+        const finish = () => {
+            if (finished)
+                return;
+            finished = true;
+            z.destroy();
+            done(Buffer.concat(chunks).subarray(0, HEAD));
+        };
+        z.on('data', (c) => {
+            chunks.push(c);
+            got += c.length;
+            if (got >= HEAD)
+                finish();
+        });
+        // The prefix is cut mid-stream: "unexpected end of file" is the normal end here.
+        z.on('error', finish);
+        z.on('end', finish);
+        z.end(prefix);
+    });
+}
+/** What a kernel's first bytes say it is (compressed forms inflated); a reason when nothing fits. */
+async function kernelFormat(prefix) {
+    const plain = plainKernelFormat(prefix);
+    if (plain !== undefined)
+        return plain;
+    const compression = kernelCompression(prefix);
+    if (compression === undefined) {
+        return { unknown: prefix.length < HEAD ? `only ${prefix.length} bytes long` : 'neither a bzImage ("HdrS" at 0x202) nor an arm64 Image ("ARM\\x64" at 0x38), nor gzip or zstd' };
+    }
+    const inside = plainKernelFormat(await inflateHead(prefix, compression));
+    if (inside === 'arm64 Image')
+        return compression === 'gzip' ? 'gzip arm64 Image' : 'zstd arm64 Image';
+    if (inside === 'bzImage')
+        return { unknown: `a ${compression}-compressed bzImage (QEMU loads a bzImage only as it is, uncompressed)` };
+    return { unknown: `${compression}-compressed, but not an arm64 Image inside` };
+}
+const archOfFormat = (f) => (f === 'bzImage' ? 'x86' : 'arm64');
+const ARCH_OF_PLATFORM = { amd64: 'x86', '386': 'x86', arm64: 'arm64' };
+const ARCH_NAMES = { x86: 'an x86 kernel (bzImage)', arm64: 'an arm64 kernel' };
+const WANTED = {
+    x86: 'a bzImage for x86 (such as /boot/vmlinuz-* of an amd64 Debian or Ubuntu)',
+    arm64: 'an arm64 Image (plain, gzip or zstd; such as /boot/vmlinuz-* of an arm64 Debian)',
+};
+/**
+ * Why `format` cannot boot `platform`, or undefined when it can. An architecture without a kernel check
+ * here (riscv64, s390x) is taken on trust: QEMU is the check there.
+ */
+function archMismatch(format, platform) {
+    const want = ARCH_OF_PLATFORM[platform.architecture];
+    const have = archOfFormat(format);
+    if (want === undefined || want === have)
+        return undefined;
+    return `is ${ARCH_NAMES[have]} but the platform is ${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_12__/* .formatPlatform */ .B)(platform)}: give ${WANTED[want]}`;
+}
+/** Reads up to `n` bytes from the start of an open file. */
+async function readPrefix(fh, n) {
+    const buf = Buffer.alloc(n);
+    let got = 0;
+    while (got < n) {
+        const { bytesRead } = await fh.read(buf, got, n - got, got);
+        if (bytesRead === 0)
+            break;
+        got += bytesRead;
+    }
+    return buf.subarray(0, got);
+}
+/** --kernel FILE: exists, is a readable regular file, and is a kernel for the platform's architecture. */
+async function checkKernelFile(file, platform) {
+    const q = (0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(file);
+    const fail = (why, forms = true) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', `--kernel ${q} ${why}${forms ? `; expected ${KERNEL_FORMS}` : ''}`);
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(file);
+    let fh;
+    try {
+        // O_NONBLOCK: a FIFO given by mistake must not block the open until a writer comes.
+        fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NONBLOCK);
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT')
+            throw fail('does not exist');
+        if (code === 'EACCES' || code === 'EPERM') {
+            throw fail(`is not readable (Ubuntu installs kernels readable by root only: sudo chmod a+r ${q}, or use --kernel-image)`, false);
+        }
+        if (code === 'ENOTDIR')
+            throw fail('does not exist (a component of the path is not a directory)');
+        throw fail(`cannot be opened (${code ?? e.message})`, false);
+    }
+    try {
+        const st = await fh.stat();
+        if (!st.isFile())
+            throw fail(`is ${st.isDirectory() ? 'a directory' : 'not a regular file'}`);
+        const prefix = await readPrefix(fh, COMPRESSED_HEAD).catch((e) => {
+            throw fail(`cannot be read (${e.code ?? e.message})`, false);
+        });
+        const format = await kernelFormat(prefix);
+        if (typeof format !== 'string')
+            throw fail(`is not a Linux kernel QEMU can boot: ${format.unknown}`);
+        const mismatch = archMismatch(format, platform);
+        if (mismatch !== undefined)
+            throw fail(mismatch, false);
+        return { path, format };
+    }
+    finally {
+        await fh.close();
+    }
+}
+/**
+ * `sort -V` order of two names: runs of digits compare as numbers, other runs as bytes, so
+ * vmlinuz-6.1.0-10-amd64 is newer than vmlinuz-6.1.0-9-amd64. Pure.
+ */
+function compareVersions(a, b) {
+    const runs = (s) => s.match(/\d+|\D+/g) ?? [];
+    const x = runs(a);
+    const y = runs(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const p = x[i];
+        const q = y[i];
+        if (p === q)
+            continue;
+        if (/^\d/.test(p) && /^\d/.test(q)) {
+            const m = p.replace(/^0+/, '');
+            const n = q.replace(/^0+/, '');
+            if (m.length !== n.length)
+                return m.length - n.length;
+            if (m !== n)
+                return m < n ? -1 : 1;
+            continue; // equal numbers spelled with other leading zeros
+        }
+        return p < q ? -1 : 1;
+    }
+    return x.length - y.length;
+}
+/** Where a kernel image's kernel is looked for, in this order. */
+const KERNEL_PLACES = '/kernel (LinuxKit kernel images), the newest /boot/vmlinuz*, the newest /boot/Image*';
+/** The newest regular file (symlinks followed inside the image) in /boot whose name starts with `prefix`. */
+function newestInBoot(root, prefix) {
+    const boot = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .resolveDir */ .m$)(root, ['boot'], false);
+    if (!boot.ok)
+        return undefined;
+    const names = [...boot.node.children.keys()]
+        // A kernel kept by an upgrade (vmlinuz.old) is not the one the image boots.
+        .filter((name) => name.startsWith(prefix) && !name.endsWith('.old'))
+        .sort((a, b) => compareVersions(b, a));
+    for (const name of names) {
+        const path = `/boot/${name}`;
+        const node = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .lookup */ .$I)(root, path, { follow: true });
+        if (node?.inode.type === 'file')
+            return { path, node };
+    }
+    return undefined;
+}
+/** The kernel in an image's model, or a reason naming where it looked. */
+function findKernel(root) {
+    const kernel = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .lookup */ .$I)(root, '/kernel', { follow: true });
+    if (kernel?.inode.type === 'file')
+        return { path: '/kernel', node: kernel };
+    const found = newestInBoot(root, 'vmlinuz') ?? newestInBoot(root, 'Image');
+    if (found)
+        return found;
+    const link = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .lookup */ .$I)(root, '/kernel', { follow: false });
+    const odd = link === undefined ? '' :
+        link.inode.type === 'symlink' ? `; its /kernel is a symlink to ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quoteBytes */ .K7)(link.inode.target ?? '')}, which names no regular file in the image` :
+            `; its /kernel is a ${link.inode.type === 'dir' ? 'directory' : link.inode.type}, not a regular file`;
+    return { missing: `has no kernel: looked for ${KERNEL_PLACES}${odd}` };
+}
+/** Reads `length` bytes at `pos` of a regular file of the model (its data is in a layer spool). */
+function readNode(node, pos, target, length) {
+    const data = node.inode.data;
+    if (length === 0 || data === undefined)
+        return;
+    if (data.kind === 'spool')
+        data.spool.readInto(target, 0, data.offset + pos, length);
+    else if (data.kind === 'bytes')
+        target.set(data.bytes.subarray(pos, pos + length));
+    else
+        throw new Error('a kernel of an image read from layers points at a host file');
+}
+/** `kernels/<hex>` for a manifest digest, or undefined for a digest of an unexpected shape. */
+function cacheKey(digest) {
+    const m = /^([a-z0-9]+):([0-9a-f]{32,})$/.exec(digest);
+    if (!m)
+        return undefined;
+    return m[1] === 'sha256' ? m[2] : `${m[1]}-${m[2]}`;
+}
+const cachePath = (cacheDir, key) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(cacheDir, 'kernels', key, 'kernel');
+/** Whether the cache holds a kernel at `path` that fits the platform (a damaged entry is not one). */
+async function cachedKernel(path, platform) {
+    let fh;
+    try {
+        fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NONBLOCK);
+    }
+    catch {
+        return false;
+    }
+    try {
+        if (!(await fh.stat()).isFile())
+            return false;
+        const format = await kernelFormat(await readPrefix(fh, COMPRESSED_HEAD));
+        return typeof format === 'string' && archMismatch(format, platform) === undefined;
+    }
+    catch {
+        return false;
+    }
+    finally {
+        await fh.close();
+    }
+}
+const COPY_CHUNK = 1 << 20;
+/**
+ * Copies the model's file into `tmp` (fsynced: the entry is renamed into the cache next, and a power cut
+ * must not leave a name there for bytes never written). Returns the sha256 of the bytes.
+ */
+async function writeKernel(node, tmp) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    const fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(tmp, 'wx', 0o644);
+    try {
+        const size = node.inode.size;
+        const buf = Buffer.alloc(Math.min(COPY_CHUNK, Math.max(size, 1)));
+        for (let pos = 0; pos < size; pos += buf.length) {
+            const n = Math.min(buf.length, size - pos);
+            readNode(node, pos, buf, n);
+            const chunk = buf.subarray(0, n);
+            hash.update(chunk);
+            await fh.write(chunk, 0, n);
+        }
+        await fh.sync();
+    }
+    finally {
+        await fh.close();
+    }
+    return `sha256:${hash.digest('hex')}`;
+}
+/**
+ * The kernel to boot: `spec.file` checked where it is, or `spec.image`'s kernel taken out of the image
+ * (for `o.platform`) into the cache, once per manifest digest.
+ */
+async function resolveKernel(spec, o) {
+    if (spec.file !== undefined && spec.image !== undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', '--kernel and --kernel-image both name a kernel; give one of them');
+    }
+    if (spec.file !== undefined) {
+        const { path } = await checkKernelFile(spec.file, o.platform);
+        return { path, from: spec.file, digest: null };
+    }
+    if (spec.image !== undefined)
+        return kernelFromImage(spec.image, o);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('USAGE', `no kernel to boot: give --kernel FILE or --kernel-image REF; expected ${KERNEL_FORMS}`);
+}
+async function kernelFromImage(reference, o) {
+    let source;
+    try {
+        source = await (0,_image_source_js__WEBPACK_IMPORTED_MODULE_8__/* .openSource */ .oD)(reference, o.source);
+    }
+    catch (e) {
+        throw imageError(reference, e);
+    }
+    try {
+        return await kernelFromSource(source, reference, o);
+    }
+    finally {
+        await source.close?.();
+    }
+}
+async function kernelFromSource(source, reference, o) {
+    let image;
+    try {
+        image = await source.resolve(o.platform);
+    }
+    catch (e) {
+        throw imageError(reference, e);
+    }
+    const digest = image.digest ?? null;
+    const key = digest === null ? undefined : cacheKey(digest);
+    if (key !== undefined) {
+        const path = cachePath(o.cacheDir, key);
+        // The same manifest is the same layers: its kernel was taken out before.
+        if (await cachedKernel(path, o.platform))
+            return { path, from: reference, digest };
+    }
+    const about = `kernel image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shown */ .SP)(reference)} (${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_12__/* .formatPlatform */ .B)(image.platform)})`;
+    const reporter = o.source.reporter ?? new _log_js__WEBPACK_IMPORTED_MODULE_14__/* .CollectingReporter */ .M();
+    const scratch = (0,_scratch_js__WEBPACK_IMPORTED_MODULE_7__/* .acquireScratch */ .xX)(o.cacheDir);
+    const spools = [];
+    const tmp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch.dir, `kernel-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`);
+    const work = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(o.work ?? scratch.dir, `kernel-spools-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`);
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(work, { recursive: true, mode: 0o700 });
+        const root = (0,_rootfs_node_js__WEBPACK_IMPORTED_MODULE_15__/* .newDir */ .s9)();
+        try {
+            // One at a time, as the init-tools image: a kernel image is a layer or two.
+            for (const [i, layer] of image.layers.entries()) {
+                const spool = new _image_spool_js__WEBPACK_IMPORTED_MODULE_10__/* .SpoolFile */ .e((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(work, `layer-${i}.spool`), layer.digest);
+                spools.push(spool);
+                const entries = await (0,_image_read_layer_js__WEBPACK_IMPORTED_MODULE_9__/* .readLayer */ .w)(layer, spool, reporter);
+                spool.flush();
+                (0,_rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_11__/* .applyLayer */ .c)(root, entries, { layer: layer.digest, reporter });
+            }
+        }
+        catch (e) {
+            throw imageError(reference, e);
+        }
+        const found = findKernel(root);
+        if ('missing' in found) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('BAD_IMAGE', `${about} ${found.missing}; expected an image holding a kernel, such as LinuxKit's linuxkit/kernel images`);
+        }
+        const where = (0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quoteBytes */ .K7)(found.path);
+        const head = Buffer.alloc(Math.min(found.node.inode.size, COMPRESSED_HEAD));
+        readNode(found.node, 0, head, head.length);
+        const format = await kernelFormat(head);
+        if (typeof format !== 'string')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('BAD_IMAGE', `${about}: ${where} is not a Linux kernel QEMU can boot: ${format.unknown}`);
+        const mismatch = archMismatch(format, o.platform);
+        if (mismatch !== undefined)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('BAD_IMAGE', `${about}: ${where} ${mismatch}`);
+        const written = await writeKernel(found.node, tmp).catch((e) => {
+            throw ioError(o.cacheDir, e);
+        });
+        // A source without a manifest digest (a docker archive) is keyed by the kernel's own bytes.
+        const path = cachePath(o.cacheDir, key ?? cacheKey(written));
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(path, '..'), { recursive: true, mode: 0o755 });
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(tmp, path);
+        }
+        catch (e) {
+            throw ioError(o.cacheDir, e);
+        }
+        reporter.info(`kernel ${where} of ${about} (${format}, ${(found.node.inode.size / 1e6).toFixed(1)} MB) kept in the cache`);
+        return { path, from: reference, digest };
+    }
+    finally {
+        for (const s of spools)
+            s.dispose();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(tmp, { force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(work, { recursive: true, force: true });
+        await scratch.release();
+    }
+}
+function ioError(cacheDir, e) {
+    const why = e.code ?? e.message;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('IO', `cache directory ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(cacheDir)}: cannot store a kernel (${why}); pass --cache-dir DIR`, { cause: e });
+}
+/**
+ * An error from opening, resolving or reading the kernel image, said to be about it: "no image for
+ * platform linux/arm64" alone would not say which of the boot's two images lacks it. Code and class kept.
+ */
+function imageError(reference, e) {
+    if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp))
+        return e;
+    const message = e.message.startsWith(`${reference}:`) ? `kernel image ${e.message}` : `kernel image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shown */ .SP)(reference)}: ${e.message}`;
+    if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .DigestMismatchError */ .h)
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .DigestMismatchError */ .h(e.blob, message);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp(e.code, message, { cause: e });
+}
+
+
+/***/ }),
+
+/***/ 6234:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -141,520 +1383,8 @@ function largestDirectories(root, opts) {
         .slice(0, opts.count);
 }
 
-;// CONCATENATED MODULE: ./build/initramfs/init-script.js
-// The /init generated from an image config when the image has none and the user gave none: a POSIX sh
-// script run as PID 1 by the static busybox the archive carries (/.initramfs-action/busybox). It mounts
-// the kernel filesystems, sets the hostname, brings up loopback, loads kernel modules, configures the
-// network, runs Entrypoint + Cmd as Docker would (Env, WorkingDir, User, every argument exact) or a
-// console shell when the kernel command line asks for one, reports the exit status on the console, then
-// powers off, reboots or opens a shell. Every tool is called as `"$BB" APPLET`, never through PATH, so an
-// image without a shell boots and the command's PATH never sees busybox. Pure: text in, text out.
-
-/** Where the archive carries init's own tools. */
-const TOOLS_DIR = '/.initramfs-action';
-/** The static busybox that runs /init and every tool it calls. */
-const BUSYBOX_PATH = '/.initramfs-action/busybox';
-/** udhcpc's event hook (udhcpcScript()), which applies a DHCP lease. */
-const UDHCPC_SCRIPT_PATH = '/.initramfs-action/udhcpc.script';
-/** The kernel command-line word that starts a console shell instead of the command. */
-const SHELL_WORD = 'initramfs.shell';
-/** Docker's PATH for containers whose image sets none. */
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-/** The line the script prints (to /dev/console) when the command ends, followed by the status. */
-const STATUS_PREFIX = 'initramfs-action: command exited with status ';
-const DEFAULT_HOOKS = {
-    busybox: BUSYBOX_PATH,
-    root: '',
-    console: '/dev/console',
-    prelude: '',
-    system: '"$BB"',
-    shell: '"$BB" setsid "$BB" cttyhack "$BB" sh',
-    // If PID 1 exits the kernel panics; if busybox cannot even sleep, `read` blocks on the console.
-    hang: 'while :; do "$BB" sleep 3600 || read -r _; done',
-};
-/** Quote one word for POSIX sh: single quotes keep every byte literal; a `'` becomes `'\''`. */
-const shellQuote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
-/** Names sh can export; others (e.g. `a.b`, `a-b`) cannot be set by a POSIX shell at all. */
-const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Linux hostnames: the kernel keeps 64 bytes with the NUL, and DNS labels are at most 63 characters. */
-const HOSTNAME_MAX = 63;
-/** uid/gid values the kernel accepts: (uid_t)-1 means "unchanged". */
-const ID_MAX = 2 ** 32 - 2;
-/**
- * The guest's hostname unless the kernel's `ip=` names one. A constant, not the image's name: the same
- * image must give the same bytes however it arrives (a registry, an OCI layout, a docker save archive),
- * and a name taken from how it was referenced would differ between them.
- */
-const DEFAULT_HOSTNAME = 'initramfs';
-/**
- * The /init script for `config` run as `plan` says. Env entries whose name sh cannot export (not
- * `[A-Za-z_][A-Za-z0-9_]*`) or that have no "=" are skipped. The command is not exec'd by PID 1: the
- * script outlives it to report its status and power off. Throws NO_INIT when the config has no
- * Entrypoint and no Cmd, BAD_IMAGE for a NUL in an argument, Env entry or WorkingDir (exec cannot pass
- * one), USAGE for a plan that cannot be written (bad uid/gid, NUL in a module path or the hostname).
- * The text is meant to be written as UTF-8.
- */
-function generateInit(config, plan, hooks = {}) {
-    const h = { ...DEFAULT_HOOKS, ...hooks };
-    const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
-    if (argv.length === 0)
-        throw new errors/* InitramfsError */.sp('NO_INIT', 'image config has no Entrypoint or Cmd; pass --init');
-    for (const s of [...argv, ...(config.Env ?? []), config.WorkingDir ?? '']) {
-        if (s.includes('\0'))
-            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `image config has a NUL character in ${JSON.stringify(s)}`);
-    }
-    checkPlan(plan);
-    const env = exportable(config.Env ?? []);
-    const envHome = env.some((e) => e.startsWith('HOME='));
-    const imagePath = env.findLast((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? DEFAULT_PATH;
-    const S = h.system;
-    const q = shellQuote;
-    // The command's process: the user switch is part of argv, expanded before Env is exported (an image
-    // Env may set a variable named BB); cd before Env too, so an image CDPATH cannot redirect it.
-    const commandWords = plan.user
-        ? // busybox nsenter without namespace options just sets the ids by number (no /etc/passwd needed),
-            // and -F execs the command itself instead of forking. It clears supplementary groups
-            // (setgroups(0)) and has no way to set them: plan.user.groups are not applied.
-            ['"$BB" nsenter -F', `-S ${plan.user.uid}`, `-G ${plan.user.gid}`, '--', ...argv.map(q)].join(' ')
-        : argv.map(q).join(' ');
-    const home = envHome ? [] : [`export HOME=${q(plan.user?.home ?? '/')}`];
-    const workDir = config.WorkingDir ?? '';
-    const lines = [
-        `#!${BUSYBOX_PATH} sh`,
-        '# /init generated by initramfs-action from the image config. PID 1, run by the static busybox in',
-        `# ${TOOLS_DIR}; every tool is called as "$BB" APPLET (never through PATH), so the image needs no`,
-        '# shell or tools of its own and the command never sees busybox on its PATH. In order: kernel',
-        '# filesystems, hostname, loopback, kernel modules, network, then the command (or a console shell when',
-        `# the kernel command line has the word ${SHELL_WORD}), its exit status on the console, then ${plan.onExit}.`,
-        '# PID 1 must never exit (the kernel panics), so every failure below is a warning and the boot goes on.',
-        `BB=${h.busybox}`,
-        `ROOT=${h.root}`,
-        `CONSOLE=${h.console}`,
-        '# The kernel starts init with no PATH; this is also the command\'s PATH unless its Env sets one.',
-        `PATH=${q(DEFAULT_PATH)}`,
-        'export PATH',
-        ...(h.prelude === '' ? [] : [h.prelude]),
-        '',
-        // Function replacers: a hook's `$'` or `$&` must not be read as a replacement pattern.
-        FUNCTIONS.replaceAll('@SYS@', () => S)
-            .replaceAll('@UDHCPC_SCRIPT@', () => q(UDHCPC_SCRIPT_PATH))
-            .replaceAll('@HANG@', () => h.hang),
-        '',
-        '# run_command: Entrypoint + Cmd in a subshell, so Env, WorkingDir and the user apply to it alone.',
-        '# It runs in the foreground: a background job would start with SIGINT and SIGQUIT ignored (POSIX,',
-        "# for a shell without job control; ash cannot undo that), unlike Docker. ash's foreground wait is",
-        '# waitpid(-1), so PID 1 still reaps the orphans the command leaves meanwhile.',
-        'run_command() {',
-        '\t(',
-        `\t\tset -- ${commandWords}`,
-        ...(workDir === '' ? [] : [`\t\tcd -- ${q(workDir)} || { say ${q(`cannot change to WorkingDir ${workDir}`)}; exit 1; }`]),
-        // Quoting the whole KEY=VALUE keeps the value byte-exact (spaces, quotes, $, backticks, newlines).
-        ...env.map((e) => `\t\texport ${q(e)}`),
-        ...home.map((l) => `\t\t${l}`),
-        '\t\texec "$@"',
-        '\t)',
-        '}',
-        '',
-        '# console_shell: an interactive shell on the console, as root, with the image Env and its PATH plus',
-        `# busybox's applets (links made now, in ${TOOLS_DIR}/bin: never on the command's PATH).`,
-        'console_shell() {',
-        `\t"$BB" mkdir -p "$ROOT${TOOLS_DIR}/bin" && "$BB" --install -s "$ROOT${TOOLS_DIR}/bin" ||`,
-        `\t\twarn "could not make the busybox applet links in ${TOOLS_DIR}/bin; going on"`,
-        '\t(',
-        `\t\tset -- ${h.shell}`,
-        ...(workDir === '' ? ['\t\tcd /'] : [`\t\tcd -- ${q(workDir)} 2>/dev/null || cd /`]),
-        ...env.map((e) => `\t\texport ${q(e)}`),
-        ...(envHome ? [] : ["\t\texport HOME='/'"]),
-        `\t\texport PATH=${q(imagePath)}:"$ROOT${TOOLS_DIR}/bin"`,
-        "\t\texport PS1='initramfs-action \\w # '",
-        '\t\texec "$@"',
-        '\t)',
-        '}',
-        '',
-        '# ---- boot ----',
-        'mount_kernel_filesystems',
-        'read_cmdline',
-        `${S} hostname ${q(plan.hostname)} || warn ${q(`could not set the hostname ${plan.hostname}; going on`)}`,
-        `${S} ip link set lo up || warn 'could not bring up the loopback interface; going on'`,
-        ...plan.modules.map((m) => `load_module ${q(moduleName(m))} ${q(m)}`),
-        networkLine(plan.network),
-        '',
-        `if has_word ${q(SHELL_WORD)}; then`,
-        `\tsay ${q(`${SHELL_WORD} on the kernel command line: a shell replaces the command`)}`,
-        '\tconsole_shell',
-        '\tsay "shell exited with status $?"',
-        ...(plan.onExit === 'reboot' ? ['\treboot_now'] : ['\tpower_off']),
-        'fi',
-        '',
-        'run_command',
-        'status=$?',
-        `printf '%s%s\\n' ${q(STATUS_PREFIX)} "$status" 2>/dev/null >>"$CONSOLE" || printf '%s%s\\n' ${q(STATUS_PREFIX)} "$status"`,
-        ...onExitLines(plan.onExit),
-    ];
-    return lines.join('\n') + '\n';
-}
-function checkPlan(plan) {
-    for (const s of [plan.hostname, ...plan.modules]) {
-        if (s.includes('\0'))
-            throw new errors/* InitramfsError */.sp('USAGE', `init plan has a NUL character in ${JSON.stringify(s)}`);
-    }
-    if (plan.user) {
-        for (const [what, id] of [['uid', plan.user.uid], ['gid', plan.user.gid]]) {
-            if (!Number.isInteger(id) || id < 0 || id > ID_MAX) {
-                throw new errors/* InitramfsError */.sp('USAGE', `init plan: ${what} ${id} is not a number from 0 to ${ID_MAX}`);
-            }
-        }
-    }
-}
-/** Env entries sh can export, in order. */
-function exportable(env) {
-    return env.filter((entry) => {
-        const eq = entry.indexOf('=');
-        return eq > 0 && SHELL_NAME.test(entry.slice(0, eq));
-    });
-}
-/** The kernel's name for a module file: /sys/module/<name>, with '-' read as '_'. */
-const moduleName = (path) => path
-    .slice(path.lastIndexOf('/') + 1)
-    .replace(/\.ko$/, '')
-    .replaceAll('-', '_');
-function networkLine(mode) {
-    switch (mode) {
-        case 'none':
-            return '# --network none: loopback only.';
-        case 'dhcp':
-            return 'network_dhcp';
-        case 'cmdline':
-            return 'network_cmdline';
-    }
-}
-function onExitLines(onExit) {
-    switch (onExit) {
-        case 'poweroff':
-            return ['power_off'];
-        case 'reboot':
-            return ['reboot_now'];
-        case 'shell':
-            return ["say 'the command ended: starting a shell (--on-exit shell); the machine powers off when it exits'", 'console_shell', 'power_off'];
-    }
-}
-/**
- * The functions of the script. `@SYS@` is the system hook, `@UDHCPC_SCRIPT@` the hook path, `@HANG@`
- * the hang hook. Shell `${...}` is written `\${...}` here (a template literal).
- */
-const FUNCTIONS = `# say TEXT: one line on the console (or stderr when the console cannot be opened).
-say() { printf 'initramfs-action: %s\\n' "$*" 2>/dev/null >>"$CONSOLE" || printf 'initramfs-action: %s\\n' "$*" >&2; }
-warn() { say "warning: $*"; }
-
-# mnt TYPE DIR [OPTIONS]: mount a kernel filesystem on DIR (made when missing).
-mnt() {
-	"$BB" mkdir -p "$ROOT$2" 2>/dev/null
-	if [ -n "$3" ]; then
-		@SYS@ mount -t "$1" -o "$3" "$1" "$ROOT$2"
-	else
-		@SYS@ mount -t "$1" "$1" "$ROOT$2"
-	fi || warn "could not mount $1 on $2; going on"
-}
-
-# devlink TARGET NAME: a /dev symlink that devtmpfs does not make itself.
-devlink() {
-	[ -e "$ROOT$2" ] || [ -L "$ROOT$2" ] || "$BB" ln -s "$1" "$ROOT$2" || warn "could not link $2 to $1; going on"
-}
-
-mount_kernel_filesystems() {
-	mnt proc /proc
-	mnt sysfs /sys
-	mnt devtmpfs /dev
-	mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
-	mnt tmpfs /dev/shm mode=1777
-	mnt tmpfs /run mode=755
-	devlink pts/ptmx /dev/ptmx
-	devlink /proc/self/fd /dev/fd
-	devlink /proc/self/fd/0 /dev/stdin
-	devlink /proc/self/fd/1 /dev/stdout
-	devlink /proc/self/fd/2 /dev/stderr
-}
-
-# read_cmdline: the kernel command line (one line) into $cmdline, once /proc is there. Words are
-# compared whole, with globbing off (a word may be a=*).
-read_cmdline() {
-	cmdline=
-	{ read -r cmdline <"$ROOT/proc/cmdline"; } 2>/dev/null
-}
-# has_word WORD: whether the command line has exactly this word.
-has_word() {
-	local w
-	set -f
-	for w in $cmdline; do
-		if [ "$w" = "$1" ]; then set +f; return 0; fi
-	done
-	set +f
-	return 1
-}
-# word_value NAME: the value of the last NAME=VALUE word (the kernel's rule: the last one counts).
-word_value() {
-	local w found=1 value
-	set -f
-	for w in $cmdline; do
-		case $w in "$1"=*) value=\${w#*=}; found=0 ;; esac
-	done
-	set +f
-	[ $found = 0 ] && printf '%s\\n' "$value"
-}
-
-# load_module NAME PATH: insmod PATH, unless /sys/module/NAME exists (built in, or loaded already),
-# with the command line's NAME.PARAM=VALUE words as its parameters. The kernel applies those to built-in
-# modules only; for a loaded one modprobe reads them from /proc/cmdline, and so does this. Firecracker
-# names its devices that way (virtio_mmio.device=4K@0xd0000000:5), which a modular virtio_mmio needs.
-load_module() {
-	local name=$1 path=$2 w
-	[ -e "$ROOT/sys/module/$name" ] && return 0
-	set -f
-	set --
-	for w in $cmdline; do
-		case $w in *.*=*) ;; *) continue ;; esac
-		# '-' and '_' are one in module names.
-		[ "$(printf '%s\\n' "\${w%%.*}" | "$BB" tr - _)" = "$name" ] && set -- "$@" "\${w#*.}"
-	done
-	set +f
-	@SYS@ insmod "$path" "$@" || warn "could not load module $name ($path); going on"
-}
-
-# interfaces: the network interfaces but lo.
-interfaces() {
-	local d
-	for d in "$ROOT"/sys/class/net/*; do
-		[ -e "$d" ] || continue
-		d=\${d##*/}
-		[ "$d" = lo ] || printf '%s\\n' "$d"
-	done
-}
-# ipv4_of IF: the interface's first IPv4 address as ADDR/BITS; nothing when it has none.
-ipv4_of() {
-	set -f
-	set -- $(@SYS@ ip -4 -o addr show dev "$1" 2>/dev/null)
-	set +f
-	while [ $# -gt 1 ]; do
-		if [ "$1" = inet ]; then printf '%s\\n' "$2"; return; fi
-		shift
-	done
-}
-# mask_bits MASK: a dotted netmask (or a prefix length) as a prefix length; fails for anything else.
-mask_bits() {
-	local IFS=. bits=0 o partial=
-	case $1 in
-	*.*) ;;
-	*) [ -n "$1" ] && [ "$1" -ge 0 ] 2>/dev/null && [ "$1" -le 32 ] && printf '%s\\n' "$1"; return ;;
-	esac
-	set -f
-	set -- $1
-	set +f
-	[ $# = 4 ] || return 1
-	for o; do
-		if [ -n "$partial" ]; then [ "$o" = 0 ] || return 1; continue; fi
-		case $o in
-		255) bits=$((bits + 8)); continue ;;
-		254) bits=$((bits + 7)) ;; 252) bits=$((bits + 6)) ;; 248) bits=$((bits + 5)) ;;
-		240) bits=$((bits + 4)) ;; 224) bits=$((bits + 3)) ;; 192) bits=$((bits + 2)) ;;
-		128) bits=$((bits + 1)) ;; 0) ;;
-		*) return 1 ;;
-		esac
-		partial=1
-	done
-	printf '%s\\n' "$bits"
-}
-# class_bits ADDR: the kernel's default netmask for an ip= without one (the address class).
-class_bits() {
-	local a=\${1%%.*}
-	if [ "$a" -lt 128 ] 2>/dev/null; then echo 8; elif [ "$a" -lt 192 ] 2>/dev/null; then echo 16; else echo 24; fi
-}
-# write_resolv LINE...: /etc/resolv.conf with these lines. A symlink there (e.g. into /run/systemd,
-# which nothing fills here) is replaced by a regular file, not written through.
-write_resolv() {
-	local f="$ROOT/etc/resolv.conf" l
-	"$BB" mkdir -p "$ROOT/etc" 2>/dev/null
-	{ for l; do printf '%s\\n' "$l"; done; } >"$f.new" && "$BB" rm -f "$f" && "$BB" mv -f "$f.new" "$f" ||
-		warn "could not write /etc/resolv.conf; going on"
-}
-
-# dhcp_one IF: DHCP on one interface, bounded (3 discover packets, 2 s apart). The udhcpc hook applies
-# the lease and prints the interface's line; the address stays when the lease ends (nothing renews it).
-dhcp_one() {
-	local have
-	if [ ! -e "$ROOT/sys/class/net/$1" ]; then warn "no network interface $1; going on without it"; return; fi
-	have=$(ipv4_of "$1")
-	if [ -n "$have" ]; then say "network $1 already has $have; left alone"; return; fi
-	@SYS@ ip link set "$1" up || warn "could not bring up $1"
-	@SYS@ udhcpc -i "$1" -s @UDHCPC_SCRIPT@ -n -q -f -t 3 -T 2 >/dev/null ||
-		warn "no DHCP lease on $1 (3 requests, 2 s apart); going on without it"
-}
-# network_dhcp [IF]: DHCP on IF, or on every interface but lo, all at once.
-network_dhcp() {
-	local dev pids= p
-	for dev in \${1:-$(interfaces)}; do
-		dhcp_one "$dev" &
-		pids="$pids $!"
-	done
-	[ -n "$pids" ] || warn "no network interface for DHCP; going on without network"
-	for p in $pids; do wait "$p"; done
-	kernel_resolv
-}
-# net_static CLIENT GATEWAY NETMASK DEVICE: a static address (and default route) on DEVICE, or on the
-# first interface but lo when DEVICE is empty.
-net_static() {
-	local dev=$4 bits have
-	[ -n "$dev" ] || dev=$(interfaces | { read -r d; printf '%s\\n' "$d"; })
-	if [ -z "$dev" ] || [ ! -e "$ROOT/sys/class/net/$dev" ]; then
-		warn "ip=$ip: no network interface \${dev:-but lo}; going on without network"
-		return
-	fi
-	have=$(ipv4_of "$dev")
-	if [ -n "$have" ]; then say "network $dev already has $have; left alone"; return; fi
-	if [ -n "$3" ]; then
-		bits=$(mask_bits "$3") || { warn "ip=$ip: netmask $3 is not a netmask; going on without network"; return; }
-	else
-		bits=$(class_bits "$1")
-	fi
-	if ! @SYS@ ip link set "$dev" up || ! @SYS@ ip addr add "$1/$bits" dev "$dev"; then
-		warn "could not set $1/$bits on $dev; going on without network"
-		return
-	fi
-	if [ -n "$2" ]; then
-		@SYS@ ip route add default via "$2" dev "$dev" || warn "could not add the default route via $2 on $dev; going on"
-	fi
-	say "network $dev $1/$bits\${2:+ via $2}"
-}
-# network_cmdline: ip= on the kernel command line, as the kernel reads it (nfsroot.rst):
-#   no ip=, ip=off, ip=none                 loopback only, no wait
-#   ip=dhcp, on, any, both, bootp, rarp     DHCP on every interface but lo
-#   ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF[:DNS0[:DNS1]]
-#     AUTOCONF one of the DHCP words: DHCP on DEVICE (or every interface); else CLIENT as given (an empty
-#     NETMASK means the address class's); an empty CLIENT with an empty AUTOCONF is DHCP, as the kernel
-#     does. HOSTNAME and DNS0/DNS1 are applied when given. SERVER (the NFS server) is not used.
-network_cmdline() {
-	local ip fields client gateway netmask host dev auto dns0 dns1 IFS
-	ip=$(word_value ip) || return 0
-	fields=$ip
-	case $ip in
-	*:*) ;;
-	'' | off | none) return 0 ;;
-	dhcp | on | any | both | bootp | rarp) network_dhcp; return ;;
-	*) fields="$ip:" ;; # a lone address is CLIENT
-	esac
-	IFS=:
-	set -f
-	set -- $fields
-	set +f
-	unset IFS
-	client=$1 gateway=$3 netmask=$4 host=$5 dev=$6 auto=$7 dns0=$8 dns1=$9
-	if [ -n "$host" ]; then @SYS@ hostname "$host" || warn "could not set the hostname $host; going on"; fi
-	case $auto in
-	dhcp | on | any | both | bootp | rarp) network_dhcp "$dev" ;;
-	off | none) [ -z "$client" ] || net_static "$client" "$gateway" "$netmask" "$dev" ;;
-	*) if [ -n "$client" ]; then net_static "$client" "$gateway" "$netmask" "$dev"; else network_dhcp "$dev"; fi ;;
-	esac
-	if [ -n "$dns0$dns1" ]; then
-		write_resolv \${dns0:+"nameserver $dns0"} \${dns1:+"nameserver $dns1"}
-	else
-		kernel_resolv
-	fi
-}
-# kernel_resolv: when the kernel configured the network itself (CONFIG_IP_PNP, ip=) it lists the DNS
-# servers it got in /proc/net/pnp; copy them when /etc/resolv.conf names none.
-kernel_resolv() {
-	local k v found=
-	[ -r "$ROOT/proc/net/pnp" ] || return 0
-	if [ -r "$ROOT/etc/resolv.conf" ]; then
-		while read -r k v; do [ "$k" = nameserver ] && return 0; done <"$ROOT/etc/resolv.conf"
-	fi
-	set --
-	while read -r k v; do
-		case $k in nameserver) found=1; set -- "$@" "$k $v" ;; domain | search) set -- "$@" "search $v" ;; esac
-	done <"$ROOT/proc/net/pnp"
-	[ -z "$found" ] || write_resolv "$@"
-}
-
-# power_off, reboot_now: what --on-exit asks for, then the kernel's sysrq if that returned. Never return.
-power_off() {
-	@SYS@ sync
-	@SYS@ poweroff -f
-	echo o 2>/dev/null >"$ROOT/proc/sysrq-trigger"
-	@HANG@
-}
-# Firecracker ends the machine when the guest reboots.
-reboot_now() {
-	@SYS@ sync
-	@SYS@ reboot -f
-	echo b 2>/dev/null >"$ROOT/proc/sysrq-trigger"
-	@HANG@
-}`;
-/**
- * udhcpc's event hook (`udhcpc -s`): on `bound`/`renew` sets the address ($ip/$mask, or $subnet), the
- * default route (first of $router), /etc/resolv.conf ($dns, $domain/$search: written only when the lease
- * names DNS servers; a symlink there is replaced by a regular file) and prints
- * `initramfs-action: network IF ADDR/BITS[ via GW] (dhcp)` on stderr; `deconfig` flushes the address.
- * It runs with udhcpc's environment, so busybox is called by its absolute path; INITRAMFS_ACTION_BUSYBOX
- * and INITRAMFS_ACTION_ROOT override that path and the root of /etc for tests.
- */
-function udhcpcScript() {
-    return `#!${BUSYBOX_PATH} sh
-# udhcpc event hook, written by initramfs-action: applies a DHCP lease. udhcpc sets $interface, $ip,
-# $subnet (dotted), $mask (prefix bits), $broadcast, $router, $dns, $domain, $search; $1 is the event.
-BB=\${INITRAMFS_ACTION_BUSYBOX:-${BUSYBOX_PATH}}
-ROOT=\${INITRAMFS_ACTION_ROOT:-}
-
-# mask_bits MASK: dotted netmask -> prefix length (for a udhcpc that sets no $mask).
-mask_bits() {
-	local IFS=. bits=0 o
-	set -f
-	set -- $1
-	set +f
-	for o; do
-		case $o in
-		255) bits=$((bits + 8)) ;; 254) bits=$((bits + 7)) ;; 252) bits=$((bits + 6)) ;; 248) bits=$((bits + 5)) ;;
-		240) bits=$((bits + 4)) ;; 224) bits=$((bits + 3)) ;; 192) bits=$((bits + 2)) ;; 128) bits=$((bits + 1)) ;;
-		esac
-	done
-	echo "$bits"
-}
-
-case $1 in
-deconfig)
-	"$BB" ip -4 addr flush dev "$interface"
-	"$BB" ip link set "$interface" up
-	;;
-bound | renew)
-	bits=\${mask:-$(mask_bits "\${subnet:-255.255.255.0}")}
-	# A renew with the same address keeps it (and the connections on it).
-	case " $("$BB" ip -4 -o addr show dev "$interface") " in
-	*" inet $ip/$bits "*) ;;
-	*)
-		"$BB" ip -4 addr flush dev "$interface"
-		"$BB" ip addr add "$ip/$bits" \${broadcast:+broadcast "$broadcast"} dev "$interface" || exit 1
-		;;
-	esac
-	gw=
-	if [ -n "$router" ]; then
-		"$BB" ip route del default dev "$interface" 2>/dev/null
-		for r in $router; do
-			if "$BB" ip route add default via "$r" dev "$interface"; then gw=$r; break; fi
-		done
-	fi
-	if [ -n "$dns" ]; then
-		f="$ROOT/etc/resolv.conf"
-		"$BB" mkdir -p "$ROOT/etc"
-		{
-			if [ -n "\${search:-$domain}" ]; then printf 'search %s\\n' "\${search:-$domain}"; fi
-			for d in $dns; do printf 'nameserver %s\\n' "$d"; done
-		} >"$f.$interface" && "$BB" rm -f "$f" && "$BB" mv -f "$f.$interface" "$f"
-	fi
-	printf 'initramfs-action: network %s %s%s (dhcp)\\n' "$interface" "$ip/$bits" "\${gw:+ via $gw}" >&2
-	;;
-esac
-exit 0
-`;
-}
-
+// EXTERNAL MODULE: ./build/initramfs/init-script.js
+var init_script = __webpack_require__(4956);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./build/quote.js
@@ -700,7 +1430,7 @@ const SUFFIXES = [
     ['.ko.xz', 'xz'],
 ];
 /** `kernel/net/core/failover.ko.zst` → `failover`; undefined when the name is no module file's. */
-function modules_moduleName(path) {
+function moduleName(path) {
     const file = path.slice(path.lastIndexOf('/') + 1);
     for (const [suffix] of SUFFIXES)
         if (file.endsWith(suffix) && file.length > suffix.length)
@@ -722,7 +1452,7 @@ async function selectModules(dir, names, platformArch) {
     const builtinText = await readText((0,external_node_path_.join)(realDir, 'modules.builtin'), option, '', false);
     const builtinNames = new Map();
     for (const line of builtinText.split('\n')) {
-        const name = modules_moduleName(line.trim());
+        const name = moduleName(line.trim());
         if (name !== undefined && !builtinNames.has(key(name)))
             builtinNames.set(key(name), name);
     }
@@ -750,7 +1480,7 @@ async function selectModules(dir, names, platformArch) {
                     builtin.push(b);
                 continue;
             }
-            throw unknownModule(requestedName, dir, [...[...byName.values()].map((e) => modules_moduleName(e.path)), ...builtinNames.values()]);
+            throw unknownModule(requestedName, dir, [...[...byName.values()].map((e) => moduleName(e.path)), ...builtinNames.values()]);
         }
         requested.add(entry);
         // Depth first, the deps of each module visited last to first as modprobe loads them; an explicit stack
@@ -811,7 +1541,7 @@ async function selectModules(dir, names, platformArch) {
     return {
         version,
         loadOrder: order.map((e) => `${root}/${stored.get(e.path)}`),
-        names: loaded.map((e) => modules_moduleName(e.path)),
+        names: loaded.map((e) => moduleName(e.path)),
         files,
         builtin,
     };
@@ -874,7 +1604,7 @@ function parseModulesDep(text, dir, option) {
             throw bad(`(${(0,quote/* quote */.hD)(line, 80)}) has no ":"`);
         const paths = [line.slice(0, colon).trim(), ...line.slice(colon + 1).trim().split(/\s+/).filter((s) => s !== '')];
         for (const p of paths) {
-            if (modules_moduleName(p) === undefined)
+            if (moduleName(p) === undefined)
                 throw bad(`names ${(0,quote/* quote */.hD)(p, 80)}, not a .ko, .ko.gz, .ko.zst or .ko.xz file`);
             // The path is also where the module goes in the image: it must stay under /lib/modules/VERSION.
             if (p.startsWith('/') || p.split('/').some((c) => c === '..' || c === '.'))
@@ -885,7 +1615,7 @@ function parseModulesDep(text, dir, option) {
             return;
         byPath.set(entry.path, entry);
         // depmod lists one module per name; should two share one, the first wins as it does for modprobe.
-        const k = key(modules_moduleName(entry.path));
+        const k = key(moduleName(entry.path));
         if (!byName.has(k))
             byName.set(k, entry);
     });
@@ -986,8 +1716,8 @@ function errnoText(e) {
     return `cannot be read (${code ?? String(e)})`;
 }
 
-// EXTERNAL MODULE: ./build/initramfs/init-tools.js + 1 modules
-var init_tools = __webpack_require__(4803);
+// EXTERNAL MODULE: ./build/initramfs/init-tools.js
+var init_tools = __webpack_require__(5652);
 ;// CONCATENATED MODULE: ./build/rootfs/user.js
 // The image config's `User` as numbers, resolved at build time from the rootfs model's /etc/passwd and
 // /etc/group the way Docker (runc's GetExecUser) resolves it at run time, so the generated /init can
@@ -1003,7 +1733,7 @@ var init_tools = __webpack_require__(4803);
 
 
 /** uid_t/gid_t values the kernel accepts: (uid_t)-1 means "unchanged" to setresuid. */
-const user_ID_MAX = 2 ** 32 - 2;
+const ID_MAX = 2 ** 32 - 2;
 const ROOT_FORMS = new Set(['', 'root', '0', '0:0']);
 /**
  * `User` of the image config → numbers, from the rootfs model's /etc/passwd and /etc/group (symlinks
@@ -1022,8 +1752,8 @@ function resolveUser(root, user, readFile) {
         if (!/^[0-9]+$/.test(s))
             return undefined;
         const n = Number(s);
-        if (n > user_ID_MAX)
-            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${kind} ${s} is out of range (0 to ${user_ID_MAX})`);
+        if (n > ID_MAX)
+            throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${what}: ${kind} ${s} is out of range (0 to ${ID_MAX})`);
         return n;
     };
     // runc: an empty user part is the default user, root.
@@ -1079,7 +1809,7 @@ function idField(s) {
     if (s === undefined || !/^[0-9]+$/.test(s))
         return undefined;
     const n = Number(s);
-    return n <= user_ID_MAX ? n : undefined;
+    return n <= ID_MAX ? n : undefined;
 }
 /** `name:password:uid:gid:gecos:home:shell`; comments, blank and malformed lines are skipped. */
 function parsePasswd(line) {
@@ -1151,197 +1881,8 @@ var external_node_os_ = __webpack_require__(8161);
 var output = __webpack_require__(3635);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __webpack_require__(1304);
-;// CONCATENATED MODULE: ./build/initramfs/newc.js
-// CPIO "newc" (magic 070701), the only format the Linux initramfs loader reads: pure encode/decode of one
-// record's header and name, the padding rules, the TRAILER!!! record, and the guards for what newc (or the
-// kernel's loader) cannot represent. No I/O: the writer streams data between the pieces these return.
-
-
-
-const NEWC_MAGIC = '070701';
-const HEADER_SIZE = 110;
-const TRAILER_NAME = 'TRAILER!!!';
-/** Byte offsets of the header fields: magic (6 chars) then thirteen 8-char uppercase-hex fields. */
-const OFFSET = {
-    magic: 0,
-    ino: 6,
-    mode: 14,
-    uid: 22,
-    gid: 30,
-    nlink: 38,
-    mtime: 46,
-    filesize: 54,
-    devmajor: 62,
-    devminor: 70,
-    rdevmajor: 78,
-    rdevminor: 86,
-    namesize: 94,
-    check: 102,
-};
-/** The kernel's PATH_MAX: a name's namesize (NUL included) and a symlink's target may not exceed it. */
-const PATH_MAX = 4096;
-const U32_MAX = 0xffff_ffff;
-/** st_mode type bits (S_IFMT) for each inode type. */
-const TYPE_BITS = {
-    fifo: 0o010000,
-    char: 0o020000,
-    dir: 0o040000,
-    block: 0o060000,
-    file: 0o100000,
-    symlink: 0o120000,
-};
-const S_IFMT = 0o170000;
-/** Bytes needed to bring `n` up to a multiple of 4 (newc aligns the name+header and the data). */
-const pad4 = (n) => (4 - (n % 4)) % 4;
-/** Size of a record's header + name + NUL + padding, i.e. the offset its data starts at. */
-const headerAndNameSize = (nameBytes) => {
-    const n = HEADER_SIZE + nameBytes + 1;
-    return n + pad4(n);
-};
-/** Total encoded size of a record whose name has `nameBytes` bytes and whose data has `dataBytes` bytes. */
-const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
-/** Size of the TRAILER!!! record. */
-const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
-const limit = (name, what) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,quote/* shown */.SP)((0,node/* fromBytePath */.cj)(name) || '.')}: ${what}`);
-const checkU32 = (entry, field, value) => {
-    if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
-        throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);
-    }
-};
-/**
- * Throws InitramfsError('ARCHIVE_LIMIT') naming the path when the entry cannot be represented: a file of
- * 4 GiB or more, an mtime before 1970 or after 2106, a name the kernel would skip (namesize incl. NUL over
- * PATH_MAX), a uid/gid (or any other field) outside 32 bits.
- */
-const checkEntry = (entry) => {
-    const nameBytes = Buffer.byteLength(entry.name, 'latin1');
-    if (nameBytes + 1 > PATH_MAX) {
-        throw limit(entry.name, `name is ${nameBytes} bytes; the kernel skips names over ${PATH_MAX - 1} bytes`);
-    }
-    if (entry.filesize > U32_MAX) {
-        throw limit(entry.name, `size ${entry.filesize} bytes is 4 GiB or more, which newc cannot store`);
-    }
-    if (!Number.isInteger(entry.mtime) || entry.mtime < 0 || entry.mtime > U32_MAX) {
-        throw limit(entry.name, `mtime ${entry.mtime} is outside 1970..2106, which newc cannot store`);
-    }
-    if ((entry.mode & S_IFMT) === TYPE_BITS.symlink && entry.filesize > PATH_MAX) {
-        throw limit(entry.name, `symlink target is ${entry.filesize} bytes; the kernel limit is ${PATH_MAX}`);
-    }
-    for (const field of ['uid', 'gid', 'ino', 'mode', 'nlink', 'filesize', 'devmajor', 'devminor', 'rdevmajor', 'rdevminor']) {
-        checkU32(entry, field, entry[field]);
-    }
-};
-const writeHex = (buf, at, value) => {
-    buf.write(value.toString(16).toUpperCase().padStart(8, '0'), at, 8, 'latin1');
-};
-/**
- * Encodes a record's header, name, NUL and padding (everything before its data). The data (`filesize`
- * bytes) follows, then `pad4(filesize)` zero bytes. Validates with `checkEntry` first.
- */
-const encodeHeader = (entry) => {
-    checkEntry(entry);
-    const nameBytes = Buffer.byteLength(entry.name, 'latin1');
-    const buf = Buffer.alloc(headerAndNameSize(nameBytes)); // zero-filled: NUL and padding come free
-    buf.write(NEWC_MAGIC, OFFSET.magic, 6, 'latin1');
-    writeHex(buf, OFFSET.ino, entry.ino);
-    writeHex(buf, OFFSET.mode, entry.mode);
-    writeHex(buf, OFFSET.uid, entry.uid);
-    writeHex(buf, OFFSET.gid, entry.gid);
-    writeHex(buf, OFFSET.nlink, entry.nlink);
-    writeHex(buf, OFFSET.mtime, entry.mtime);
-    writeHex(buf, OFFSET.filesize, entry.filesize);
-    writeHex(buf, OFFSET.devmajor, entry.devmajor);
-    writeHex(buf, OFFSET.devminor, entry.devminor);
-    writeHex(buf, OFFSET.rdevmajor, entry.rdevmajor);
-    writeHex(buf, OFFSET.rdevminor, entry.rdevminor);
-    writeHex(buf, OFFSET.namesize, nameBytes + 1);
-    writeHex(buf, OFFSET.check, 0);
-    buf.write(entry.name, HEADER_SIZE, nameBytes, 'latin1');
-    return buf;
-};
-/** Encodes a whole record: header, name, data and both paddings. `data.length` must equal `filesize`. */
-const encodeRecord = (entry, data = new Uint8Array(0)) => {
-    if (data.length !== entry.filesize) {
-        throw new Error(`newc: ${entry.name}: data is ${data.length} bytes, header says ${entry.filesize}`);
-    }
-    return Buffer.concat([encodeHeader(entry), data, Buffer.alloc(pad4(data.length))]);
-};
-/** The TRAILER!!! record that closes an archive (and resets the kernel's hardlink table). */
-const encodeTrailer = () => encodeHeader({
-    name: TRAILER_NAME,
-    ino: 0,
-    mode: 0,
-    uid: 0,
-    gid: 0,
-    nlink: 1,
-    mtime: 0,
-    filesize: 0,
-    devmajor: 0,
-    devminor: 0,
-    rdevmajor: 0,
-    rdevminor: 0,
-});
-const readHex = (buf, at, field) => {
-    const text = buf.toString('latin1', at, at + 8);
-    if (!/^[0-9A-Fa-f]{8}$/.test(text))
-        throw new Error(`newc: bad ${field} field ${JSON.stringify(text)} at ${at}`);
-    return parseInt(text, 16);
-};
-/**
- * Parses newc bytes back into records, trailers included (name TRAILER!!!). Accepts several archives
- * concatenated, with zero padding between them, as the kernel does. Throws on anything malformed.
- */
-const decodeNewc = (input) => {
-    const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    const records = [];
-    let pos = 0;
-    while (pos < buf.length) {
-        if (buf[pos] === 0) {
-            // Zero padding between archives (the kernel skips it the same way).
-            pos++;
-            continue;
-        }
-        if (pos % 4 !== 0)
-            throw new Error(`newc: record at unaligned offset ${pos}`);
-        if (pos + HEADER_SIZE > buf.length)
-            throw new Error(`newc: truncated header at ${pos}`);
-        const magic = buf.toString('latin1', pos, pos + 6);
-        if (magic !== NEWC_MAGIC)
-            throw new Error(`newc: bad magic ${JSON.stringify(magic)} at ${pos}`);
-        const h = (field) => readHex(buf, pos + OFFSET[field], field);
-        const namesize = h('namesize');
-        const filesize = h('filesize');
-        if (namesize < 1)
-            throw new Error(`newc: namesize 0 at ${pos}`);
-        const nameEnd = pos + HEADER_SIZE + namesize;
-        if (nameEnd > buf.length)
-            throw new Error(`newc: truncated name at ${pos}`);
-        if (buf[nameEnd - 1] !== 0)
-            throw new Error(`newc: name not NUL-terminated at ${pos}`);
-        const dataStart = pos + headerAndNameSize(namesize - 1);
-        const dataEnd = dataStart + filesize;
-        if (dataEnd > buf.length)
-            throw new Error(`newc: truncated data at ${pos}`);
-        records.push({
-            name: buf.toString('latin1', pos + HEADER_SIZE, nameEnd - 1),
-            ino: h('ino'),
-            mode: h('mode'),
-            uid: h('uid'),
-            gid: h('gid'),
-            nlink: h('nlink'),
-            mtime: h('mtime'),
-            filesize,
-            devmajor: h('devmajor'),
-            devminor: h('devminor'),
-            rdevmajor: h('rdevmajor'),
-            rdevminor: h('rdevminor'),
-            data: buf.subarray(dataStart, dataEnd),
-        });
-        pos = dataEnd + pad4(filesize);
-    }
-    return records;
-};
-
+// EXTERNAL MODULE: ./build/initramfs/newc.js
+var newc = __webpack_require__(1139);
 ;// CONCATENATED MODULE: ./build/initramfs/plan.js
 // The archive plan: the rootfs tree turned into the deterministic, ordered list of newc records of ONE
 // cpio archive (a single TRAILER!!!, at the very end), cut into segments between entries. Everything that
@@ -1473,7 +2014,7 @@ const compareFrom = (a, aFrom, b, bFrom) => {
  * than make an initramfs without it. The message names it, shortened, and the way out.
  */
 const tooLong = (path, bytes) => new errors/* InitramfsError */.sp('ARCHIVE_LIMIT', `${(0,quote/* quote */.hD)((0,node/* fromBytePath */.cj)(path))}: the path is ${bytes} bytes, ${path.split('/').length} names deep; the kernel ` +
-    `unpacks no path over ${PATH_MAX - 1} bytes (PATH_MAX) from an initramfs: leave it out with --exclude`);
+    `unpacks no path over ${newc/* PATH_MAX */.n6 - 1} bytes (PATH_MAX) from an initramfs: leave it out with --exclude`);
 /**
  * Every name of the tree, as the order needs them: directories depth-first (parents before children,
  * children in byte order of their names; the root is "." at index 0) with their paths, and every other
@@ -1507,7 +2048,7 @@ class Names {
             const name = top.names[top.next++];
             const child = top.node.children.get(name);
             const bytes = (top.dir === 0 ? 0 : this.dirPaths[top.dir].length + 1) + name.length;
-            if (bytes + 1 > PATH_MAX)
+            if (bytes + 1 > newc/* PATH_MAX */.n6)
                 throw tooLong(this.#path(top.dir, name), bytes);
             if (child.inode.type !== 'dir') {
                 // Only directories have children in the model (see node.ts); anything else would be written
@@ -1683,7 +2224,7 @@ const planArchive = (root, options = {}) => {
         const entry = {
             name: path,
             ino,
-            mode: TYPE_BITS[inode.type] | (inode.mode & 0o7777),
+            mode: newc/* TYPE_BITS */.ci[inode.type] | (inode.mode & 0o7777),
             uid: inode.uid,
             gid: inode.gid,
             nlink: dir ? dirLinks(node) : nlink,
@@ -1694,7 +2235,7 @@ const planArchive = (root, options = {}) => {
             rdevmajor: isDev ? (inode.devMajor ?? 0) : 0,
             rdevminor: isDev ? (inode.devMinor ?? 0) : 0,
         };
-        checkEntry(entry);
+        (0,newc/* checkEntry */.Tr)(entry);
         return { entry, data };
     };
     /** Where the unit starting at `start` ends: one record, or a whole hardlink group. */
@@ -1719,7 +2260,7 @@ const planArchive = (root, options = {}) => {
             const { entry } = makeRecord(at, end - pos, at === end - 1, 0);
             if (at === pos)
                 first = entry.name;
-            unitBytes += recordSize(Buffer.byteLength(entry.name, 'latin1'), entry.filesize);
+            unitBytes += (0,newc/* recordSize */.nJ)(Buffer.byteLength(entry.name, 'latin1'), entry.filesize);
         }
         inos.fill(inodes.next(first), pos, end);
         pos = end;
@@ -1733,7 +2274,7 @@ const planArchive = (root, options = {}) => {
     if (start < total || bounds.length === 0)
         bounds.push({ start, end: total, size });
     // The archive's one trailer closes the last segment, whatever ended it.
-    bounds[bounds.length - 1].size += TRAILER_SIZE;
+    bounds[bounds.length - 1].size += newc/* TRAILER_SIZE */.C;
     function* recordsOf(from, to) {
         for (let pos = from; pos < to;) {
             const end = unitEnd(pos);
@@ -1934,7 +2475,7 @@ const assembleSegment = async (segment, into) => {
     const buf = (into ?? Buffer.allocUnsafeSlow(segment.size)).subarray(0, segment.size);
     let at = 0;
     for (const record of segment.records) {
-        const header = encodeHeader(record.entry); // name, NUL and padding included
+        const header = (0,newc/* encodeHeader */.YS)(record.entry); // name, NUL and padding included
         header.copy(buf, at);
         at += header.length;
         const { data, entry } = record;
@@ -1951,12 +2492,12 @@ const assembleSegment = async (segment, into) => {
         }
         at += entry.filesize;
         // Zero padding: the bytes must not depend on what the buffer held before.
-        const pad = pad4(entry.filesize);
+        const pad = (0,newc/* pad4 */.ib)(entry.filesize);
         buf.fill(0, at, at + pad);
         at += pad;
     }
     if (segment.last) {
-        const trailer = encodeTrailer();
+        const trailer = (0,newc/* encodeTrailer */.CH)();
         trailer.copy(buf, at);
         at += trailer.length;
     }
@@ -1980,7 +2521,7 @@ const segmentKey = async (segment) => {
         hash.update(`${text.length}:${text}`);
     };
     for (const { entry, data } of segment.records) {
-        hash.update(encodeHeader(entry));
+        hash.update((0,newc/* encodeHeader */.YS)(entry));
         if (data.kind === 'target')
             hash.update(data.bytes);
         if (data.kind !== 'file')
@@ -2013,7 +2554,7 @@ const segmentKey = async (segment) => {
 /** The bytes of one record in fixed-size pieces, for streamed segments. */
 async function* recordChunks(record) {
     const { entry, data } = record;
-    yield encodeHeader(entry);
+    yield (0,newc/* encodeHeader */.YS)(entry);
     if (data.kind === 'target')
         yield data.bytes;
     if (data.kind === 'file') {
@@ -2029,7 +2570,7 @@ async function* recordChunks(record) {
             await reader.close();
         }
     }
-    const pad = pad4(entry.filesize);
+    const pad = (0,newc/* pad4 */.ib)(entry.filesize);
     if (pad > 0)
         yield ZERO_PAD.subarray(0, pad);
 }
@@ -2037,7 +2578,7 @@ async function* segmentChunks(segment) {
     for (const record of segment.records)
         yield* recordChunks(record);
     if (segment.last)
-        yield encodeTrailer();
+        yield (0,newc/* encodeTrailer */.CH)();
 }
 /** The output: appends in order, hashing and counting what it writes. */
 class Sink {
@@ -2510,8 +3051,8 @@ async function installInit(root, image, opts, modules, work) {
     const network = opts.network ?? 'cmdline';
     const onExit = opts.onExit ?? 'poweroff';
     const user = resolveUser(root, image.config.User, readNodeBytes);
-    const script = generateInit(image.config, {
-        hostname: DEFAULT_HOSTNAME,
+    const script = (0,init_script/* generateInit */.sj)(image.config, {
+        hostname: init_script/* DEFAULT_HOSTNAME */.qN,
         network,
         onExit,
         modules: modules?.loadOrder ?? [],
@@ -2524,8 +3065,8 @@ async function installInit(root, image, opts, modules, work) {
         source: { cacheDir: opts.cacheDir, reporter: quiet, client: opts.registry, sharedCache: opts.sharedCache },
         work,
     });
-    (0,overlay/* setGeneratedFile */.Qi)(root, BUSYBOX_PATH, tools.busybox, 0o755);
-    (0,overlay/* setGeneratedFile */.Qi)(root, UDHCPC_SCRIPT_PATH, Buffer.from(udhcpcScript(), 'utf8'), 0o755);
+    (0,overlay/* setGeneratedFile */.Qi)(root, init_script/* BUSYBOX_PATH */.VE, tools.busybox, 0o755);
+    (0,overlay/* setGeneratedFile */.Qi)(root, init_script/* UDHCPC_SCRIPT_PATH */.Q$, Buffer.from((0,init_script/* udhcpcScript */.Hw)(), 'utf8'), 0o755);
     (0,overlay/* setGeneratedFile */.Qi)(root, '/init', Buffer.from(script, 'utf8'), 0o755);
     // Docker creates a missing WorkingDir before it starts the command; so does the archive.
     if (image.config.WorkingDir) {
@@ -2697,8 +3238,12 @@ function parseSourceDateEpoch(value) {
 
 // EXTERNAL MODULE: ./build/duration.js
 var duration = __webpack_require__(3110);
-// EXTERNAL MODULE: ./build/initramfs/init-tools.js + 1 modules
-var init_tools = __webpack_require__(4803);
+// EXTERNAL MODULE: ./build/cli/did-you-mean.js
+var did_you_mean = __webpack_require__(7070);
+// EXTERNAL MODULE: ./build/initramfs/init-tools.js
+var init_tools = __webpack_require__(5652);
+// EXTERNAL MODULE: ./build/cli/boot-args.js
+var boot_args = __webpack_require__(1391);
 ;// CONCATENATED MODULE: ./build/cli/args.js
 // argv → a typed command. Parsing is Node's own util.parseArgs; this file adds the meaning: defaults,
 // the compression inferred from the output name, and messages that name the option and the form it takes.
@@ -2713,9 +3258,12 @@ var init_tools = __webpack_require__(4803);
 
 
 
+
+
 const USAGE = `Usage:
   initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
   initramfs-action inspect IMAGE [--platform P]     show platforms, config and layers
+  initramfs-action boot ARCHIVE --kernel FILE       boot an initramfs under QEMU (boot --help)
   initramfs-action --help | --version
 
 IMAGE:
@@ -2756,6 +3304,12 @@ Generated /init options (when neither --init nor the image gives an /init):
                              (repeatable; e.g. --module virtio_net --module vsock)
   Kernel command line: initramfs.shell starts a shell on the console instead of the command.
 
+Boot test (build):
+      --boot-test            boot the archive under QEMU after the build; fail unless it boots
+      --boot-kernel FILE, --boot-kernel-image REF, --boot-expect TEXT, --boot-timeout DURATION,
+      --boot-memory MiB, --boot-append ARGS, --boot-network, --boot-arch A, --boot-accel A
+                             as boot's --kernel, --kernel-image, --expect, ... (see boot --help)
+
 Registry options (build and inspect):
   -u, --username USER        registry user; the password is read from standard input
       --password-stdin       read the registry password (or token) from standard input
@@ -2789,26 +3343,6 @@ function chooseCompression(output, given) {
     }
     return compression;
 }
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
-const distance = (a, b) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-};
-/** `; did you mean X?` for the one candidate within two edits of `word` (the nearest), else ''. */
-const didYouMean = (word, candidates) => {
-    const scored = candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
-    return scored.length > 0 ? `; did you mean ${scored[0].c}?` : '';
-};
 const OPTIONS = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'V' },
@@ -2830,8 +3364,12 @@ const OPTIONS = {
     'password-stdin': { type: 'boolean' },
     'insecure-registry': { type: 'string', multiple: true },
     timeout: { type: 'string' },
+    'boot-test': { type: 'boolean' },
+    ...Object.fromEntries(Object.entries(boot_args/* BOOT_OPTIONS */.iK)
+        .filter(([name]) => name !== 'help' && name !== 'cache-dir')
+        .map(([name, o]) => [`boot-${name}`, { type: o.type }])),
 };
-const COMMANDS = ['build', 'inspect'];
+const COMMANDS = ['build', 'inspect', 'boot'];
 const NETWORK_MODES = ['cmdline', 'dhcp', 'none'];
 const ON_EXIT = ['poweroff', 'reboot', 'shell'];
 /** One of `choices`, or a usage error naming the option, the choices and a likely fix. */
@@ -2840,14 +3378,14 @@ function choice(option, value, choices) {
         return undefined;
     if (choices.includes(value))
         return value;
-    throw usage(`${option} ${(0,quote/* quote */.hD)(value)}: expected ${choices.join(', ')}${didYouMean(value, choices)}`);
+    throw usage(`${option} ${(0,quote/* quote */.hD)(value)}: expected ${choices.join(', ')}${(0,did_you_mean/* didYouMean */.a)(value, choices)}`);
 }
 /** parseArgs' own messages, in this tool's words: the option, what is wrong, and a likely fix. */
 const argsError = (e) => {
     const option = /'([^']+)'/.exec(e.message)?.[1] ?? '';
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
         const longNames = Object.keys(OPTIONS).map((n) => `--${n}`);
-        return usage(`unknown option ${(0,quote/* quote */.hD)(option)}${option.startsWith('--') ? didYouMean(option, longNames) : ''}`);
+        return usage(`unknown option ${(0,quote/* quote */.hD)(option)}${option.startsWith('--') ? (0,did_you_mean/* didYouMean */.a)(option, longNames) : ''}`);
     }
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
         const name = /--([\w-]+)/.exec(option)?.[1];
@@ -2855,7 +3393,18 @@ const argsError = (e) => {
     }
     return usage(e.message);
 };
+/** The verb: the first word that is not an option (options come after it, as the usage shows). */
+const verbOf = (argv) => {
+    try {
+        return (0,external_node_util_.parseArgs)({ args: argv, allowPositionals: true, strict: false, options: OPTIONS }).positionals[0];
+    }
+    catch {
+        return undefined;
+    }
+};
 function parseCommand(argv, env) {
+    if (verbOf(argv) === 'boot')
+        return (0,boot_args/* parseBootCommand */.tk)(argv, (dir) => (0,external_node_path_.resolve)(dir ?? defaultCacheDir(env)));
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({
@@ -2875,9 +3424,9 @@ function parseCommand(argv, env) {
         return { kind: 'version' };
     const [verb, image, ...extra] = positionals;
     if (verb === undefined)
-        throw usage('missing command: expected build or inspect');
+        throw usage('missing command: expected build, inspect or boot');
     if (verb !== 'build' && verb !== 'inspect')
-        throw usage(`unknown command ${(0,quote/* quote */.hD)(verb)}: expected build or inspect${didYouMean(verb, COMMANDS)}`);
+        throw usage(`unknown command ${(0,quote/* quote */.hD)(verb)}: expected build, inspect or boot${(0,did_you_mean/* didYouMean */.a)(verb, COMMANDS)}`);
     if (image === undefined)
         throw usage(`${verb}: missing IMAGE (NAME[:TAG], oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE[:REF])`);
     if (extra.length > 0)
@@ -2940,6 +3489,16 @@ function parseCommand(argv, env) {
     if (moduleNames.includes(''))
         throw usage('--module: expected a module name such as virtio_net');
     const initTools = v['init-tools'] ?? (env[init_tools/* INIT_TOOLS_ENV */.Xg] || undefined);
+    const bootValues = Object.fromEntries(Object.entries(v)
+        .filter(([name]) => name.startsWith('boot-') && name !== 'boot-test')
+        .map(([name, value]) => [name.slice('boot-'.length), value]));
+    const bootTest = v['boot-test'] ? (0,boot_args/* bootSettings */.oF)(bootValues, '--boot-') : undefined;
+    if (bootTest)
+        (0,boot_args/* requireKernel */.de)(bootTest, '--boot-');
+    else if (Object.keys(bootValues).length > 0)
+        throw usage(`--boot-${Object.keys(bootValues)[0]} needs --boot-test`);
+    if (bootTest && output === build_output/* STDOUT */.UU)
+        throw usage('--boot-test needs the archive in a file: -o FILE, not -o -');
     return {
         kind: 'build',
         image,
@@ -2958,8 +3517,193 @@ function parseCommand(argv, env) {
         cacheDir,
         sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
         registry,
+        ...(bootTest ? { bootTest } : {}),
     };
 }
+
+
+/***/ }),
+
+/***/ 1391:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   de: () => (/* binding */ requireKernel),
+/* harmony export */   fz: () => (/* binding */ BOOT_USAGE),
+/* harmony export */   iK: () => (/* binding */ BOOT_OPTIONS),
+/* harmony export */   oF: () => (/* binding */ bootSettings),
+/* harmony export */   tk: () => (/* binding */ parseBootCommand)
+/* harmony export */ });
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7975);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9692);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3110);
+/* harmony import */ var _did_you_mean_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7070);
+// argv of `initramfs-action boot ARCHIVE …` → a typed command, and the `--boot-*` options of `build
+// --boot-test`. Its own option table: `--network` is a switch here (QEMU's user-mode network), while
+// `build --network MODE` shapes the generated /init.
+
+
+
+
+
+
+const BOOT_USAGE = `Usage:
+  initramfs-action boot ARCHIVE (--kernel FILE | --kernel-image REF) [options]
+
+Boots ARCHIVE under QEMU and succeeds when the expected line appears on the serial console.
+  -k, --kernel FILE          the kernel: a bzImage (x86-64) or an Image (arm64), e.g. /boot/vmlinuz-$(uname -r)
+      --kernel-image REF     an image holding a kernel at /kernel (LinuxKit) or /boot/vmlinuz*, pulled and
+                             cached like any image
+  -e, --expect TEXT          the line that means success (default: the generated /init's
+                             "initramfs-action: command exited with status 0")
+      --timeout DURATION     give up after DURATION (default 120s)
+  -m, --memory MiB           guest memory (default: from the archive's uncompressed size)
+      --append ARGS          more kernel command-line words (e.g. ip=dhcp, initramfs.shell)
+      --network              a QEMU user-mode network card (the host's loopback is 10.0.2.2)
+      --arch amd64|arm64     the guest architecture (default: from the archive's executables)
+      --accel auto|kvm|tcg   auto: KVM when it boots, else TCG (default)
+      --cache-dir DIR        the tool's cache, for --kernel-image
+  Exit 0 when the line appeared, 1 when the boot failed (the reason and the console's last lines are
+  printed), 2 when the command line is wrong.
+`;
+const usage = (message) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `${message} (see --help)`);
+const BOOT_OPTIONS = {
+    help: { type: 'boolean', short: 'h' },
+    kernel: { type: 'string', short: 'k' },
+    'kernel-image': { type: 'string' },
+    expect: { type: 'string', short: 'e' },
+    timeout: { type: 'string' },
+    memory: { type: 'string', short: 'm' },
+    append: { type: 'string' },
+    network: { type: 'boolean' },
+    arch: { type: 'string' },
+    accel: { type: 'string' },
+    'cache-dir': { type: 'string' },
+};
+const ARCHES = ['amd64', 'arm64'];
+const ACCELS = ['auto', 'kvm', 'tcg'];
+/** The boot settings from their option values (`prefix` is `--` for `boot`, `--boot-` for `build`). */
+function bootSettings(v, prefix) {
+    const name = (n) => `${prefix}${n}`;
+    const text = (n) => {
+        const x = v[n];
+        if (x === '')
+            throw usage(`${name(n)}: expected a value`);
+        return typeof x === 'string' ? x : undefined;
+    };
+    const out = { kernel: {} };
+    const file = text('kernel');
+    const image = text('kernel-image');
+    if (file !== undefined && image !== undefined)
+        throw usage(`${name('kernel')} and ${name('kernel-image')}: give one kernel`);
+    if (file !== undefined)
+        out.kernel.file = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(file);
+    if (image !== undefined)
+        out.kernel.image = image;
+    const expect = text('expect');
+    if (expect !== undefined)
+        out.expect = expect;
+    const timeout = text('timeout');
+    if (timeout !== undefined) {
+        const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .parseDuration */ .E9)(timeout);
+        if (ms === undefined || ms === 0)
+            throw usage(`${name('timeout')} ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(timeout)}: expected a duration such as 90s, 10m or 1h30m`);
+        out.timeoutMs = ms;
+    }
+    const memory = text('memory');
+    if (memory !== undefined) {
+        if (!/^\d+$/.test(memory) || Number(memory) < 64 || Number(memory) > 1 << 20)
+            throw usage(`${name('memory')} ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(memory)}: expected MiB, a whole number from 64`);
+        out.memoryMiB = Number(memory);
+    }
+    const append = text('append');
+    if (append !== undefined)
+        out.append = append;
+    if (v['network'] === true)
+        out.network = true;
+    const arch = text('arch');
+    if (arch !== undefined) {
+        if (!ARCHES.includes(arch))
+            throw usage(`${name('arch')} ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(arch)}: expected amd64 or arm64`);
+        out.arch = arch;
+    }
+    const accel = text('accel');
+    if (accel !== undefined) {
+        if (!ACCELS.includes(accel))
+            throw usage(`${name('accel')} ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(accel)}: expected auto, kvm or tcg`);
+        out.accel = accel;
+    }
+    return out;
+}
+/** `kernel` given one way or the other, or a usage error saying how. */
+function requireKernel(b, prefix) {
+    if (b.kernel.file === undefined && b.kernel.image === undefined) {
+        throw usage(`missing ${prefix}kernel FILE or ${prefix}kernel-image REF: the kernel to boot (e.g. ${prefix}kernel /boot/vmlinuz-$(uname -r), ` +
+            `or ${prefix}kernel-image with a LinuxKit kernel image)`);
+    }
+}
+/** `boot ARCHIVE …`, parsed with its own table. */
+function parseBootCommand(argv, cacheDir) {
+    let parsed;
+    try {
+        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({ args: argv, allowPositionals: true, strict: true, options: BOOT_OPTIONS });
+    }
+    catch (e) {
+        const err = e;
+        const option = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+        if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+            const longNames = Object.keys(BOOT_OPTIONS).map((n) => `--${n}`);
+            throw usage(`boot: unknown option ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(option)}${option.startsWith('--') ? (0,_did_you_mean_js__WEBPACK_IMPORTED_MODULE_5__/* .didYouMean */ .a)(option, longNames) : ''}`);
+        }
+        if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+            throw usage(`boot: option ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(option)} needs a value`);
+        throw usage(`boot: ${err.message}`);
+    }
+    const { values: v, positionals } = parsed;
+    if (v.help)
+        return { kind: 'boot-help' };
+    const [, archive, ...extra] = positionals;
+    if (archive === undefined || archive === '')
+        throw usage('boot: missing ARCHIVE (an initramfs: .cpio, .cpio.gz or .cpio.zst)');
+    if (extra.length > 0)
+        throw usage(`boot: unexpected argument ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(extra[0])}`);
+    const boot = bootSettings(v, '--');
+    requireKernel(boot, '--');
+    return { kind: 'boot', archive: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(archive), cacheDir: cacheDir(v['cache-dir']), boot };
+}
+
+
+/***/ }),
+
+/***/ 7070:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ didYouMean)
+/* harmony export */ });
+// "Did you mean" for a mistyped command, option or value: the nearest candidate within two edits.
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
+const distance = (a, b) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+};
+/** `; did you mean X?` for the one candidate within two edits of `word` (the nearest), else ''. */
+const didYouMean = (word, candidates) => {
+    const scored = candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+    return scored.length > 0 ? `; did you mean ${scored[0].c}?` : '';
+};
 
 
 /***/ }),
@@ -2974,18 +3718,24 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
-/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4842);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(902);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6234);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2200);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(2200);
 /* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4704);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5537);
+/* harmony import */ var _boot_args_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(1391);
+/* harmony import */ var _boot_boot_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1327);
+/* harmony import */ var _boot_kernel_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(5708);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
 // that prints a stack). SIGINT, SIGTERM and SIGHUP remove the build's temporary files and end the process
 // by the same signal (cleanup.ts): a shell sees 130, 143 or 129.
+
+
+
 
 
 
@@ -3006,13 +3756,20 @@ async function main(argv, env) {
             case 'version':
                 process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_7__/* .packageVersion */ .T)()}\n`);
                 return 0;
+            case 'boot-help':
+                process.stdout.write(_boot_args_js__WEBPACK_IMPORTED_MODULE_8__/* .BOOT_USAGE */ .fz);
+                return 0;
+            case 'boot': {
+                const reporter = new _progress_js__WEBPACK_IMPORTED_MODULE_11__/* .PlainReporter */ .Wb(process.stderr);
+                return (await bootAndSay(cmd.archive, cmd.boot, { cacheDir: cmd.cacheDir, env, reporter })) ? 0 : 1;
+            }
             case 'inspect': {
                 const info = await (0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .inspect */ .N)(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
                 process.stdout.write((0,_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .formatInspection */ .a)(info));
                 return 0;
             }
             case 'build': {
-                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_8__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_8__/* .PlainReporter */ .Wb(process.stderr);
+                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_11__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_11__/* .PlainReporter */ .Wb(process.stderr);
                 // Decided before the build: once written, a renamed file is no longer the inode stdout was.
                 const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.output);
                 const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.report));
@@ -3024,10 +3781,15 @@ async function main(argv, env) {
                     await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
                 const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_9__/* .formatReport */ .C)(report), { label: 'report', text: true });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_12__/* .formatReport */ .C)(report), { label: 'report', text: true });
                 // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
                 // result lines go with the messages, so what is on stdout stays one clean stream.
                 (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+                if (cmd.bootTest) {
+                    const ok = await bootAndSay(cmd.output, cmd.bootTest, { cacheDir: cmd.cacheDir, env, reporter, arch: report.image.platform.split('/')[1] });
+                    if (!ok)
+                        return 1;
+                }
                 return 0;
             }
         }
@@ -3040,6 +3802,38 @@ async function main(argv, env) {
         process.stderr.write(`internal error (please report): ${e?.stack ?? String(e)}\n`);
         return 70;
     }
+}
+/**
+ * Boots `archive` and says how it went: `booted in N.N s (tcg)` on stdout, or the reason and the
+ * console's last lines on stderr. True when the expected line appeared.
+ */
+async function bootAndSay(archive, b, o) {
+    const arch = b.arch ?? (o.arch === 'amd64' || o.arch === 'arm64' ? o.arch : undefined);
+    const kernel = await (0,_boot_kernel_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveKernel */ .EO)(b.kernel, {
+        cacheDir: o.cacheDir,
+        platform: { os: 'linux', architecture: arch ?? 'amd64' },
+        source: { cacheDir: o.cacheDir, reporter: o.reporter, client: { env: o.env } },
+    });
+    o.reporter.info(`booting ${archive} with ${kernel.from}`);
+    const r = await (0,_boot_boot_js__WEBPACK_IMPORTED_MODULE_9__/* .bootArchive */ .jb)({
+        archive,
+        kernel: kernel.path,
+        ...(b.expect !== undefined && { expect: b.expect }),
+        ...(b.timeoutMs !== undefined && { timeoutMs: b.timeoutMs }),
+        ...(b.memoryMiB !== undefined && { memoryMiB: b.memoryMiB }),
+        ...(b.append !== undefined && { append: b.append }),
+        ...(b.network !== undefined && { network: b.network }),
+        ...(arch !== undefined && { arch }),
+        ...(b.accel !== undefined && { accel: b.accel }),
+    }, o.reporter);
+    if (r.ok) {
+        process.stdout.write(`booted in ${r.seconds.toFixed(1)} s (${r.accel}, ${r.arch})\n`);
+        return true;
+    }
+    process.stderr.write(`error [BOOT]: ${r.message}\n`);
+    if (r.tail.length > 0)
+        process.stderr.write(`the console's last lines:\n${r.tail.map((l) => `  ${l}`).join('\n')}\n`);
+    return false;
 }
 /**
  * The registry client's options; the password comes from standard input, never from argv. --timeout's
@@ -3404,208 +4198,18 @@ const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 
 /***/ }),
 
-/***/ 1231:
+/***/ 407:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  t: () => (/* binding */ ZstdMultiFrameDecompress),
-  M: () => (/* binding */ openLayerTar)
-});
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ./build/errors.js
-var errors = __webpack_require__(9473);
-// EXTERNAL MODULE: ./build/image/digest.js
-var digest = __webpack_require__(5436);
-;// CONCATENATED MODULE: ./build/image/zstd-frames.js
-// A streaming splitter for the zstd frame format (RFC 8878 §3.1): finds where each frame starts and ends
-// so every frame can go to its own decoder, and drops skippable frames. Whether Node's decoder goes on past
-// the first frame differs between releases (24.22 does, earlier 24.x stopped), so nothing relies on it.
-// It only walks headers and block sizes; it never decodes block contents.
-/** Little-endian magic of a zstd frame (bytes 28 b5 2f fd). */
-const ZSTD_MAGIC = 0xfd2fb528;
-/** Skippable frames use any magic 0x184D2A50..0x184D2A5F. */
-const SKIPPABLE_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
-// Frame_Header_Descriptor bits.
-const FHD_FCS_FLAG_SHIFT = 6;
-const FHD_SINGLE_SEGMENT = 0x20;
-const FHD_RESERVED = 0x08;
-const FHD_CHECKSUM = 0x04;
-const FHD_DICT_ID_FLAG = 0x03;
-const DICT_ID_SIZES = [0, 1, 2, 4];
-const FCS_SIZES = [0, 2, 4, 8];
-const BLOCK_HEADER_SIZE = 3;
-const BLOCK_TYPE_RAW = 0;
-const BLOCK_TYPE_RLE = 1;
-const BLOCK_TYPE_COMPRESSED = 2;
-const CHECKSUM_SIZE = 4;
-/** The largest block the format allows (Block_Maximum_Size ≤ 128 KiB). */
-const BLOCK_MAX = 128 << 10;
-/** Thrown for bytes that are not a sequence of zstd frames; `offset` is where in the stream. */
-class ZstdFormatError extends Error {
-    offset;
-    constructor(message, offset) {
-        super(`${message} at byte ${offset}`);
-        this.name = 'ZstdFormatError';
-        this.offset = offset;
-    }
-}
-/**
- * Incremental splitter: push() chunks as they arrive, get back the events they complete; end() when the
- * input ends (throws if it ends inside a frame). Data events reference the pushed chunk where possible.
- */
-class ZstdFrameSplitter {
-    #state = { s: 'magic' };
-    /** Bytes of a fixed-size field collected across chunk boundaries. */
-    #field = new Uint8Array(16);
-    #fieldHave = 0;
-    #fieldNeed = 4;
-    #checksum = false;
-    #offset = 0;
-    push(chunk) {
-        const events = [];
-        let i = 0;
-        while (i < chunk.length) {
-            const st = this.#state;
-            if (st.s === 'skip-payload' || st.s === 'block-body') {
-                const n = Math.min(st.left, chunk.length - i);
-                if (st.s === 'block-body')
-                    events.push({ type: 'data', bytes: chunk.subarray(i, i + n) });
-                i += n;
-                this.#offset += n;
-                st.left -= n;
-                if (st.left === 0)
-                    this.#afterBody(st, events);
-                continue;
-            }
-            const n = Math.min(this.#fieldNeed - this.#fieldHave, chunk.length - i);
-            this.#field.set(chunk.subarray(i, i + n), this.#fieldHave);
-            this.#fieldHave += n;
-            i += n;
-            this.#offset += n;
-            if (this.#fieldHave === this.#fieldNeed)
-                this.#onField(events);
-        }
-        return events;
-    }
-    /** The input ended: throws ZstdFormatError unless it ended between frames. */
-    end() {
-        if (this.#state.s !== 'magic' || this.#fieldHave !== 0) {
-            throw new ZstdFormatError('zstd stream truncated inside a frame', this.#offset);
-        }
-    }
-    #expect(state, need) {
-        this.#state = state;
-        this.#fieldHave = 0;
-        this.#fieldNeed = need;
-    }
-    #fieldBytes() {
-        return this.#field.slice(0, this.#fieldNeed);
-    }
-    #afterBody(st, events) {
-        if (st.s === 'skip-payload')
-            this.#expect({ s: 'magic' }, 4);
-        else
-            this.#afterBlock(st.last, events);
-    }
-    #afterBlock(last, events) {
-        if (!last)
-            this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
-        else if (this.#checksum)
-            this.#expect({ s: 'checksum' }, CHECKSUM_SIZE);
-        else
-            this.#endFrame(events);
-    }
-    #endFrame(events) {
-        events.push({ type: 'frame-end' });
-        this.#expect({ s: 'magic' }, 4);
-    }
-    #onField(events) {
-        const f = this.#field;
-        const st = this.#state;
-        const at = this.#offset - this.#fieldNeed;
-        switch (st.s) {
-            case 'magic': {
-                const magic = (f[0] | (f[1] << 8) | (f[2] << 16) | (f[3] << 24)) >>> 0;
-                if (magic === ZSTD_MAGIC) {
-                    events.push({ type: 'frame-start' }, { type: 'data', bytes: this.#fieldBytes() });
-                    this.#expect({ s: 'fhd' }, 1);
-                }
-                else if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-                    this.#expect({ s: 'skip-size' }, 4);
-                }
-                else {
-                    throw new ZstdFormatError(`not a zstd frame (magic 0x${magic.toString(16).padStart(8, '0')})`, at);
-                }
-                return;
-            }
-            case 'skip-size': {
-                const size = (f[0] | (f[1] << 8) | (f[2] << 16) | (f[3] << 24)) >>> 0;
-                if (size === 0)
-                    this.#expect({ s: 'magic' }, 4);
-                else
-                    this.#expect({ s: 'skip-payload', left: size }, 0);
-                return;
-            }
-            case 'fhd': {
-                const fhd = f[0];
-                if (fhd & FHD_RESERVED)
-                    throw new ZstdFormatError('zstd frame header has the reserved bit set', at);
-                events.push({ type: 'data', bytes: this.#fieldBytes() });
-                this.#checksum = (fhd & FHD_CHECKSUM) !== 0;
-                const single = (fhd & FHD_SINGLE_SEGMENT) !== 0;
-                const fcsFlag = fhd >> FHD_FCS_FLAG_SHIFT;
-                // With Single_Segment set and FCS flag 0 the content size still takes one byte.
-                const fcsSize = fcsFlag === 0 && single ? 1 : FCS_SIZES[fcsFlag];
-                const rest = (single ? 0 : 1) + DICT_ID_SIZES[fhd & FHD_DICT_ID_FLAG] + fcsSize;
-                if (rest === 0)
-                    this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
-                else
-                    this.#expect({ s: 'header-rest', fhd }, rest);
-                return;
-            }
-            case 'header-rest':
-                events.push({ type: 'data', bytes: this.#fieldBytes() });
-                this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
-                return;
-            case 'block-header': {
-                events.push({ type: 'data', bytes: this.#fieldBytes() });
-                const header = f[0] | (f[1] << 8) | (f[2] << 16);
-                const last = (header & 1) === 1;
-                const type = (header >> 1) & 3;
-                const size = header >>> 3;
-                if (size > BLOCK_MAX)
-                    throw new ZstdFormatError(`zstd block of ${size} bytes exceeds 128 KiB`, at);
-                let body;
-                if (type === BLOCK_TYPE_RAW || type === BLOCK_TYPE_COMPRESSED)
-                    body = size;
-                else if (type === BLOCK_TYPE_RLE)
-                    body = 1;
-                else
-                    throw new ZstdFormatError('zstd block has the reserved block type', at);
-                if (body === 0)
-                    this.#afterBlock(last, events);
-                else
-                    this.#expect({ s: 'block-body', left: body, last }, 0);
-                return;
-            }
-            case 'checksum':
-                events.push({ type: 'data', bytes: this.#fieldBytes() });
-                this.#endFrame(events);
-                return;
-            default:
-                return;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./build/image/decompress.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ openLayerTar),
+/* harmony export */   t: () => (/* binding */ ZstdMultiFrameDecompress)
+/* harmony export */ });
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7075);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8522);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
+/* harmony import */ var _digest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5436);
+/* harmony import */ var _zstd_frames_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9842);
 // A layer's bytes as an uncompressed tar stream. The stored (compressed) stream is always read to its end,
 // so the digest check in Layer.open() runs even when the tar ends early, and a digest mismatch is what gets
 // reported whenever the stored bytes are wrong (a decode error on bytes that fail their digest says less).
@@ -3626,8 +4230,8 @@ const DECODE_CHUNK = 1 << 20;
  * Decodes a stream of concatenated zstd frames (skippable frames dropped), each frame by its own Node
  * decoder, in order, with backpressure: a paused reader pauses the frame decoder, which stops taking input.
  */
-class ZstdMultiFrameDecompress extends external_node_stream_.Duplex {
-    #splitter = new ZstdFrameSplitter();
+class ZstdMultiFrameDecompress extends node_stream__WEBPACK_IMPORTED_MODULE_0__.Duplex {
+    #splitter = new _zstd_frames_js__WEBPACK_IMPORTED_MODULE_4__/* .ZstdFrameSplitter */ .w5();
     #frame = null;
     #frameDone = null;
     _read() {
@@ -3670,7 +4274,7 @@ class ZstdMultiFrameDecompress extends external_node_stream_.Duplex {
         }
     }
     #startFrame() {
-        const frame = (0,external_node_zlib_.createZstdDecompress)({ chunkSize: DECODE_CHUNK });
+        const frame = (0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.createZstdDecompress)({ chunkSize: DECODE_CHUNK });
         this.#frame = frame;
         frame.on('data', (out) => {
             if (!this.push(out))
@@ -3702,11 +4306,11 @@ class ZstdMultiFrameDecompress extends external_node_stream_.Duplex {
 function decoderFor(compression) {
     switch (compression) {
         case 'gzip':
-            return (0,external_node_zlib_.createGunzip)({ chunkSize: DECODE_CHUNK });
+            return (0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.createGunzip)({ chunkSize: DECODE_CHUNK });
         case 'zstd':
             return new ZstdMultiFrameDecompress();
         case 'none':
-            return new external_node_stream_.PassThrough();
+            return new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough();
     }
 }
 /**
@@ -3717,7 +4321,7 @@ function decoderFor(compression) {
 function openLayerTar(layer) {
     const src = layer.open();
     const decoder = decoderFor(layer.compression);
-    const out = new external_node_stream_.PassThrough();
+    const out = new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough();
     // decoding: bytes flow src → decoder → out; draining: src is read only for its digest check.
     let state = 'decoding';
     const fail = (err) => {
@@ -3744,12 +4348,12 @@ function openLayerTar(layer) {
     };
     src.on('error', (err) => {
         // The stored bytes are wrong or unreadable: that outranks whatever the decoder said about them.
-        fail((0,errors/* isInitramfsError */._e)(err) ? err : new errors/* InitramfsError */.sp('IO', `layer ${layer.digest}: ${err.message}`, { cause: err }));
+        fail((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isInitramfsError */ ._e)(err) ? err : new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('IO', `layer ${layer.digest}: ${err.message}`, { cause: err }));
     });
     decoder.on('error', (err) => {
         if (state !== 'decoding')
             return;
-        const bad = new errors/* InitramfsError */.sp('BAD_LAYER', `layer ${(0,digest/* shortDigest */.VK)(layer.digest)}: ${layer.compression} stream is corrupt or truncated (${err.message})`, { cause: err });
+        const bad = new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('BAD_LAYER', `layer ${(0,_digest_js__WEBPACK_IMPORTED_MODULE_3__/* .shortDigest */ .VK)(layer.digest)}: ${layer.compression} stream is corrupt or truncated (${err.message})`, { cause: err });
         // Keep reading the stored bytes to their end: if they fail their digest, that is the error to report.
         drain(() => fail(bad));
     });
@@ -3909,8 +4513,8 @@ __webpack_require__.d(__webpack_exports__, {
 var errors = __webpack_require__(9473);
 // EXTERNAL MODULE: ./build/quote.js
 var quote = __webpack_require__(9692);
-// EXTERNAL MODULE: ./build/image/decompress.js + 1 modules
-var decompress = __webpack_require__(1231);
+// EXTERNAL MODULE: ./build/image/decompress.js
+var decompress = __webpack_require__(407);
 // EXTERNAL MODULE: ./build/image/digest.js
 var digest = __webpack_require__(5436);
 // EXTERNAL MODULE: ./build/image/tar-header.js
@@ -4924,8 +5528,8 @@ var promises_ = __webpack_require__(1455);
 var external_node_stream_promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ./build/image/decompress.js + 1 modules
-var decompress = __webpack_require__(1231);
+// EXTERNAL MODULE: ./build/image/decompress.js
+var decompress = __webpack_require__(407);
 // EXTERNAL MODULE: ./build/image/tar-header.js
 var tar_header = __webpack_require__(9395);
 // EXTERNAL MODULE: ./build/image/tar-entry.js
@@ -7821,6 +8425,199 @@ const formatPlatform = (p) => p.variant ? `${p.os}/${p.architecture}/${p.variant
 
 /***/ }),
 
+/***/ 9842:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Kh: () => (/* binding */ ZSTD_MAGIC),
+/* harmony export */   w5: () => (/* binding */ ZstdFrameSplitter)
+/* harmony export */ });
+/* unused harmony export ZstdFormatError */
+// A streaming splitter for the zstd frame format (RFC 8878 §3.1): finds where each frame starts and ends
+// so every frame can go to its own decoder, and drops skippable frames. Whether Node's decoder goes on past
+// the first frame differs between releases (24.22 does, earlier 24.x stopped), so nothing relies on it.
+// It only walks headers and block sizes; it never decodes block contents.
+/** Little-endian magic of a zstd frame (bytes 28 b5 2f fd). */
+const ZSTD_MAGIC = 0xfd2fb528;
+/** Skippable frames use any magic 0x184D2A50..0x184D2A5F. */
+const SKIPPABLE_MASK = 0xfffffff0;
+const SKIPPABLE_MAGIC = 0x184d2a50;
+// Frame_Header_Descriptor bits.
+const FHD_FCS_FLAG_SHIFT = 6;
+const FHD_SINGLE_SEGMENT = 0x20;
+const FHD_RESERVED = 0x08;
+const FHD_CHECKSUM = 0x04;
+const FHD_DICT_ID_FLAG = 0x03;
+const DICT_ID_SIZES = [0, 1, 2, 4];
+const FCS_SIZES = [0, 2, 4, 8];
+const BLOCK_HEADER_SIZE = 3;
+const BLOCK_TYPE_RAW = 0;
+const BLOCK_TYPE_RLE = 1;
+const BLOCK_TYPE_COMPRESSED = 2;
+const CHECKSUM_SIZE = 4;
+/** The largest block the format allows (Block_Maximum_Size ≤ 128 KiB). */
+const BLOCK_MAX = 128 << 10;
+/** Thrown for bytes that are not a sequence of zstd frames; `offset` is where in the stream. */
+class ZstdFormatError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(`${message} at byte ${offset}`);
+        this.name = 'ZstdFormatError';
+        this.offset = offset;
+    }
+}
+/**
+ * Incremental splitter: push() chunks as they arrive, get back the events they complete; end() when the
+ * input ends (throws if it ends inside a frame). Data events reference the pushed chunk where possible.
+ */
+class ZstdFrameSplitter {
+    #state = { s: 'magic' };
+    /** Bytes of a fixed-size field collected across chunk boundaries. */
+    #field = new Uint8Array(16);
+    #fieldHave = 0;
+    #fieldNeed = 4;
+    #checksum = false;
+    #offset = 0;
+    push(chunk) {
+        const events = [];
+        let i = 0;
+        while (i < chunk.length) {
+            const st = this.#state;
+            if (st.s === 'skip-payload' || st.s === 'block-body') {
+                const n = Math.min(st.left, chunk.length - i);
+                if (st.s === 'block-body')
+                    events.push({ type: 'data', bytes: chunk.subarray(i, i + n) });
+                i += n;
+                this.#offset += n;
+                st.left -= n;
+                if (st.left === 0)
+                    this.#afterBody(st, events);
+                continue;
+            }
+            const n = Math.min(this.#fieldNeed - this.#fieldHave, chunk.length - i);
+            this.#field.set(chunk.subarray(i, i + n), this.#fieldHave);
+            this.#fieldHave += n;
+            i += n;
+            this.#offset += n;
+            if (this.#fieldHave === this.#fieldNeed)
+                this.#onField(events);
+        }
+        return events;
+    }
+    /** The input ended: throws ZstdFormatError unless it ended between frames. */
+    end() {
+        if (this.#state.s !== 'magic' || this.#fieldHave !== 0) {
+            throw new ZstdFormatError('zstd stream truncated inside a frame', this.#offset);
+        }
+    }
+    #expect(state, need) {
+        this.#state = state;
+        this.#fieldHave = 0;
+        this.#fieldNeed = need;
+    }
+    #fieldBytes() {
+        return this.#field.slice(0, this.#fieldNeed);
+    }
+    #afterBody(st, events) {
+        if (st.s === 'skip-payload')
+            this.#expect({ s: 'magic' }, 4);
+        else
+            this.#afterBlock(st.last, events);
+    }
+    #afterBlock(last, events) {
+        if (!last)
+            this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
+        else if (this.#checksum)
+            this.#expect({ s: 'checksum' }, CHECKSUM_SIZE);
+        else
+            this.#endFrame(events);
+    }
+    #endFrame(events) {
+        events.push({ type: 'frame-end' });
+        this.#expect({ s: 'magic' }, 4);
+    }
+    #onField(events) {
+        const f = this.#field;
+        const st = this.#state;
+        const at = this.#offset - this.#fieldNeed;
+        switch (st.s) {
+            case 'magic': {
+                const magic = (f[0] | (f[1] << 8) | (f[2] << 16) | (f[3] << 24)) >>> 0;
+                if (magic === ZSTD_MAGIC) {
+                    events.push({ type: 'frame-start' }, { type: 'data', bytes: this.#fieldBytes() });
+                    this.#expect({ s: 'fhd' }, 1);
+                }
+                else if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+                    this.#expect({ s: 'skip-size' }, 4);
+                }
+                else {
+                    throw new ZstdFormatError(`not a zstd frame (magic 0x${magic.toString(16).padStart(8, '0')})`, at);
+                }
+                return;
+            }
+            case 'skip-size': {
+                const size = (f[0] | (f[1] << 8) | (f[2] << 16) | (f[3] << 24)) >>> 0;
+                if (size === 0)
+                    this.#expect({ s: 'magic' }, 4);
+                else
+                    this.#expect({ s: 'skip-payload', left: size }, 0);
+                return;
+            }
+            case 'fhd': {
+                const fhd = f[0];
+                if (fhd & FHD_RESERVED)
+                    throw new ZstdFormatError('zstd frame header has the reserved bit set', at);
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                this.#checksum = (fhd & FHD_CHECKSUM) !== 0;
+                const single = (fhd & FHD_SINGLE_SEGMENT) !== 0;
+                const fcsFlag = fhd >> FHD_FCS_FLAG_SHIFT;
+                // With Single_Segment set and FCS flag 0 the content size still takes one byte.
+                const fcsSize = fcsFlag === 0 && single ? 1 : FCS_SIZES[fcsFlag];
+                const rest = (single ? 0 : 1) + DICT_ID_SIZES[fhd & FHD_DICT_ID_FLAG] + fcsSize;
+                if (rest === 0)
+                    this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
+                else
+                    this.#expect({ s: 'header-rest', fhd }, rest);
+                return;
+            }
+            case 'header-rest':
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                this.#expect({ s: 'block-header' }, BLOCK_HEADER_SIZE);
+                return;
+            case 'block-header': {
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                const header = f[0] | (f[1] << 8) | (f[2] << 16);
+                const last = (header & 1) === 1;
+                const type = (header >> 1) & 3;
+                const size = header >>> 3;
+                if (size > BLOCK_MAX)
+                    throw new ZstdFormatError(`zstd block of ${size} bytes exceeds 128 KiB`, at);
+                let body;
+                if (type === BLOCK_TYPE_RAW || type === BLOCK_TYPE_COMPRESSED)
+                    body = size;
+                else if (type === BLOCK_TYPE_RLE)
+                    body = 1;
+                else
+                    throw new ZstdFormatError('zstd block has the reserved block type', at);
+                if (body === 0)
+                    this.#afterBlock(last, events);
+                else
+                    this.#expect({ s: 'block-body', left: body, last }, 0);
+                return;
+            }
+            case 'checksum':
+                events.push({ type: 'data', bytes: this.#fieldBytes() });
+                this.#endFrame(events);
+                return;
+            default:
+                return;
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 1304:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -8067,60 +8864,556 @@ const elfMatches = (e, t) => e.machine === t.machine && e.bits === t.bits && e.l
 
 /***/ }),
 
-/***/ 4803:
+/***/ 4956:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hw: () => (/* binding */ udhcpcScript),
+/* harmony export */   Q$: () => (/* binding */ UDHCPC_SCRIPT_PATH),
+/* harmony export */   U5: () => (/* binding */ STATUS_PREFIX),
+/* harmony export */   VE: () => (/* binding */ BUSYBOX_PATH),
+/* harmony export */   qN: () => (/* binding */ DEFAULT_HOSTNAME),
+/* harmony export */   sj: () => (/* binding */ generateInit)
+/* harmony export */ });
+/* unused harmony exports TOOLS_DIR, SHELL_WORD, DEFAULT_PATH, shellQuote */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9473);
+// The /init generated from an image config when the image has none and the user gave none: a POSIX sh
+// script run as PID 1 by the static busybox the archive carries (/.initramfs-action/busybox). It mounts
+// the kernel filesystems, sets the hostname, brings up loopback, loads kernel modules, configures the
+// network, runs Entrypoint + Cmd as Docker would (Env, WorkingDir, User, every argument exact) or a
+// console shell when the kernel command line asks for one, reports the exit status on the console, then
+// powers off, reboots or opens a shell. Every tool is called as `"$BB" APPLET`, never through PATH, so an
+// image without a shell boots and the command's PATH never sees busybox. Pure: text in, text out.
 
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  zd: () => (/* binding */ DEFAULT_INIT_TOOLS),
-  Xg: () => (/* binding */ INIT_TOOLS_ENV),
-  uD: () => (/* binding */ loadInitTools)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/errors.js
-var errors = __webpack_require__(9473);
-;// CONCATENATED MODULE: ./build/log.js
-// What the core reports while it works. The CLI renders it (live on a TTY, plain lines otherwise); the
-// action maps it to @actions/core; tests collect it. The core never writes to stdout/stderr itself.
-/** A reporter that drops everything except warnings, which it collects (tests and library callers). */
-class CollectingReporter {
-    warnings = [];
-    infos = [];
-    stage() { }
-    progress() { }
-    done() { }
-    warn(message) {
-        this.warnings.push(message);
+/** Where the archive carries init's own tools. */
+const TOOLS_DIR = '/.initramfs-action';
+/** The static busybox that runs /init and every tool it calls. */
+const BUSYBOX_PATH = '/.initramfs-action/busybox';
+/** udhcpc's event hook (udhcpcScript()), which applies a DHCP lease. */
+const UDHCPC_SCRIPT_PATH = '/.initramfs-action/udhcpc.script';
+/** The kernel command-line word that starts a console shell instead of the command. */
+const SHELL_WORD = 'initramfs.shell';
+/** Docker's PATH for containers whose image sets none. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The line the script prints (to /dev/console) when the command ends, followed by the status. */
+const STATUS_PREFIX = 'initramfs-action: command exited with status ';
+const DEFAULT_HOOKS = {
+    busybox: BUSYBOX_PATH,
+    root: '',
+    console: '/dev/console',
+    prelude: '',
+    system: '"$BB"',
+    shell: '"$BB" setsid "$BB" cttyhack "$BB" sh',
+    // If PID 1 exits the kernel panics; if busybox cannot even sleep, `read` blocks on the console.
+    hang: 'while :; do "$BB" sleep 3600 || read -r _; done',
+};
+/** Quote one word for POSIX sh: single quotes keep every byte literal; a `'` becomes `'\''`. */
+const shellQuote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
+/** Names sh can export; others (e.g. `a.b`, `a-b`) cannot be set by a POSIX shell at all. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Linux hostnames: the kernel keeps 64 bytes with the NUL, and DNS labels are at most 63 characters. */
+const HOSTNAME_MAX = 63;
+/** uid/gid values the kernel accepts: (uid_t)-1 means "unchanged". */
+const ID_MAX = 2 ** 32 - 2;
+/**
+ * The guest's hostname unless the kernel's `ip=` names one. A constant, not the image's name: the same
+ * image must give the same bytes however it arrives (a registry, an OCI layout, a docker save archive),
+ * and a name taken from how it was referenced would differ between them.
+ */
+const DEFAULT_HOSTNAME = 'initramfs';
+/**
+ * The /init script for `config` run as `plan` says. Env entries whose name sh cannot export (not
+ * `[A-Za-z_][A-Za-z0-9_]*`) or that have no "=" are skipped. The command is not exec'd by PID 1: the
+ * script outlives it to report its status and power off. Throws NO_INIT when the config has no
+ * Entrypoint and no Cmd, BAD_IMAGE for a NUL in an argument, Env entry or WorkingDir (exec cannot pass
+ * one), USAGE for a plan that cannot be written (bad uid/gid, NUL in a module path or the hostname).
+ * The text is meant to be written as UTF-8.
+ */
+function generateInit(config, plan, hooks = {}) {
+    const h = { ...DEFAULT_HOOKS, ...hooks };
+    const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
+    if (argv.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('NO_INIT', 'image config has no Entrypoint or Cmd; pass --init');
+    for (const s of [...argv, ...(config.Env ?? []), config.WorkingDir ?? '']) {
+        if (s.includes('\0'))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('BAD_IMAGE', `image config has a NUL character in ${JSON.stringify(s)}`);
     }
-    info(message) {
-        this.infos.push(message);
+    checkPlan(plan);
+    const env = exportable(config.Env ?? []);
+    const envHome = env.some((e) => e.startsWith('HOME='));
+    const imagePath = env.findLast((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? DEFAULT_PATH;
+    const S = h.system;
+    const q = shellQuote;
+    // The command's process: the user switch is part of argv, expanded before Env is exported (an image
+    // Env may set a variable named BB); cd before Env too, so an image CDPATH cannot redirect it.
+    const commandWords = plan.user
+        ? // busybox nsenter without namespace options just sets the ids by number (no /etc/passwd needed),
+            // and -F execs the command itself instead of forking. It clears supplementary groups
+            // (setgroups(0)) and has no way to set them: plan.user.groups are not applied.
+            ['"$BB" nsenter -F', `-S ${plan.user.uid}`, `-G ${plan.user.gid}`, '--', ...argv.map(q)].join(' ')
+        : argv.map(q).join(' ');
+    const home = envHome ? [] : [`export HOME=${q(plan.user?.home ?? '/')}`];
+    const workDir = config.WorkingDir ?? '';
+    const lines = [
+        `#!${BUSYBOX_PATH} sh`,
+        '# /init generated by initramfs-action from the image config. PID 1, run by the static busybox in',
+        `# ${TOOLS_DIR}; every tool is called as "$BB" APPLET (never through PATH), so the image needs no`,
+        '# shell or tools of its own and the command never sees busybox on its PATH. In order: kernel',
+        '# filesystems, hostname, loopback, kernel modules, network, then the command (or a console shell when',
+        `# the kernel command line has the word ${SHELL_WORD}), its exit status on the console, then ${plan.onExit}.`,
+        '# PID 1 must never exit (the kernel panics), so every failure below is a warning and the boot goes on.',
+        `BB=${h.busybox}`,
+        `ROOT=${h.root}`,
+        `CONSOLE=${h.console}`,
+        '# The kernel starts init with no PATH; this is also the command\'s PATH unless its Env sets one.',
+        `PATH=${q(DEFAULT_PATH)}`,
+        'export PATH',
+        ...(h.prelude === '' ? [] : [h.prelude]),
+        '',
+        // Function replacers: a hook's `$'` or `$&` must not be read as a replacement pattern.
+        FUNCTIONS.replaceAll('@SYS@', () => S)
+            .replaceAll('@UDHCPC_SCRIPT@', () => q(UDHCPC_SCRIPT_PATH))
+            .replaceAll('@HANG@', () => h.hang),
+        '',
+        '# run_command: Entrypoint + Cmd in a subshell, so Env, WorkingDir and the user apply to it alone.',
+        '# It runs in the foreground: a background job would start with SIGINT and SIGQUIT ignored (POSIX,',
+        "# for a shell without job control; ash cannot undo that), unlike Docker. ash's foreground wait is",
+        '# waitpid(-1), so PID 1 still reaps the orphans the command leaves meanwhile.',
+        'run_command() {',
+        '\t(',
+        `\t\tset -- ${commandWords}`,
+        ...(workDir === '' ? [] : [`\t\tcd -- ${q(workDir)} || { say ${q(`cannot change to WorkingDir ${workDir}`)}; exit 1; }`]),
+        // Quoting the whole KEY=VALUE keeps the value byte-exact (spaces, quotes, $, backticks, newlines).
+        ...env.map((e) => `\t\texport ${q(e)}`),
+        ...home.map((l) => `\t\t${l}`),
+        '\t\texec "$@"',
+        '\t)',
+        '}',
+        '',
+        '# console_shell: an interactive shell on the console, as root, with the image Env and its PATH plus',
+        `# busybox's applets (links made now, in ${TOOLS_DIR}/bin: never on the command's PATH).`,
+        'console_shell() {',
+        `\t"$BB" mkdir -p "$ROOT${TOOLS_DIR}/bin" && "$BB" --install -s "$ROOT${TOOLS_DIR}/bin" ||`,
+        `\t\twarn "could not make the busybox applet links in ${TOOLS_DIR}/bin; going on"`,
+        '\t(',
+        `\t\tset -- ${h.shell}`,
+        ...(workDir === '' ? ['\t\tcd /'] : [`\t\tcd -- ${q(workDir)} 2>/dev/null || cd /`]),
+        ...env.map((e) => `\t\texport ${q(e)}`),
+        ...(envHome ? [] : ["\t\texport HOME='/'"]),
+        `\t\texport PATH=${q(imagePath)}:"$ROOT${TOOLS_DIR}/bin"`,
+        "\t\texport PS1='initramfs-action \\w # '",
+        '\t\texec "$@"',
+        '\t)',
+        '}',
+        '',
+        '# ---- boot ----',
+        'mount_kernel_filesystems',
+        'read_cmdline',
+        `${S} hostname ${q(plan.hostname)} || warn ${q(`could not set the hostname ${plan.hostname}; going on`)}`,
+        `${S} ip link set lo up || warn 'could not bring up the loopback interface; going on'`,
+        ...plan.modules.map((m) => `load_module ${q(moduleName(m))} ${q(m)}`),
+        networkLine(plan.network),
+        '',
+        `if has_word ${q(SHELL_WORD)}; then`,
+        `\tsay ${q(`${SHELL_WORD} on the kernel command line: a shell replaces the command`)}`,
+        '\tconsole_shell',
+        '\tsay "shell exited with status $?"',
+        ...(plan.onExit === 'reboot' ? ['\treboot_now'] : ['\tpower_off']),
+        'fi',
+        '',
+        'run_command',
+        'status=$?',
+        `printf '%s%s\\n' ${q(STATUS_PREFIX)} "$status" 2>/dev/null >>"$CONSOLE" || printf '%s%s\\n' ${q(STATUS_PREFIX)} "$status"`,
+        ...onExitLines(plan.onExit),
+    ];
+    return lines.join('\n') + '\n';
+}
+function checkPlan(plan) {
+    for (const s of [plan.hostname, ...plan.modules]) {
+        if (s.includes('\0'))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('USAGE', `init plan has a NUL character in ${JSON.stringify(s)}`);
+    }
+    if (plan.user) {
+        for (const [what, id] of [['uid', plan.user.uid], ['gid', plan.user.gid]]) {
+            if (!Number.isInteger(id) || id < 0 || id > ID_MAX) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('USAGE', `init plan: ${what} ${id} is not a number from 0 to ${ID_MAX}`);
+            }
+        }
     }
 }
+/** Env entries sh can export, in order. */
+function exportable(env) {
+    return env.filter((entry) => {
+        const eq = entry.indexOf('=');
+        return eq > 0 && SHELL_NAME.test(entry.slice(0, eq));
+    });
+}
+/** The kernel's name for a module file: /sys/module/<name>, with '-' read as '_'. */
+const moduleName = (path) => path
+    .slice(path.lastIndexOf('/') + 1)
+    .replace(/\.ko$/, '')
+    .replaceAll('-', '_');
+function networkLine(mode) {
+    switch (mode) {
+        case 'none':
+            return '# --network none: loopback only.';
+        case 'dhcp':
+            return 'network_dhcp';
+        case 'cmdline':
+            return 'network_cmdline';
+    }
+}
+function onExitLines(onExit) {
+    switch (onExit) {
+        case 'poweroff':
+            return ['power_off'];
+        case 'reboot':
+            return ['reboot_now'];
+        case 'shell':
+            return ["say 'the command ended: starting a shell (--on-exit shell); the machine powers off when it exits'", 'console_shell', 'power_off'];
+    }
+}
+/**
+ * The functions of the script. `@SYS@` is the system hook, `@UDHCPC_SCRIPT@` the hook path, `@HANG@`
+ * the hang hook. Shell `${...}` is written `\${...}` here (a template literal).
+ */
+const FUNCTIONS = `# say TEXT: one line on the console (or stderr when the console cannot be opened).
+say() { printf 'initramfs-action: %s\\n' "$*" 2>/dev/null >>"$CONSOLE" || printf 'initramfs-action: %s\\n' "$*" >&2; }
+warn() { say "warning: $*"; }
 
-// EXTERNAL MODULE: ./build/quote.js
-var quote = __webpack_require__(9692);
-// EXTERNAL MODULE: ./build/image/source.js + 25 modules
-var image_source = __webpack_require__(9128);
-// EXTERNAL MODULE: ./build/image/read-layer.js + 1 modules
-var read_layer = __webpack_require__(9206);
-// EXTERNAL MODULE: ./build/image/spool.js
-var image_spool = __webpack_require__(9437);
-// EXTERNAL MODULE: ./build/image/types.js
-var types = __webpack_require__(8107);
-// EXTERNAL MODULE: ./build/rootfs/node.js
-var node = __webpack_require__(4984);
-// EXTERNAL MODULE: ./build/rootfs/apply-layer.js + 1 modules
-var apply_layer = __webpack_require__(9985);
-// EXTERNAL MODULE: ./build/rootfs/tree.js
-var tree = __webpack_require__(8244);
-// EXTERNAL MODULE: ./build/initramfs/elf.js
-var initramfs_elf = __webpack_require__(9119);
-;// CONCATENATED MODULE: ./build/initramfs/init-tools.js
+# mnt TYPE DIR [OPTIONS]: mount a kernel filesystem on DIR (made when missing).
+mnt() {
+	"$BB" mkdir -p "$ROOT$2" 2>/dev/null
+	if [ -n "$3" ]; then
+		@SYS@ mount -t "$1" -o "$3" "$1" "$ROOT$2"
+	else
+		@SYS@ mount -t "$1" "$1" "$ROOT$2"
+	fi || warn "could not mount $1 on $2; going on"
+}
+
+# devlink TARGET NAME: a /dev symlink that devtmpfs does not make itself.
+devlink() {
+	[ -e "$ROOT$2" ] || [ -L "$ROOT$2" ] || "$BB" ln -s "$1" "$ROOT$2" || warn "could not link $2 to $1; going on"
+}
+
+mount_kernel_filesystems() {
+	mnt proc /proc
+	mnt sysfs /sys
+	mnt devtmpfs /dev
+	mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
+	mnt tmpfs /dev/shm mode=1777
+	mnt tmpfs /run mode=755
+	devlink pts/ptmx /dev/ptmx
+	devlink /proc/self/fd /dev/fd
+	devlink /proc/self/fd/0 /dev/stdin
+	devlink /proc/self/fd/1 /dev/stdout
+	devlink /proc/self/fd/2 /dev/stderr
+}
+
+# read_cmdline: the kernel command line (one line) into $cmdline, once /proc is there. Words are
+# compared whole, with globbing off (a word may be a=*).
+read_cmdline() {
+	cmdline=
+	{ read -r cmdline <"$ROOT/proc/cmdline"; } 2>/dev/null
+}
+# has_word WORD: whether the command line has exactly this word.
+has_word() {
+	local w
+	set -f
+	for w in $cmdline; do
+		if [ "$w" = "$1" ]; then set +f; return 0; fi
+	done
+	set +f
+	return 1
+}
+# word_value NAME: the value of the last NAME=VALUE word (the kernel's rule: the last one counts).
+word_value() {
+	local w found=1 value
+	set -f
+	for w in $cmdline; do
+		case $w in "$1"=*) value=\${w#*=}; found=0 ;; esac
+	done
+	set +f
+	[ $found = 0 ] && printf '%s\\n' "$value"
+}
+
+# load_module NAME PATH: insmod PATH, unless /sys/module/NAME exists (built in, or loaded already),
+# with the command line's NAME.PARAM=VALUE words as its parameters. The kernel applies those to built-in
+# modules only; for a loaded one modprobe reads them from /proc/cmdline, and so does this. Firecracker
+# names its devices that way (virtio_mmio.device=4K@0xd0000000:5), which a modular virtio_mmio needs.
+load_module() {
+	local name=$1 path=$2 w
+	[ -e "$ROOT/sys/module/$name" ] && return 0
+	set -f
+	set --
+	for w in $cmdline; do
+		case $w in *.*=*) ;; *) continue ;; esac
+		# '-' and '_' are one in module names.
+		[ "$(printf '%s\\n' "\${w%%.*}" | "$BB" tr - _)" = "$name" ] && set -- "$@" "\${w#*.}"
+	done
+	set +f
+	@SYS@ insmod "$path" "$@" || warn "could not load module $name ($path); going on"
+}
+
+# interfaces: the network interfaces but lo.
+interfaces() {
+	local d
+	for d in "$ROOT"/sys/class/net/*; do
+		[ -e "$d" ] || continue
+		d=\${d##*/}
+		[ "$d" = lo ] || printf '%s\\n' "$d"
+	done
+}
+# ipv4_of IF: the interface's first IPv4 address as ADDR/BITS; nothing when it has none.
+ipv4_of() {
+	set -f
+	set -- $(@SYS@ ip -4 -o addr show dev "$1" 2>/dev/null)
+	set +f
+	while [ $# -gt 1 ]; do
+		if [ "$1" = inet ]; then printf '%s\\n' "$2"; return; fi
+		shift
+	done
+}
+# mask_bits MASK: a dotted netmask (or a prefix length) as a prefix length; fails for anything else.
+mask_bits() {
+	local IFS=. bits=0 o partial=
+	case $1 in
+	*.*) ;;
+	*) [ -n "$1" ] && [ "$1" -ge 0 ] 2>/dev/null && [ "$1" -le 32 ] && printf '%s\\n' "$1"; return ;;
+	esac
+	set -f
+	set -- $1
+	set +f
+	[ $# = 4 ] || return 1
+	for o; do
+		if [ -n "$partial" ]; then [ "$o" = 0 ] || return 1; continue; fi
+		case $o in
+		255) bits=$((bits + 8)); continue ;;
+		254) bits=$((bits + 7)) ;; 252) bits=$((bits + 6)) ;; 248) bits=$((bits + 5)) ;;
+		240) bits=$((bits + 4)) ;; 224) bits=$((bits + 3)) ;; 192) bits=$((bits + 2)) ;;
+		128) bits=$((bits + 1)) ;; 0) ;;
+		*) return 1 ;;
+		esac
+		partial=1
+	done
+	printf '%s\\n' "$bits"
+}
+# class_bits ADDR: the kernel's default netmask for an ip= without one (the address class).
+class_bits() {
+	local a=\${1%%.*}
+	if [ "$a" -lt 128 ] 2>/dev/null; then echo 8; elif [ "$a" -lt 192 ] 2>/dev/null; then echo 16; else echo 24; fi
+}
+# write_resolv LINE...: /etc/resolv.conf with these lines. A symlink there (e.g. into /run/systemd,
+# which nothing fills here) is replaced by a regular file, not written through.
+write_resolv() {
+	local f="$ROOT/etc/resolv.conf" l
+	"$BB" mkdir -p "$ROOT/etc" 2>/dev/null
+	{ for l; do printf '%s\\n' "$l"; done; } >"$f.new" && "$BB" rm -f "$f" && "$BB" mv -f "$f.new" "$f" ||
+		warn "could not write /etc/resolv.conf; going on"
+}
+
+# dhcp_one IF: DHCP on one interface, bounded (3 discover packets, 2 s apart). The udhcpc hook applies
+# the lease and prints the interface's line; the address stays when the lease ends (nothing renews it).
+dhcp_one() {
+	local have
+	if [ ! -e "$ROOT/sys/class/net/$1" ]; then warn "no network interface $1; going on without it"; return; fi
+	have=$(ipv4_of "$1")
+	if [ -n "$have" ]; then say "network $1 already has $have; left alone"; return; fi
+	@SYS@ ip link set "$1" up || warn "could not bring up $1"
+	@SYS@ udhcpc -i "$1" -s @UDHCPC_SCRIPT@ -n -q -f -t 3 -T 2 >/dev/null ||
+		warn "no DHCP lease on $1 (3 requests, 2 s apart); going on without it"
+}
+# network_dhcp [IF]: DHCP on IF, or on every interface but lo, all at once.
+network_dhcp() {
+	local dev pids= p
+	for dev in \${1:-$(interfaces)}; do
+		dhcp_one "$dev" &
+		pids="$pids $!"
+	done
+	[ -n "$pids" ] || warn "no network interface for DHCP; going on without network"
+	for p in $pids; do wait "$p"; done
+	kernel_resolv
+}
+# net_static CLIENT GATEWAY NETMASK DEVICE: a static address (and default route) on DEVICE, or on the
+# first interface but lo when DEVICE is empty.
+net_static() {
+	local dev=$4 bits have
+	[ -n "$dev" ] || dev=$(interfaces | { read -r d; printf '%s\\n' "$d"; })
+	if [ -z "$dev" ] || [ ! -e "$ROOT/sys/class/net/$dev" ]; then
+		warn "ip=$ip: no network interface \${dev:-but lo}; going on without network"
+		return
+	fi
+	have=$(ipv4_of "$dev")
+	if [ -n "$have" ]; then say "network $dev already has $have; left alone"; return; fi
+	if [ -n "$3" ]; then
+		bits=$(mask_bits "$3") || { warn "ip=$ip: netmask $3 is not a netmask; going on without network"; return; }
+	else
+		bits=$(class_bits "$1")
+	fi
+	if ! @SYS@ ip link set "$dev" up || ! @SYS@ ip addr add "$1/$bits" dev "$dev"; then
+		warn "could not set $1/$bits on $dev; going on without network"
+		return
+	fi
+	if [ -n "$2" ]; then
+		@SYS@ ip route add default via "$2" dev "$dev" || warn "could not add the default route via $2 on $dev; going on"
+	fi
+	say "network $dev $1/$bits\${2:+ via $2}"
+}
+# network_cmdline: ip= on the kernel command line, as the kernel reads it (nfsroot.rst):
+#   no ip=, ip=off, ip=none                 loopback only, no wait
+#   ip=dhcp, on, any, both, bootp, rarp     DHCP on every interface but lo
+#   ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:DEVICE:AUTOCONF[:DNS0[:DNS1]]
+#     AUTOCONF one of the DHCP words: DHCP on DEVICE (or every interface); else CLIENT as given (an empty
+#     NETMASK means the address class's); an empty CLIENT with an empty AUTOCONF is DHCP, as the kernel
+#     does. HOSTNAME and DNS0/DNS1 are applied when given. SERVER (the NFS server) is not used.
+network_cmdline() {
+	local ip fields client gateway netmask host dev auto dns0 dns1 IFS
+	ip=$(word_value ip) || return 0
+	fields=$ip
+	case $ip in
+	*:*) ;;
+	'' | off | none) return 0 ;;
+	dhcp | on | any | both | bootp | rarp) network_dhcp; return ;;
+	*) fields="$ip:" ;; # a lone address is CLIENT
+	esac
+	IFS=:
+	set -f
+	set -- $fields
+	set +f
+	unset IFS
+	client=$1 gateway=$3 netmask=$4 host=$5 dev=$6 auto=$7 dns0=$8 dns1=$9
+	if [ -n "$host" ]; then @SYS@ hostname "$host" || warn "could not set the hostname $host; going on"; fi
+	case $auto in
+	dhcp | on | any | both | bootp | rarp) network_dhcp "$dev" ;;
+	off | none) [ -z "$client" ] || net_static "$client" "$gateway" "$netmask" "$dev" ;;
+	*) if [ -n "$client" ]; then net_static "$client" "$gateway" "$netmask" "$dev"; else network_dhcp "$dev"; fi ;;
+	esac
+	if [ -n "$dns0$dns1" ]; then
+		write_resolv \${dns0:+"nameserver $dns0"} \${dns1:+"nameserver $dns1"}
+	else
+		kernel_resolv
+	fi
+}
+# kernel_resolv: when the kernel configured the network itself (CONFIG_IP_PNP, ip=) it lists the DNS
+# servers it got in /proc/net/pnp; copy them when /etc/resolv.conf names none.
+kernel_resolv() {
+	local k v found=
+	[ -r "$ROOT/proc/net/pnp" ] || return 0
+	if [ -r "$ROOT/etc/resolv.conf" ]; then
+		while read -r k v; do [ "$k" = nameserver ] && return 0; done <"$ROOT/etc/resolv.conf"
+	fi
+	set --
+	while read -r k v; do
+		case $k in nameserver) found=1; set -- "$@" "$k $v" ;; domain | search) set -- "$@" "search $v" ;; esac
+	done <"$ROOT/proc/net/pnp"
+	[ -z "$found" ] || write_resolv "$@"
+}
+
+# power_off, reboot_now: what --on-exit asks for, then the kernel's sysrq if that returned. Never return.
+power_off() {
+	@SYS@ sync
+	@SYS@ poweroff -f
+	echo o 2>/dev/null >"$ROOT/proc/sysrq-trigger"
+	@HANG@
+}
+# Firecracker ends the machine when the guest reboots.
+reboot_now() {
+	@SYS@ sync
+	@SYS@ reboot -f
+	echo b 2>/dev/null >"$ROOT/proc/sysrq-trigger"
+	@HANG@
+}`;
+/**
+ * udhcpc's event hook (`udhcpc -s`): on `bound`/`renew` sets the address ($ip/$mask, or $subnet), the
+ * default route (first of $router), /etc/resolv.conf ($dns, $domain/$search: written only when the lease
+ * names DNS servers; a symlink there is replaced by a regular file) and prints
+ * `initramfs-action: network IF ADDR/BITS[ via GW] (dhcp)` on stderr; `deconfig` flushes the address.
+ * It runs with udhcpc's environment, so busybox is called by its absolute path; INITRAMFS_ACTION_BUSYBOX
+ * and INITRAMFS_ACTION_ROOT override that path and the root of /etc for tests.
+ */
+function udhcpcScript() {
+    return `#!${BUSYBOX_PATH} sh
+# udhcpc event hook, written by initramfs-action: applies a DHCP lease. udhcpc sets $interface, $ip,
+# $subnet (dotted), $mask (prefix bits), $broadcast, $router, $dns, $domain, $search; $1 is the event.
+BB=\${INITRAMFS_ACTION_BUSYBOX:-${BUSYBOX_PATH}}
+ROOT=\${INITRAMFS_ACTION_ROOT:-}
+
+# mask_bits MASK: dotted netmask -> prefix length (for a udhcpc that sets no $mask).
+mask_bits() {
+	local IFS=. bits=0 o
+	set -f
+	set -- $1
+	set +f
+	for o; do
+		case $o in
+		255) bits=$((bits + 8)) ;; 254) bits=$((bits + 7)) ;; 252) bits=$((bits + 6)) ;; 248) bits=$((bits + 5)) ;;
+		240) bits=$((bits + 4)) ;; 224) bits=$((bits + 3)) ;; 192) bits=$((bits + 2)) ;; 128) bits=$((bits + 1)) ;;
+		esac
+	done
+	echo "$bits"
+}
+
+case $1 in
+deconfig)
+	"$BB" ip -4 addr flush dev "$interface"
+	"$BB" ip link set "$interface" up
+	;;
+bound | renew)
+	bits=\${mask:-$(mask_bits "\${subnet:-255.255.255.0}")}
+	# A renew with the same address keeps it (and the connections on it).
+	case " $("$BB" ip -4 -o addr show dev "$interface") " in
+	*" inet $ip/$bits "*) ;;
+	*)
+		"$BB" ip -4 addr flush dev "$interface"
+		"$BB" ip addr add "$ip/$bits" \${broadcast:+broadcast "$broadcast"} dev "$interface" || exit 1
+		;;
+	esac
+	gw=
+	if [ -n "$router" ]; then
+		"$BB" ip route del default dev "$interface" 2>/dev/null
+		for r in $router; do
+			if "$BB" ip route add default via "$r" dev "$interface"; then gw=$r; break; fi
+		done
+	fi
+	if [ -n "$dns" ]; then
+		f="$ROOT/etc/resolv.conf"
+		"$BB" mkdir -p "$ROOT/etc"
+		{
+			if [ -n "\${search:-$domain}" ]; then printf 'search %s\\n' "\${search:-$domain}"; fi
+			for d in $dns; do printf 'nameserver %s\\n' "$d"; done
+		} >"$f.$interface" && "$BB" rm -f "$f" && "$BB" mv -f "$f.$interface" "$f"
+	fi
+	printf 'initramfs-action: network %s %s%s (dhcp)\\n' "$interface" "$ip/$bits" "\${gw:+ via $gw}" >&2
+	;;
+esac
+exit 0
+`;
+}
+
+
+/***/ }),
+
+/***/ 5652:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Xg: () => (/* binding */ INIT_TOOLS_ENV),
+/* harmony export */   uD: () => (/* binding */ loadInitTools),
+/* harmony export */   zd: () => (/* binding */ DEFAULT_INIT_TOOLS)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(6650);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9692);
+/* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9128);
+/* harmony import */ var _image_read_layer_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9206);
+/* harmony import */ var _image_spool_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9437);
+/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(8107);
+/* harmony import */ var _rootfs_node_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(4984);
+/* harmony import */ var _rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9985);
+/* harmony import */ var _rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(8244);
+/* harmony import */ var _elf_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9119);
 // The "init tools" image: where the generated /init's static busybox comes from (installed at
 // /.initramfs-action/busybox), so an image without a shell (distroless, scratch + one binary) still boots.
 // It is opened like the main image (same cache, credentials and progress), for the same platform, and
@@ -8165,7 +9458,7 @@ const STATIC_EXAMPLE = 'a static busybox is needed, e.g. the busybox:musl or bus
 async function loadInitTools(reference, platform, opts) {
     let source;
     try {
-        source = await (0,image_source/* openSource */.oD)(reference, opts.source);
+        source = await (0,_image_source_js__WEBPACK_IMPORTED_MODULE_4__/* .openSource */ .oD)(reference, opts.source);
     }
     catch (e) {
         throw toolsError(reference, e);
@@ -8178,47 +9471,47 @@ async function loadInitTools(reference, platform, opts) {
     }
 }
 async function loadFrom(source, reference, platform, opts) {
-    const reporter = opts.source.reporter ?? new CollectingReporter();
-    const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(opts.work, 'init-tools-'));
+    const reporter = opts.source.reporter ?? new _log_js__WEBPACK_IMPORTED_MODULE_9__/* .CollectingReporter */ .M();
+    const work = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(opts.work, 'init-tools-'));
     const spools = [];
     try {
-        const root = (0,node/* newDir */.s9)();
+        const root = (0,_rootfs_node_js__WEBPACK_IMPORTED_MODULE_10__/* .newDir */ .s9)();
         let formatted;
         let digest;
         try {
             const image = await source.resolve(platform);
-            formatted = (0,types/* formatPlatform */.B)(image.platform);
+            formatted = (0,_image_types_js__WEBPACK_IMPORTED_MODULE_11__/* .formatPlatform */ .B)(image.platform);
             digest = image.digest ?? null;
             // One at a time: the tools image is a layer or two of a few MiB.
             for (const [i, layer] of image.layers.entries()) {
-                const spool = new image_spool/* SpoolFile */.e((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
+                const spool = new _image_spool_js__WEBPACK_IMPORTED_MODULE_6__/* .SpoolFile */ .e((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(work, `layer-${i}.spool`), layer.digest);
                 spools.push(spool);
-                const entries = await (0,read_layer/* readLayer */.w)(layer, spool, reporter);
+                const entries = await (0,_image_read_layer_js__WEBPACK_IMPORTED_MODULE_5__/* .readLayer */ .w)(layer, spool, reporter);
                 spool.flush();
-                (0,apply_layer/* applyLayer */.c)(root, entries, { layer: layer.digest, reporter });
+                (0,_rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_7__/* .applyLayer */ .c)(root, entries, { layer: layer.digest, reporter });
             }
         }
         catch (e) {
             throw toolsError(reference, e);
         }
-        const busybox = readBusybox(root, `init-tools image ${(0,quote/* shown */.SP)(reference)} (${(0,quote/* shown */.SP)(formatted)})`);
+        const busybox = readBusybox(root, `init-tools image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(reference)} (${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)})`);
         checkBusybox(busybox, platform, formatted, reference);
         return { reference, digest, platform: formatted, busybox };
     }
     finally {
         for (const s of spools)
             s.dispose();
-        await (0,promises_.rm)(work, { recursive: true, force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(work, { recursive: true, force: true });
     }
 }
 /** /bin/busybox's bytes, symlinks followed inside the image. */
 function readBusybox(root, image) {
-    const fail = (why) => new errors/* InitramfsError */.sp('INIT_TOOLS', `${image} ${why}; expected a static busybox at ${BUSYBOX}, such as ${DEFAULT_INIT_TOOLS} has; ${CHOOSE}`);
-    const node = (0,tree/* lookup */.$I)(root, BUSYBOX, { follow: true });
+    const fail = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INIT_TOOLS', `${image} ${why}; expected a static busybox at ${BUSYBOX}, such as ${DEFAULT_INIT_TOOLS} has; ${CHOOSE}`);
+    const node = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, BUSYBOX, { follow: true });
     if (node === undefined) {
-        const link = (0,tree/* lookup */.$I)(root, BUSYBOX, { follow: false });
+        const link = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, BUSYBOX, { follow: false });
         if (link?.inode.type === 'symlink')
-            throw fail(`has ${BUSYBOX} as a symlink to ${(0,quote/* quoteBytes */.K7)(link.inode.target ?? '')}, which names nothing in the image`);
+            throw fail(`has ${BUSYBOX} as a symlink to ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteBytes */ .K7)(link.inode.target ?? '')}, which names nothing in the image`);
         throw fail(`has no ${BUSYBOX}`);
     }
     const { inode } = node;
@@ -8239,19 +9532,19 @@ function readBusybox(root, image) {
     return bytes;
 }
 function checkBusybox(bytes, platform, formatted, reference) {
-    const image = `init-tools image ${(0,quote/* shown */.SP)(reference)} (${(0,quote/* shown */.SP)(formatted)})`;
-    const fail = (why, expected) => new errors/* InitramfsError */.sp('INIT_TOOLS', `${image}: ${BUSYBOX} ${why}; ${expected}; ${CHOOSE}`);
-    const elf = (0,initramfs_elf/* readElf */.oU)(bytes);
-    if (elf === undefined || (elf.type !== initramfs_elf/* ET_EXEC */.aW && elf.type !== initramfs_elf/* ET_DYN */.Cm)) {
+    const image = `init-tools image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(reference)} (${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)})`;
+    const fail = (why, expected) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INIT_TOOLS', `${image}: ${BUSYBOX} ${why}; ${expected}; ${CHOOSE}`);
+    const elf = (0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .readElf */ .oU)(bytes);
+    if (elf === undefined || (elf.type !== _elf_js__WEBPACK_IMPORTED_MODULE_8__/* .ET_EXEC */ .aW && elf.type !== _elf_js__WEBPACK_IMPORTED_MODULE_8__/* .ET_DYN */ .Cm)) {
         throw fail(elf === undefined ? 'is not an ELF executable (or is cut short)' : `is an ELF file of type ${elf.type}, not an executable`, STATIC_EXAMPLE);
     }
     if (elf.interpreter) {
         throw fail('is dynamically linked (it names a program interpreter, PT_INTERP), but it runs before anything of the image is there', STATIC_EXAMPLE);
     }
-    const target = (0,initramfs_elf/* elfTargetForPlatform */.BO)(platform.architecture);
+    const target = (0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .elfTargetForPlatform */ .BO)(platform.architecture);
     // An architecture this tool has no ELF signature for is taken on trust: the boot test is the check there.
-    if (target !== undefined && !(0,initramfs_elf/* elfMatches */.Fz)(elf, target)) {
-        throw fail(`is for ${(0,initramfs_elf/* describeElf */.Rg)(elf)} but the platform is ${(0,quote/* shown */.SP)(formatted)} (${(0,initramfs_elf/* describeElf */.Rg)(target)})`, 'expected a busybox built for the target platform');
+    if (target !== undefined && !(0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .elfMatches */ .Fz)(elf, target)) {
+        throw fail(`is for ${(0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .describeElf */ .Rg)(elf)} but the platform is ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)} (${(0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .describeElf */ .Rg)(target)})`, 'expected a busybox built for the target platform');
     }
 }
 /**
@@ -8260,16 +9553,232 @@ function checkBusybox(bytes, platform, formatted, reference) {
  * wrong image. Code (and class) kept.
  */
 function toolsError(reference, e) {
-    if (!(e instanceof errors/* InitramfsError */.sp))
+    if (!(e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp))
         return e;
-    const about = e.message.startsWith(`${reference}:`) ? `init-tools image ${e.message}` : `init-tools image ${(0,quote/* shown */.SP)(reference)}: ${e.message}`;
+    const about = e.message.startsWith(`${reference}:`) ? `init-tools image ${e.message}` : `init-tools image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(reference)}: ${e.message}`;
     // Where another image is the fix: it is not there, or not reachable (an air-gapped runner needs a mirror).
     const hint = ['PLATFORM_NOT_FOUND', 'IMAGE_NOT_FOUND', 'NETWORK', 'AUTH', 'REGISTRY'].includes(e.code);
     const message = hint ? `${about}; ${CHOOSE}` : about;
-    if (e instanceof errors/* DigestMismatchError */.h)
-        return new errors/* DigestMismatchError */.h(e.blob, message);
-    return new errors/* InitramfsError */.sp(e.code, message, { cause: e });
+    if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h)
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DigestMismatchError */ .h(e.blob, message);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp(e.code, message, { cause: e });
 }
+
+
+/***/ }),
+
+/***/ 1139:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ad: () => (/* binding */ HEADER_SIZE),
+/* harmony export */   C: () => (/* binding */ TRAILER_SIZE),
+/* harmony export */   CH: () => (/* binding */ encodeTrailer),
+/* harmony export */   NW: () => (/* binding */ S_IFMT),
+/* harmony export */   S1: () => (/* binding */ TRAILER_NAME),
+/* harmony export */   Tr: () => (/* binding */ checkEntry),
+/* harmony export */   YS: () => (/* binding */ encodeHeader),
+/* harmony export */   ci: () => (/* binding */ TYPE_BITS),
+/* harmony export */   e$: () => (/* binding */ OFFSET),
+/* harmony export */   ib: () => (/* binding */ pad4),
+/* harmony export */   n6: () => (/* binding */ PATH_MAX),
+/* harmony export */   nJ: () => (/* binding */ recordSize),
+/* harmony export */   qF: () => (/* binding */ NEWC_MAGIC),
+/* harmony export */   vQ: () => (/* binding */ headerAndNameSize)
+/* harmony export */ });
+/* unused harmony exports encodeRecord, decodeNewc */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9473);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9692);
+/* harmony import */ var _rootfs_node_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4984);
+// CPIO "newc" (magic 070701), the only format the Linux initramfs loader reads: pure encode/decode of one
+// record's header and name, the padding rules, the TRAILER!!! record, and the guards for what newc (or the
+// kernel's loader) cannot represent. No I/O: the writer streams data between the pieces these return.
+
+
+
+const NEWC_MAGIC = '070701';
+const HEADER_SIZE = 110;
+const TRAILER_NAME = 'TRAILER!!!';
+/** Byte offsets of the header fields: magic (6 chars) then thirteen 8-char uppercase-hex fields. */
+const OFFSET = {
+    magic: 0,
+    ino: 6,
+    mode: 14,
+    uid: 22,
+    gid: 30,
+    nlink: 38,
+    mtime: 46,
+    filesize: 54,
+    devmajor: 62,
+    devminor: 70,
+    rdevmajor: 78,
+    rdevminor: 86,
+    namesize: 94,
+    check: 102,
+};
+/** The kernel's PATH_MAX: a name's namesize (NUL included) and a symlink's target may not exceed it. */
+const PATH_MAX = 4096;
+const U32_MAX = 0xffff_ffff;
+/** st_mode type bits (S_IFMT) for each inode type. */
+const TYPE_BITS = {
+    fifo: 0o010000,
+    char: 0o020000,
+    dir: 0o040000,
+    block: 0o060000,
+    file: 0o100000,
+    symlink: 0o120000,
+};
+const S_IFMT = 0o170000;
+/** Bytes needed to bring `n` up to a multiple of 4 (newc aligns the name+header and the data). */
+const pad4 = (n) => (4 - (n % 4)) % 4;
+/** Size of a record's header + name + NUL + padding, i.e. the offset its data starts at. */
+const headerAndNameSize = (nameBytes) => {
+    const n = HEADER_SIZE + nameBytes + 1;
+    return n + pad4(n);
+};
+/** Total encoded size of a record whose name has `nameBytes` bytes and whose data has `dataBytes` bytes. */
+const recordSize = (nameBytes, dataBytes) => headerAndNameSize(nameBytes) + dataBytes + pad4(dataBytes);
+/** Size of the TRAILER!!! record. */
+const TRAILER_SIZE = recordSize(TRAILER_NAME.length, 0);
+const limit = (name, what) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InitramfsError */ .sp('ARCHIVE_LIMIT', `${(0,_quote_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)((0,_rootfs_node_js__WEBPACK_IMPORTED_MODULE_2__/* .fromBytePath */ .cj)(name) || '.')}: ${what}`);
+const checkU32 = (entry, field, value) => {
+    if (!Number.isInteger(value) || value < 0 || value > U32_MAX) {
+        throw limit(entry.name, `${field} ${value} does not fit newc's 32-bit field (0..${U32_MAX})`);
+    }
+};
+/**
+ * Throws InitramfsError('ARCHIVE_LIMIT') naming the path when the entry cannot be represented: a file of
+ * 4 GiB or more, an mtime before 1970 or after 2106, a name the kernel would skip (namesize incl. NUL over
+ * PATH_MAX), a uid/gid (or any other field) outside 32 bits.
+ */
+const checkEntry = (entry) => {
+    const nameBytes = Buffer.byteLength(entry.name, 'latin1');
+    if (nameBytes + 1 > PATH_MAX) {
+        throw limit(entry.name, `name is ${nameBytes} bytes; the kernel skips names over ${PATH_MAX - 1} bytes`);
+    }
+    if (entry.filesize > U32_MAX) {
+        throw limit(entry.name, `size ${entry.filesize} bytes is 4 GiB or more, which newc cannot store`);
+    }
+    if (!Number.isInteger(entry.mtime) || entry.mtime < 0 || entry.mtime > U32_MAX) {
+        throw limit(entry.name, `mtime ${entry.mtime} is outside 1970..2106, which newc cannot store`);
+    }
+    if ((entry.mode & S_IFMT) === TYPE_BITS.symlink && entry.filesize > PATH_MAX) {
+        throw limit(entry.name, `symlink target is ${entry.filesize} bytes; the kernel limit is ${PATH_MAX}`);
+    }
+    for (const field of ['uid', 'gid', 'ino', 'mode', 'nlink', 'filesize', 'devmajor', 'devminor', 'rdevmajor', 'rdevminor']) {
+        checkU32(entry, field, entry[field]);
+    }
+};
+const writeHex = (buf, at, value) => {
+    buf.write(value.toString(16).toUpperCase().padStart(8, '0'), at, 8, 'latin1');
+};
+/**
+ * Encodes a record's header, name, NUL and padding (everything before its data). The data (`filesize`
+ * bytes) follows, then `pad4(filesize)` zero bytes. Validates with `checkEntry` first.
+ */
+const encodeHeader = (entry) => {
+    checkEntry(entry);
+    const nameBytes = Buffer.byteLength(entry.name, 'latin1');
+    const buf = Buffer.alloc(headerAndNameSize(nameBytes)); // zero-filled: NUL and padding come free
+    buf.write(NEWC_MAGIC, OFFSET.magic, 6, 'latin1');
+    writeHex(buf, OFFSET.ino, entry.ino);
+    writeHex(buf, OFFSET.mode, entry.mode);
+    writeHex(buf, OFFSET.uid, entry.uid);
+    writeHex(buf, OFFSET.gid, entry.gid);
+    writeHex(buf, OFFSET.nlink, entry.nlink);
+    writeHex(buf, OFFSET.mtime, entry.mtime);
+    writeHex(buf, OFFSET.filesize, entry.filesize);
+    writeHex(buf, OFFSET.devmajor, entry.devmajor);
+    writeHex(buf, OFFSET.devminor, entry.devminor);
+    writeHex(buf, OFFSET.rdevmajor, entry.rdevmajor);
+    writeHex(buf, OFFSET.rdevminor, entry.rdevminor);
+    writeHex(buf, OFFSET.namesize, nameBytes + 1);
+    writeHex(buf, OFFSET.check, 0);
+    buf.write(entry.name, HEADER_SIZE, nameBytes, 'latin1');
+    return buf;
+};
+/** Encodes a whole record: header, name, data and both paddings. `data.length` must equal `filesize`. */
+const encodeRecord = (entry, data = new Uint8Array(0)) => {
+    if (data.length !== entry.filesize) {
+        throw new Error(`newc: ${entry.name}: data is ${data.length} bytes, header says ${entry.filesize}`);
+    }
+    return Buffer.concat([encodeHeader(entry), data, Buffer.alloc(pad4(data.length))]);
+};
+/** The TRAILER!!! record that closes an archive (and resets the kernel's hardlink table). */
+const encodeTrailer = () => encodeHeader({
+    name: TRAILER_NAME,
+    ino: 0,
+    mode: 0,
+    uid: 0,
+    gid: 0,
+    nlink: 1,
+    mtime: 0,
+    filesize: 0,
+    devmajor: 0,
+    devminor: 0,
+    rdevmajor: 0,
+    rdevminor: 0,
+});
+const readHex = (buf, at, field) => {
+    const text = buf.toString('latin1', at, at + 8);
+    if (!/^[0-9A-Fa-f]{8}$/.test(text))
+        throw new Error(`newc: bad ${field} field ${JSON.stringify(text)} at ${at}`);
+    return parseInt(text, 16);
+};
+/**
+ * Parses newc bytes back into records, trailers included (name TRAILER!!!). Accepts several archives
+ * concatenated, with zero padding between them, as the kernel does. Throws on anything malformed.
+ */
+const decodeNewc = (input) => {
+    const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    const records = [];
+    let pos = 0;
+    while (pos < buf.length) {
+        if (buf[pos] === 0) {
+            // Zero padding between archives (the kernel skips it the same way).
+            pos++;
+            continue;
+        }
+        if (pos % 4 !== 0)
+            throw new Error(`newc: record at unaligned offset ${pos}`);
+        if (pos + HEADER_SIZE > buf.length)
+            throw new Error(`newc: truncated header at ${pos}`);
+        const magic = buf.toString('latin1', pos, pos + 6);
+        if (magic !== NEWC_MAGIC)
+            throw new Error(`newc: bad magic ${JSON.stringify(magic)} at ${pos}`);
+        const h = (field) => readHex(buf, pos + OFFSET[field], field);
+        const namesize = h('namesize');
+        const filesize = h('filesize');
+        if (namesize < 1)
+            throw new Error(`newc: namesize 0 at ${pos}`);
+        const nameEnd = pos + HEADER_SIZE + namesize;
+        if (nameEnd > buf.length)
+            throw new Error(`newc: truncated name at ${pos}`);
+        if (buf[nameEnd - 1] !== 0)
+            throw new Error(`newc: name not NUL-terminated at ${pos}`);
+        const dataStart = pos + headerAndNameSize(namesize - 1);
+        const dataEnd = dataStart + filesize;
+        if (dataEnd > buf.length)
+            throw new Error(`newc: truncated data at ${pos}`);
+        records.push({
+            name: buf.toString('latin1', pos + HEADER_SIZE, nameEnd - 1),
+            ino: h('ino'),
+            mode: h('mode'),
+            uid: h('uid'),
+            gid: h('gid'),
+            nlink: h('nlink'),
+            mtime: h('mtime'),
+            filesize,
+            devmajor: h('devmajor'),
+            devminor: h('devminor'),
+            rdevmajor: h('rdevmajor'),
+            rdevminor: h('rdevminor'),
+            data: buf.subarray(dataStart, dataEnd),
+        });
+        pos = dataEnd + pad4(filesize);
+    }
+    return records;
+};
 
 
 /***/ }),
@@ -8325,6 +9834,32 @@ function formatInspection(i) {
         ...i.layers.map((l, n) => `  ${String(n + 1).padStart(2)}. ${l.digest}  ${l.size} bytes  ${l.mediaType}`),
     ];
     return lines.join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 6650:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ CollectingReporter)
+/* harmony export */ });
+// What the core reports while it works. The CLI renders it (live on a TTY, plain lines otherwise); the
+// action maps it to @actions/core; tests collect it. The core never writes to stdout/stderr itself.
+/** A reporter that drops everything except warnings, which it collects (tests and library callers). */
+class CollectingReporter {
+    warnings = [];
+    infos = [];
+    stage() { }
+    progress() { }
+    done() { }
+    warn(message) {
+        this.warnings.push(message);
+    }
+    info(message) {
+        this.infos.push(message);
+    }
 }
 
 

@@ -10,12 +10,15 @@ import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
 import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 import { parseDuration } from '../duration.ts';
+import { didYouMean } from './did-you-mean.ts';
 import type { NetworkMode, OnExit } from '../initramfs/init-script.ts';
 import { DEFAULT_INIT_TOOLS, INIT_TOOLS_ENV } from '../initramfs/init-tools.ts';
+import { BOOT_OPTIONS, bootSettings, parseBootCommand, requireKernel, type BootArgs, type BootCommand } from './boot-args.ts';
 
 export const USAGE = `Usage:
   initramfs-action build IMAGE -o FILE [options]   turn a container image into an initramfs
   initramfs-action inspect IMAGE [--platform P]     show platforms, config and layers
+  initramfs-action boot ARCHIVE --kernel FILE       boot an initramfs under QEMU (boot --help)
   initramfs-action --help | --version
 
 IMAGE:
@@ -56,6 +59,12 @@ Generated /init options (when neither --init nor the image gives an /init):
                              (repeatable; e.g. --module virtio_net --module vsock)
   Kernel command line: initramfs.shell starts a shell on the console instead of the command.
 
+Boot test (build):
+      --boot-test            boot the archive under QEMU after the build; fail unless it boots
+      --boot-kernel FILE, --boot-kernel-image REF, --boot-expect TEXT, --boot-timeout DURATION,
+      --boot-memory MiB, --boot-append ARGS, --boot-network, --boot-arch A, --boot-accel A
+                             as boot's --kernel, --kernel-image, --expect, ... (see boot --help)
+
 Registry options (build and inspect):
   -u, --username USER        registry user; the password is read from standard input
       --password-stdin       read the registry password (or token) from standard input
@@ -90,7 +99,11 @@ export type Command =
       cacheDir: string;
       sourceDateEpoch?: number;
       registry: RegistryArgs;
+      /** --boot-test: boot the archive after the build, with these settings. */
+      bootTest?: BootArgs;
     }
+  | BootCommand
+  | { kind: 'boot-help' }
   | { kind: 'inspect'; image: string; platform?: string; cacheDir: string; registry: RegistryArgs };
 
 /** Registry options as given; the password itself is read from stdin by the shell, not parsed here. */
@@ -127,26 +140,6 @@ function chooseCompression(output: string, given: string | undefined): Compressi
   return compression;
 }
 
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
-const distance = (a: string, b: string): number => {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
-};
-
-/** `; did you mean X?` for the one candidate within two edits of `word` (the nearest), else ''. */
-const didYouMean = (word: string, candidates: readonly string[]): string => {
-  const scored = candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
-  return scored.length > 0 ? `; did you mean ${scored[0]!.c}?` : '';
-};
-
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -168,9 +161,15 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
   'insecure-registry': { type: 'string', multiple: true },
   timeout: { type: 'string' },
+  'boot-test': { type: 'boolean' },
+  ...Object.fromEntries(
+    Object.entries(BOOT_OPTIONS)
+      .filter(([name]) => name !== 'help' && name !== 'cache-dir')
+      .map(([name, o]) => [`boot-${name}`, { type: o.type }]),
+  ) as { [K in Exclude<keyof typeof BOOT_OPTIONS, 'help' | 'cache-dir'> as `boot-${K}`]: { type: (typeof BOOT_OPTIONS)[K]['type'] } },
 } as const;
 
-const COMMANDS = ['build', 'inspect'] as const;
+const COMMANDS = ['build', 'inspect', 'boot'] as const;
 const NETWORK_MODES: readonly NetworkMode[] = ['cmdline', 'dhcp', 'none'];
 const ON_EXIT: readonly OnExit[] = ['poweroff', 'reboot', 'shell'];
 
@@ -195,7 +194,17 @@ const argsError = (e: NodeJS.ErrnoException): InitramfsError => {
   return usage(e.message);
 };
 
+/** The verb: the first word that is not an option (options come after it, as the usage shows). */
+const verbOf = (argv: string[]): string | undefined => {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS }).positionals[0];
+  } catch {
+    return undefined;
+  }
+};
+
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
+  if (verbOf(argv) === 'boot') return parseBootCommand(argv, (dir) => resolve(dir ?? defaultCacheDir(env)));
   let parsed;
   try {
     parsed = parseArgs({
@@ -211,8 +220,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (v.help) return { kind: 'help' };
   if (v.version) return { kind: 'version' };
   const [verb, image, ...extra] = positionals;
-  if (verb === undefined) throw usage('missing command: expected build or inspect');
-  if (verb !== 'build' && verb !== 'inspect') throw usage(`unknown command ${quote(verb)}: expected build or inspect${didYouMean(verb, COMMANDS)}`);
+  if (verb === undefined) throw usage('missing command: expected build, inspect or boot');
+  if (verb !== 'build' && verb !== 'inspect') throw usage(`unknown command ${quote(verb)}: expected build, inspect or boot${didYouMean(verb, COMMANDS)}`);
   if (image === undefined) throw usage(`${verb}: missing IMAGE (NAME[:TAG], oci:DIR[:REF], oci-archive:FILE[:REF] or docker-archive:FILE[:REF])`);
   if (extra.length > 0) throw usage(`${verb}: unexpected argument '${extra[0]}'`);
   if (v['password-stdin'] && !v.username) throw usage('--password-stdin needs --username');
@@ -260,6 +269,15 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (v['modules-dir'] === '') throw usage('--modules-dir: expected a /lib/modules/VERSION directory');
   if (moduleNames.includes('')) throw usage('--module: expected a module name such as virtio_net');
   const initTools = v['init-tools'] ?? (env[INIT_TOOLS_ENV] || undefined);
+  const bootValues = Object.fromEntries(
+    Object.entries(v)
+      .filter(([name]) => name.startsWith('boot-') && name !== 'boot-test')
+      .map(([name, value]) => [name.slice('boot-'.length), value as string | boolean | undefined]),
+  );
+  const bootTest = v['boot-test'] ? bootSettings(bootValues, '--boot-') : undefined;
+  if (bootTest) requireKernel(bootTest, '--boot-');
+  else if (Object.keys(bootValues).length > 0) throw usage(`--boot-${Object.keys(bootValues)[0]} needs --boot-test`);
+  if (bootTest && output === STDOUT) throw usage('--boot-test needs the archive in a file: -o FILE, not -o -');
   return {
     kind: 'build',
     image,
@@ -278,5 +296,6 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     cacheDir,
     sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
     registry,
+    ...(bootTest ? { bootTest } : {}),
   };
 }

@@ -13,6 +13,10 @@ import { checkOutput, isStandardOutput, writeOutputFile } from '../output.ts';
 import { InitramfsError, isInitramfsError } from '../errors.ts';
 import { exitOnSignals, sayOn } from '../cleanup.ts';
 import { packageVersion } from './version.ts';
+import { BOOT_USAGE, type BootArgs } from './boot-args.ts';
+import { bootArchive } from '../boot/boot.ts';
+import { resolveKernel } from '../boot/kernel.ts';
+import type { Reporter } from '../log.ts';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
@@ -24,6 +28,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       case 'version':
         process.stdout.write(`${packageVersion()}\n`);
         return 0;
+      case 'boot-help':
+        process.stdout.write(BOOT_USAGE);
+        return 0;
+      case 'boot': {
+        const reporter = new PlainReporter(process.stderr);
+        return (await bootAndSay(cmd.archive, cmd.boot, { cacheDir: cmd.cacheDir, env, reporter })) ? 0 : 1;
+      }
       case 'inspect': {
         const info = await inspect(cmd.image, cmd.platform, { cacheDir: cmd.cacheDir, client: await registryOptions(cmd.registry, env) });
         process.stdout.write(formatInspection(info));
@@ -44,6 +55,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
         // result lines go with the messages, so what is on stdout stays one clean stream.
         (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+        if (cmd.bootTest) {
+          const ok = await bootAndSay(cmd.output, cmd.bootTest, { cacheDir: cmd.cacheDir, env, reporter, arch: report.image.platform.split('/')[1] });
+          if (!ok) return 1;
+        }
         return 0;
       }
     }
@@ -55,6 +70,41 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     process.stderr.write(`internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
     return 70;
   }
+}
+
+/**
+ * Boots `archive` and says how it went: `booted in N.N s (tcg)` on stdout, or the reason and the
+ * console's last lines on stderr. True when the expected line appeared.
+ */
+async function bootAndSay(archive: string, b: BootArgs, o: { cacheDir: string; env: NodeJS.ProcessEnv; reporter: Reporter; arch?: string | undefined }): Promise<boolean> {
+  const arch = b.arch ?? (o.arch === 'amd64' || o.arch === 'arm64' ? o.arch : undefined);
+  const kernel = await resolveKernel(b.kernel, {
+    cacheDir: o.cacheDir,
+    platform: { os: 'linux', architecture: arch ?? 'amd64' },
+    source: { cacheDir: o.cacheDir, reporter: o.reporter, client: { env: o.env } },
+  });
+  o.reporter.info(`booting ${archive} with ${kernel.from}`);
+  const r = await bootArchive(
+    {
+      archive,
+      kernel: kernel.path,
+      ...(b.expect !== undefined && { expect: b.expect }),
+      ...(b.timeoutMs !== undefined && { timeoutMs: b.timeoutMs }),
+      ...(b.memoryMiB !== undefined && { memoryMiB: b.memoryMiB }),
+      ...(b.append !== undefined && { append: b.append }),
+      ...(b.network !== undefined && { network: b.network }),
+      ...(arch !== undefined && { arch }),
+      ...(b.accel !== undefined && { accel: b.accel }),
+    },
+    o.reporter,
+  );
+  if (r.ok) {
+    process.stdout.write(`booted in ${r.seconds.toFixed(1)} s (${r.accel}, ${r.arch})\n`);
+    return true;
+  }
+  process.stderr.write(`error [BOOT]: ${r.message}\n`);
+  if (r.tail.length > 0) process.stderr.write(`the console's last lines:\n${r.tail.map((l) => `  ${l}`).join('\n')}\n`);
+  return false;
 }
 
 /**

@@ -75,7 +75,7 @@ describe('errors name the option and the expected form', () => {
   it('missing output', () => expect(usageError(() => parseCommand(['build', 'oci:/l'], env))).toMatch(/--output/));
   it('missing image', () => expect(usageError(() => parseCommand(['build'], env))).toMatch(/IMAGE/));
   it('unknown command, with the command it is a typo of', () => {
-    expect(usageError(() => parseCommand(['bild', 'x'], env))).toMatch(/'bild'.*build or inspect; did you mean build\?/);
+    expect(usageError(() => parseCommand(['bild', 'x'], env))).toMatch(/'bild'.*build, inspect or boot; did you mean build\?/);
     expect(usageError(() => parseCommand(['list', 'x'], env))).not.toMatch(/did you mean/);
   });
   it('an unknown option, with the option it is a typo of, in one line of our own words', () => {
@@ -154,5 +154,36 @@ describe('the generated /init options', () => {
     expect(usageError(() => build('-o', 'x', '--module', 'virtio_net'))).toMatch(/^--module needs --modules-dir DIR/);
     expect(usageError(() => build('-o', 'x', '--modules-dir', '/lib/modules/6'))).toMatch(/^--modules-dir: name the modules to copy with --module NAME/);
     expect(usageError(() => build('-o', 'x', '--modules-dir', '/m', '--module', ''))).toMatch(/^--module: expected a module name/);
+  });
+});
+
+describe('boot', () => {
+  const boot = (...args: string[]) => parseCommand(['boot', ...args], env);
+  it('takes the archive, a kernel and the boot settings', () => {
+    expect(boot('a.cpio.gz', '--kernel', 'vmlinuz', '--expect', 'READY', '--timeout', '90s', '--memory', '512', '--append', 'ip=dhcp', '--network', '--arch', 'arm64', '--accel', 'tcg')).toMatchObject({
+      kind: 'boot',
+      archive: expect.stringMatching(/\/a\.cpio\.gz$/),
+      boot: { kernel: { file: expect.stringMatching(/\/vmlinuz$/) }, expect: 'READY', timeoutMs: 90_000, memoryMiB: 512, append: 'ip=dhcp', network: true, arch: 'arm64', accel: 'tcg' },
+    });
+    expect(boot('a', '--kernel-image', 'linuxkit/kernel:6.6.71')).toMatchObject({ boot: { kernel: { image: 'linuxkit/kernel:6.6.71' } } });
+    // The verb need not come first.
+    expect(parseCommand(['--cache-dir', '/c', 'boot', 'a', '-k', 'k'], env)).toMatchObject({ kind: 'boot', cacheDir: '/c' });
+    expect(boot('--help')).toEqual({ kind: 'boot-help' });
+  });
+  it('says what is wrong, naming the option', () => {
+    expect(usageError(() => boot())).toMatch(/^boot: missing ARCHIVE/);
+    expect(usageError(() => boot('a'))).toMatch(/^missing --kernel FILE or --kernel-image REF/);
+    expect(usageError(() => boot('a', '-k', 'k', '--kernel-image', 'i'))).toMatch(/give one kernel/);
+    expect(usageError(() => boot('a', '-k', 'k', '--kernal', 'x'))).toMatch(/unknown option '--kernal'; did you mean --kernel\?/);
+    expect(usageError(() => boot('a', '-k', 'k', '--arch', 'riscv64'))).toMatch(/--arch 'riscv64': expected amd64 or arm64/);
+    expect(usageError(() => boot('a', '-k', 'k', '--memory', '16'))).toMatch(/--memory '16': expected MiB, a whole number from 64/);
+    expect(usageError(() => boot('a', 'b', '-k', 'k'))).toMatch(/unexpected argument 'b'/);
+  });
+  it('build --boot-test takes the same settings with --boot-; they need --boot-test and a file to boot', () => {
+    expect(build('-o', 'x', '--boot-test', '--boot-kernel', 'k', '--boot-timeout', '2m', '--boot-network')).toMatchObject({ bootTest: { kernel: { file: expect.stringMatching(/\/k$/) }, timeoutMs: 120_000, network: true } });
+    expect(build('-o', 'x')).not.toHaveProperty('bootTest');
+    expect(usageError(() => build('-o', 'x', '--boot-expect', 'X'))).toMatch(/^--boot-expect needs --boot-test/);
+    expect(usageError(() => build('-o', 'x', '--boot-test'))).toMatch(/^missing --boot-kernel FILE or --boot-kernel-image REF/);
+    expect(usageError(() => build('-o', '-', '--boot-test', '--boot-kernel', 'k'))).toMatch(/--boot-test needs the archive in a file/);
   });
 });
