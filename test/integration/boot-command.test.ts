@@ -1,7 +1,7 @@
 // `initramfs-action boot` and `build --boot-test`, as users run them: the CLI in its own process, QEMU
 // for real (Debian's cloud kernel, TCG), archives built by the CLI from images made in code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeOciLayout, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
@@ -67,6 +67,19 @@ describe('boot', () => {
     );
     const r = await boot(archive, '--kernel', KERNEL, '--accel', 'tcg', '--expect', 'CHECK-1-1', '--append', 'marker.word=42', '--memory', '300');
     expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('--network gives the guest a user-mode network card, which a --network dhcp init configures', async () => {
+    const modules = readdirSync('/lib/modules').find((v) => v.endsWith('-cloud-amd64'))!;
+    const out = join(work, `net-${counter++}.cpio.gz`);
+    const script = '/busybox ip -4 -o addr show dev eth0 | /busybox grep -q "inet 10.0.2.15/24" && echo "NET-$((40 + 2))"';
+    const b = await runCli(['build', layout(shellLess(script)), '-o', out, '--cache-dir', join(work, 'cache'), '--network', 'dhcp', '--modules-dir', join('/lib/modules', modules), '--module', 'virtio_mmio', '--module', 'virtio_net']);
+    expect(b.code, b.stderr).toBe(0);
+    const r = await boot(out, '--kernel', KERNEL, '--accel', 'tcg', '--network', '--expect', 'NET-42');
+    expect(r.code, r.stderr).toBe(0);
+    // Without the card there is nothing to configure: the expected line never comes.
+    const none = await boot(out, '--kernel', KERNEL, '--accel', 'tcg', '--expect', 'NET-42', '--timeout', '40s');
+    expect(none.code).toBe(1);
   });
 
   it('--kernel-image takes the kernel out of an image (LinuxKit keeps it at /kernel)', async () => {
