@@ -19,9 +19,18 @@ export interface ArchiveInfo {
    * them is an ELF file, or its machine is none this tool knows.
    */
   arch?: string;
+  /**
+   * What the unpacked files take in the guest's page cache: each entry's data rounded up to whole 4 KiB
+   * pages, plus an inode's worth per entry. Many small files take far more than their bytes.
+   */
+  unpackedBytes: number;
   /** Why reading stopped before the end (truncated or corrupt data): the size is then a lower bound. */
   problem?: string;
 }
+
+/** The guest's page size, and what one unpacked entry costs besides its data (inode, dentry). */
+const PAGE = 4096;
+const INODE_BYTES = 1024;
 
 /** Paths (as newc names, no leading "/") whose ELF header tells the archive's architecture. */
 const ARCH_CANDIDATES = new Set([BUSYBOX_PATH.slice(1), 'init', 'bin/sh', 'bin/busybox']);
@@ -46,6 +55,8 @@ export function elfArch(bytes: Uint8Array): string | undefined {
  */
 export class NewcScanner {
   bytes = 0;
+  /** See ArchiveInfo.unpackedBytes. */
+  unpackedBytes = 0;
   arch: string | undefined;
   problem: string | undefined;
   #header = Buffer.alloc(HEADER_SIZE);
@@ -164,6 +175,7 @@ export class NewcScanner {
       this.#elfHave = 0;
       this.#elfWant = Math.min(this.#filesize, ELF_PREFIX);
     }
+    if (!this.#trailer) this.unpackedBytes += Math.ceil(this.#filesize / PAGE) * PAGE + INODE_BYTES;
     this.#state = 'data';
     this.#have = 0;
     this.#need = this.#filesize + pad4(this.#filesize);
@@ -349,5 +361,5 @@ export async function readArchiveInfo(path: string): Promise<ArchiveInfo> {
     await fh.close();
   }
   if (problem === undefined && !scan.atBoundary) problem = 'the archive ends inside a newc record';
-  return { uncompressedBytes: scan.bytes, arch: scan.arch, problem: problem ?? scan.problem };
+  return { uncompressedBytes: scan.bytes, unpackedBytes: scan.unpackedBytes, arch: scan.arch, problem: problem ?? scan.problem };
 }

@@ -71,14 +71,23 @@ describe('elfArch', () => {
 });
 
 describe('readArchiveInfo', () => {
+  // bin (dir), bin/busybox, bin/sh (symlink data: 7 bytes), init (10 bytes): pages and an inode each.
+  const UNPACKED = 1024 + (Math.ceil(readFileSync('/bin/busybox').length / 4096) * 4096 + 1024) + (4096 + 1024) + (4096 + 1024);
   const amd64 = (): Buffer => archive(dir('bin'), file('bin/busybox', readFileSync('/bin/busybox')), symlink('bin/sh', 'busybox'), file('init', '#!/bin/sh\n'));
 
   it('reads a plain, a gzip and a zstd archive to the same size and architecture', async () => {
     const raw = amd64();
     for (const bytes of [raw, gzipSync(raw), zstd(raw), zstd(raw, true)]) {
       const info = await readArchiveInfo(write(bytes));
-      expect(info).toEqual({ uncompressedBytes: raw.length, arch: 'amd64', problem: undefined });
+      expect(info).toEqual({ uncompressedBytes: raw.length, unpackedBytes: UNPACKED, arch: 'amd64', problem: undefined });
     }
+  });
+
+  it('counts what the files take unpacked: whole 4 KiB pages and an inode each, so small files cost more than their bytes', async () => {
+    const small = archive(...Array.from({ length: 100 }, (_, i) => file(`f${i}`, 'x')));
+    expect((await readArchiveInfo(write(small))).unpackedBytes).toBe(100 * (4096 + 1024));
+    const exact = archive(file('a', Buffer.alloc(8192)), file('b', Buffer.alloc(8193)), dir('d'));
+    expect((await readArchiveInfo(write(gzipSync(exact)))).unpackedBytes).toBe(8192 + 1024 + 12288 + 1024 + 1024);
   });
 
   it('reads an arm64 program', async () => {
@@ -96,7 +105,7 @@ describe('readArchiveInfo', () => {
     const plain = archive(file('kernel/x86/microcode/GenuineIntel.bin', randomBytes(1000)));
     const bytes = Buffer.concat([plain, Buffer.alloc(512), gzipSync(first), gzipSync(second), Buffer.alloc(4), zstd(third), gzipSync(second)]);
     const info = await readArchiveInfo(write(bytes));
-    expect(info).toEqual({ uncompressedBytes: plain.length + first.length + 2 * second.length + third.length, arch: 'amd64', problem: undefined });
+    expect(info).toMatchObject({ uncompressedBytes: plain.length + first.length + 2 * second.length + third.length, arch: 'amd64', problem: undefined });
   });
 
   it('skips symlinks and non-ELF candidates, takes the first ELF among the candidates, ignores other paths', async () => {

@@ -64,12 +64,13 @@ describe('kernelCommandLine', () => {
 });
 
 describe('boot defaults', () => {
-  it('sizes memory from the unpacked archive: max(256, 2 × size + 128 MiB) in 64 MiB steps', () => {
+  it('sizes memory from the unpacked files (twice: the rootfs tmpfs is capped at half) and the archive, plus 128 MiB, in 64 MiB steps, at least 256', () => {
     expect(defaultMemoryMiB(0)).toBe(256);
-    expect(defaultMemoryMiB(2 << 20)).toBe(256);
+    expect(defaultMemoryMiB(2 << 20, 1 << 20)).toBe(256);
     expect(defaultMemoryMiB(100 << 20)).toBe(384);
-    expect(defaultMemoryMiB(101 << 20)).toBe(384);
-    expect(defaultMemoryMiB(1 << 30)).toBe(2176);
+    expect(defaultMemoryMiB(100 << 20, 56 << 20)).toBe(384);
+    expect(defaultMemoryMiB(100 << 20, 57 << 20)).toBe(448);
+    expect(defaultMemoryMiB(1 << 30, 300 << 20)).toBe(2496);
   });
 
   it("reads the host's TSC frequency from cpuinfo's cpu MHz", () => {
