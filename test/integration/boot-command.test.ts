@@ -7,6 +7,8 @@ import { writeOciLayout, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { findKernel } from '../helpers/qemu.ts';
 import { runCli } from '../helpers/cli.ts';
+import { startRegistry } from '../helpers/registry.ts';
+import { pushLayout } from '../helpers/push.ts';
 
 const KERNEL = findKernel();
 let work: string;
@@ -82,12 +84,29 @@ describe('boot', () => {
     expect(none.code).toBe(1);
   });
 
-  it('--kernel-image takes the kernel out of an image (LinuxKit keeps it at /kernel)', async () => {
-    const kernelImage = layout({ layers: [{ entries: [{ name: 'kernel', content: readFileSync(KERNEL), mode: 0o644 }] }] });
-    const archive = await built('true');
-    const r = await boot(archive, '--kernel-image', kernelImage, '--accel', 'tcg');
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^booted in /m);
+  it('--kernel-image pulls the kernel out of an image in a registry (LinuxKit keeps it at /kernel), once', async () => {
+    const kernelLayout = layout({ layers: [{ entries: [{ name: 'kernel', content: readFileSync(KERNEL), mode: 0o644 }] }] });
+    const registry = await startRegistry();
+    try {
+      const [dir, ref] = kernelLayout.slice('oci:'.length).split(/:(?=[^:]*$)/) as [string, string];
+      const digest = await pushLayout(dir, ref, registry.host, 'kernels/debian-cloud:6.1');
+      const archive = await built('true');
+      const reference = `${registry.host}/kernels/debian-cloud:6.1`;
+      const cache = join(work, 'kernel-cache');
+      const r = await runCli(['boot', archive, '--kernel-image', reference, '--accel', 'tcg', '--cache-dir', cache]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^booted in /m);
+      expect(r.stderr).toContain(`with ${reference}`);
+      // Pinned by digest, the kernel in the cache is the kernel: the next boot needs no registry at all.
+      const pinned = `${registry.host}/kernels/debian-cloud@${digest}`;
+      const first = await runCli(['boot', archive, '--kernel-image', pinned, '--accel', 'tcg', '--cache-dir', cache]);
+      expect(first.code, first.stderr).toBe(0);
+      await registry.stop();
+      const again = await runCli(['boot', archive, '--kernel-image', pinned, '--accel', 'tcg', '--cache-dir', cache]);
+      expect(again.code, again.stderr).toBe(0);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('mistakes are exit 2 naming the option: no kernel, a file that is no kernel, a bad --accel, --memory or --timeout', async () => {
