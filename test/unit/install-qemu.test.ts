@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { onPath, qemuPlan, type QemuHost } from '../../src/boot/install-qemu.ts';
+
+const host = (over: Partial<QemuHost>): QemuHost => ({ platform: 'linux', qemuOnPath: false, aptGet: true, root: false, sudo: true, ...over });
+
+describe('qemuPlan', () => {
+  it('does nothing when the binary is on PATH, whatever else the host has', () => {
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      for (const aptGet of [true, false]) {
+        for (const root of [true, false]) {
+          for (const sudo of [true, false]) {
+            expect(qemuPlan('amd64', { platform, qemuOnPath: true, aptGet, root, sudo })).toEqual({ kind: 'present', command: 'qemu-system-x86_64' });
+          }
+        }
+      }
+    }
+    expect(qemuPlan('arm64', host({ qemuOnPath: true }))).toEqual({ kind: 'present', command: 'qemu-system-aarch64' });
+  });
+
+  it('installs with sudo -n apt-get on Linux with passwordless sudo (GitHub hosted runners), the package for the arch', () => {
+    expect(qemuPlan('amd64', host({}))).toEqual({
+      kind: 'install',
+      command: 'qemu-system-x86_64',
+      package: 'qemu-system-x86',
+      commands: [
+        ['sudo', '-n', 'apt-get', 'update'],
+        ['sudo', '-n', 'apt-get', 'install', '-y', '--no-install-recommends', 'qemu-system-x86'],
+      ],
+    });
+    const arm = qemuPlan('arm64', host({}));
+    expect(arm).toMatchObject({ kind: 'install', command: 'qemu-system-aarch64', package: 'qemu-system-arm' });
+    expect(arm.kind === 'install' && arm.commands[1]).toEqual(['sudo', '-n', 'apt-get', 'install', '-y', '--no-install-recommends', 'qemu-system-arm']);
+  });
+
+  it('installs without sudo as root (a container job), with or without sudo', () => {
+    for (const sudo of [true, false]) {
+      const plan = qemuPlan('amd64', host({ root: true, sudo }));
+      expect(plan.kind === 'install' && plan.commands).toEqual([
+        ['apt-get', 'update'],
+        ['apt-get', 'install', '-y', '--no-install-recommends', 'qemu-system-x86'],
+      ]);
+    }
+  });
+
+  it('cannot install, and says what to install and why not, in every other case', () => {
+    const cases: [Partial<QemuHost>, RegExp][] = [
+      [{ platform: 'darwin' }, /this runner is darwin, not Linux/],
+      [{ platform: 'win32', root: true }, /this runner is win32, not Linux/],
+      [{ aptGet: false }, /apt-get is not on PATH/],
+      [{ aptGet: false, root: true }, /apt-get is not on PATH/],
+      [{ aptGet: false, sudo: false }, /apt-get is not on PATH/],
+      [{ sudo: false }, /installing needs root or passwordless sudo \(`sudo -n true` failed\)/],
+    ];
+    for (const [over, why] of cases) {
+      const plan = qemuPlan('amd64', host(over));
+      expect(plan.kind, JSON.stringify(over)).toBe('cannot');
+      const message = plan.kind === 'cannot' ? plan.message : '';
+      expect(message).toMatch(why);
+      expect(message).toMatch(/^qemu-system-x86_64 is not on PATH and cannot be installed here \(/);
+      expect(message).toContain('apt-get install qemu-system-x86');
+    }
+    const arm = qemuPlan('arm64', host({ sudo: false }));
+    expect(arm.kind === 'cannot' && arm.message).toMatch(/^qemu-system-aarch64 .*apt-get install qemu-system-arm/);
+  });
+});
+
+describe('onPath', () => {
+  it('finds an executable file in a PATH directory, not a plain file nor a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'on-path-'));
+    writeFileSync(join(dir, 'tool'), '#!/bin/sh\n');
+    chmodSync(join(dir, 'tool'), 0o755);
+    writeFileSync(join(dir, 'data'), '');
+    chmodSync(join(dir, 'data'), 0o644);
+    mkdirSync(join(dir, 'sub'));
+    const path = ['', '/nonexistent', dir].join(delimiter);
+    expect(await onPath('tool', path)).toBe(true);
+    expect(await onPath('missing', path)).toBe(false);
+    expect(await onPath('sub', path)).toBe(false);
+    expect(await onPath('tool', undefined)).toBe(false);
+    if (process.getuid?.() !== 0) expect(await onPath('data', path)).toBe(false);
+  });
+});
