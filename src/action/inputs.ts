@@ -1,7 +1,7 @@
 // The action's inputs, parsed once into a typed object before any work starts. Every message names the
 // input (as the workflow spells it) and the form it expects, so a typo in `with:` is one clear line.
 // Pure: it reads through a getter (core.getInput in the action, a record in tests) and the environment.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InitramfsError } from '../errors.ts';
 import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
@@ -16,6 +16,8 @@ import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 import { parseDuration } from '../duration.ts';
 import type { NetworkMode, OnExit } from '../initramfs/init-script.ts';
 import { INIT_TOOLS_ENV } from '../initramfs/init-tools.ts';
+import type { KernelSpec } from '../boot/kernel.ts';
+import type { BootArch } from '../boot/qemu.ts';
 
 export type UploadMode = 'artifact' | 'release' | 'none';
 const UPLOAD_MODES: readonly UploadMode[] = ['artifact', 'release', 'none'];
@@ -58,6 +60,22 @@ export interface ActionInputs {
   timeoutMs?: number;
   /** From SOURCE_DATE_EPOCH in the environment. */
   sourceDateEpoch?: number;
+  /** Set when `boot-test` is true: the archive is booted under QEMU after the build, before publishing. */
+  boot?: BootInputs;
+}
+
+/** The `boot-*` inputs. */
+export interface BootInputs {
+  /** `boot-kernel`: a file (absolute) when the path exists in the workspace, else an image reference. */
+  kernel: KernelSpec;
+  /** `boot-expect`; unset = the generated /init's status-0 line. */
+  expect?: string;
+  /** `boot-timeout`; unset = the boot's default (120 s). */
+  timeoutMs?: number;
+  /** `boot-append`: more kernel command-line words. */
+  append?: string;
+  /** The guest's architecture, from `platform` (only these two boot). */
+  arch: BootArch;
 }
 
 /** Reads one input: '' when it was not given (core.getInput's convention). */
@@ -241,10 +259,67 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   if (upload === 'release') inputs.releaseTag = releaseTag!;
   if (registryUsername !== undefined) inputs.registryUsername = registryUsername;
   if (registryPassword !== undefined) inputs.registryPassword = registryPassword;
+  const boot = parseBootInputs(get, platform, hostPath);
+  if (boot !== undefined) inputs.boot = boot;
   const epoch = parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']);
   if (epoch !== undefined) inputs.sourceDateEpoch = epoch;
   if (token !== '') inputs.githubToken = token;
   return inputs;
+}
+
+const BOOT_OPTIONS = ['boot-kernel', 'boot-expect', 'boot-timeout', 'boot-append'] as const;
+const KERNEL_EXAMPLES =
+  'a kernel file in the workspace (a bzImage for amd64, an Image for arm64) or an image holding one at /kernel or /boot/vmlinuz* (a LinuxKit kernel image such as linuxkit/kernel:6.6.71)';
+
+/** The boot-* inputs, or undefined when boot-test is false (then none of them may be given). */
+function parseBootInputs(get: InputGetter, platform: string, hostPath: (p: string) => string): BootInputs | undefined {
+  const enabled = parseBoolean('boot-test', get('boot-test'), false);
+  const text = Object.fromEntries(BOOT_OPTIONS.map((n) => [n, get(n).trim()])) as Record<(typeof BOOT_OPTIONS)[number], string>;
+  if (!enabled) {
+    // A boot-kernel without boot-test would silently prove nothing: say so rather than skip the boot.
+    const given = BOOT_OPTIONS.filter((n) => text[n] !== '');
+    if (given.length > 0) {
+      throw new InitramfsError(
+        'USAGE',
+        `input${given.length > 1 ? 's' : ''} ${given.map((n) => `'${n}'`).join(' and ')} need${given.length > 1 ? '' : 's'} input 'boot-test' to be true`,
+      );
+    }
+    return undefined;
+  }
+  const arch = platform.split('/')[1];
+  if (arch !== 'amd64' && arch !== 'arm64') {
+    throw new InitramfsError('USAGE', `input 'boot-test': platform ${platform} cannot be booted; only linux/amd64 and linux/arm64 archives can`);
+  }
+  const kernelText = text['boot-kernel'];
+  if (kernelText === '') throw bad('boot-kernel', '', `the kernel to boot when 'boot-test' is true: ${KERNEL_EXAMPLES}`);
+  const boot: BootInputs = { kernel: bootKernel(kernelText, hostPath), arch };
+  if (text['boot-expect'] !== '') boot.expect = text['boot-expect'];
+  const timeoutText = text['boot-timeout'];
+  if (timeoutText !== '') {
+    const ms = parseDuration(timeoutText);
+    if (ms === undefined) throw bad('boot-timeout', timeoutText, 'a duration such as 90s, 5m or 1m30s');
+    boot.timeoutMs = ms;
+  }
+  if (text['boot-append'] !== '') boot.append = text['boot-append'];
+  return boot;
+}
+
+/**
+ * `boot-kernel`: a file when the path exists (relative to the workspace), else an image reference. A value
+ * that can only be a path (/…, ./…, ../…, ~…) but names no file is an error here, not a pull of a strange
+ * image name from Docker Hub.
+ */
+function bootKernel(text: string, hostPath: (p: string) => string): KernelSpec {
+  const path = hostPath(text);
+  if (existsSync(path)) return { file: path };
+  if (isLocalReference(text)) return { image: text };
+  if (/^(?:\/|\.{1,2}(?:\/|$)|~)/.test(text)) throw bad('boot-kernel', text, `${KERNEL_EXAMPLES}; there is no file ${quote(path)}`);
+  try {
+    parseReference(registryName(text));
+  } catch {
+    throw bad('boot-kernel', text, `${KERNEL_EXAMPLES}; it is neither a file in the workspace nor an image reference`);
+  }
+  return { image: text };
 }
 
 /** Where the action keeps its blob cache: the same path on every run, so @actions/cache entries match. */

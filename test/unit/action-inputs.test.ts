@@ -159,3 +159,53 @@ describe('the generated /init inputs', () => {
     expect(usageError(() => parse({ image: 'alpine', 'modules-dir': '/lib/modules/6' }))).toMatch(/^input 'modules': empty: expected module names/);
   });
 });
+
+describe('the boot-* inputs', () => {
+  it('boot-test is false by default and leaves no boot settings', () => {
+    expect(parse({ image: 'alpine' }).boot).toBeUndefined();
+    expect(parse({ image: 'alpine', 'boot-test': 'false' }).boot).toBeUndefined();
+  });
+
+  it('boot-kernel is a file when the path exists (relative to the workspace), else an image reference', () => {
+    writeFileSync(join(dir, 'vmlinuz'), 'a kernel, checked later');
+    const env = { GITHUB_WORKSPACE: dir };
+    const on = (kernel: string, more: Record<string, string> = {}) => parseInputs((n) => ({ image: 'alpine', 'boot-test': 'true', 'boot-kernel': kernel, ...more })[n] ?? '', env).boot;
+    expect(on('vmlinuz')).toEqual({ kernel: { file: join(dir, 'vmlinuz') }, arch: 'amd64' });
+    expect(on(join(dir, 'vmlinuz'))?.kernel).toEqual({ file: join(dir, 'vmlinuz') });
+    expect(on('linuxkit/kernel:6.6.71')?.kernel).toEqual({ image: 'linuxkit/kernel:6.6.71' });
+    expect(on('oci:/layouts/kernel:v1')?.kernel).toEqual({ image: 'oci:/layouts/kernel:v1' });
+    expect(on('ghcr.io/acme/kernel@sha256:' + 'a'.repeat(64))?.kernel).toEqual({ image: 'ghcr.io/acme/kernel@sha256:' + 'a'.repeat(64) });
+  });
+
+  it('boot-expect, boot-timeout and boot-append are taken trimmed; arm64 boots as arm64', () => {
+    const b = parse({ image: 'alpine', platform: 'linux/arm64', 'boot-test': ' TRUE ', 'boot-kernel': 'linuxkit/kernel:6.6.71', 'boot-expect': ' READY\n', 'boot-timeout': '3m', 'boot-append': ' ip=dhcp quiet ' }).boot;
+    expect(b).toEqual({ kernel: { image: 'linuxkit/kernel:6.6.71' }, expect: 'READY', timeoutMs: 180_000, append: 'ip=dhcp quiet', arch: 'arm64' });
+  });
+
+  it('boot-test without boot-kernel says what to give', () => {
+    expect(usageError(() => parse({ image: 'alpine', 'boot-test': 'true' }))).toMatch(
+      /^input 'boot-kernel': empty: expected the kernel to boot when 'boot-test' is true: a kernel file in the workspace .* or an image holding one at \/kernel or \/boot\/vmlinuz\* \(a LinuxKit kernel image/,
+    );
+  });
+
+  it('boot-* inputs without boot-test true are an error naming them', () => {
+    expect(usageError(() => parse({ image: 'alpine', 'boot-kernel': 'linuxkit/kernel:6.6.71' }))).toBe("input 'boot-kernel' needs input 'boot-test' to be true");
+    expect(usageError(() => parse({ image: 'alpine', 'boot-test': 'false', 'boot-expect': 'x', 'boot-append': 'y' }))).toBe(
+      "inputs 'boot-expect' and 'boot-append' need input 'boot-test' to be true",
+    );
+  });
+
+  it('a malformed value names the input and the expected form', () => {
+    const base = { image: 'alpine', 'boot-test': 'true', 'boot-kernel': 'linuxkit/kernel:6.6.71' };
+    expect(usageError(() => parse({ ...base, 'boot-test': 'yes' }))).toBe(`input 'boot-test': "yes": expected true or false`);
+    expect(usageError(() => parse({ ...base, 'boot-timeout': 'two minutes' }))).toBe(`input 'boot-timeout': "two minutes": expected a duration such as 90s, 5m or 1m30s`);
+    expect(usageError(() => parse({ ...base, 'boot-timeout': '0s' }))).toMatch(/^input 'boot-timeout': "0s"/);
+    expect(usageError(() => parse({ ...base, 'boot-kernel': './build/bzImage' }))).toMatch(
+      new RegExp(`^input 'boot-kernel': "\\./build/bzImage": expected a kernel file .*; there is no file '${WS}/build/bzImage'$`),
+    );
+    expect(usageError(() => parse({ ...base, 'boot-kernel': 'Not A Reference' }))).toMatch(/^input 'boot-kernel': "Not A Reference": .*neither a file in the workspace nor an image reference$/);
+    expect(usageError(() => parse({ ...base, platform: 'linux/riscv64' }))).toBe(
+      "input 'boot-test': platform linux/riscv64 cannot be booted; only linux/amd64 and linux/arm64 archives can",
+    );
+  });
+});
