@@ -1,6 +1,18 @@
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown, from the build report and what the action did around
 // it. Pure text so it can be tested as text; the action appends it with core.summary.
+import type { BootResult } from '../boot/boot.ts';
 import type { BuildReport } from '../report.ts';
+
+/** What the boot test did, for its section. */
+export interface BootSummary {
+  result: BootResult;
+  /** The kernel as given: a file path or an image reference. */
+  kernel: string;
+  /** The kernel image's manifest digest; null for a file. */
+  kernelDigest: string | null;
+  /** The text that meant success. */
+  expect: string;
+}
 
 export interface SummaryData {
   report: BuildReport;
@@ -10,6 +22,8 @@ export interface SummaryData {
   published?: string;
   timings: { stage: string; seconds: number }[];
   warnings: string[];
+  /** Set when the archive was booted (boot-test true). */
+  boot?: BootSummary;
 }
 
 const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -38,6 +52,32 @@ function initCell(i: BuildReport['init']): string {
   return `generated: ${parts.join(', ')}`;
 }
 
+/** A fenced code block that no backtick run in `lines` can close early. */
+function codeBlock(lines: string[]): string[] {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [fence + 'text', ...lines, fence];
+}
+
+/** The "Boot test" section: the verdict first, then how it ran, then (on failure) the console's tail. */
+export function renderBootSection(b: BootSummary): string[] {
+  const r = b.result;
+  const out: string[] = [`### Boot test: ${r.ok ? 'passed' : 'failed'}`, ''];
+  out.push('| | |', '|---|---|');
+  out.push(`| Result | ${r.ok ? 'passed' : 'failed'}: ${cell(r.message)} |`);
+  out.push(`| Seconds | ${r.seconds.toFixed(2)} |`);
+  out.push(`| Accel | ${r.accel}${r.accel === 'tcg' ? ' (emulation)' : ''} |`);
+  out.push(`| Architecture | ${r.arch} |`);
+  out.push(`| Kernel | ${code(cell(b.kernel))}${b.kernelDigest ? ` (${code(b.kernelDigest)})` : ''} |`);
+  out.push(`| Expected | ${code(cell(b.expect))} |`);
+  out.push('');
+  if (!r.ok) {
+    if (r.tail.length > 0) out.push(`The console's last ${r.tail.length} line${r.tail.length === 1 ? '' : 's'}:`, '', ...codeBlock(r.tail), '');
+    else out.push('The console printed nothing.', '');
+  }
+  return out;
+}
+
 export function renderSummary(d: SummaryData): string {
   const r = d.report;
   const out: string[] = [];
@@ -55,6 +95,7 @@ export function renderSummary(d: SummaryData): string {
   out.push(`| Output digest | ${code(r.digest)} |`);
   out.push(`| Published | ${d.published ?? 'not uploaded'} |`);
   out.push('');
+  if (d.boot !== undefined) out.push(...renderBootSection(d.boot));
 
   const cachedCount = r.layers.filter((l) => d.cached(l.digest)).length;
   out.push(`### Layers (${r.layers.length}, ${cachedCount} from cache)`, '', '| # | Digest | Size | Source |', '|---|---|---|---|');

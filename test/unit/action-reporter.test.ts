@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActionReporter, type LogSink } from '../../src/action/reporter.ts';
-import { humanBytes, renderSummary } from '../../src/action/summary.ts';
+import { humanBytes, renderBootSection, renderSummary } from '../../src/action/summary.ts';
+import type { BootResult } from '../../src/boot/boot.ts';
 import type { BuildReport } from '../../src/report.ts';
 
 class RecordingSink implements LogSink {
@@ -113,6 +114,42 @@ describe('renderSummary', () => {
     expect(md).toContain('| Published | not uploaded |');
     expect(md).toContain('| Manifest digest | none (local archive) |');
     expect(md).not.toContain('### Warnings');
+  });
+
+  const booted: BootResult = { ok: true, seconds: 3.456, accel: 'tcg', arch: 'amd64', reason: 'expected', message: 'booted in 3.5 s (tcg)', tail: ['x'] };
+  const bootOf = (r: Partial<BootResult>) => ({ result: { ...booted, ...r }, kernel: 'linuxkit/kernel:6.6', kernelDigest: 'sha256:' + 'd'.repeat(64), expect: 'READY' });
+
+  it('has a "Boot test" section after the main table when the archive was booted, without the tail when it passed', () => {
+    const md = renderSummary({ report, cached: () => false, timings: [], warnings: [], boot: bootOf({}) });
+    expect(md).toContain(
+      [
+        '### Boot test: passed',
+        '',
+        '| | |',
+        '|---|---|',
+        '| Result | passed: booted in 3.5 s (tcg) |',
+        '| Seconds | 3.46 |',
+        '| Accel | tcg (emulation) |',
+        '| Architecture | amd64 |',
+        `| Kernel | \`linuxkit/kernel:6.6\` (\`sha256:${'d'.repeat(64)}\`) |`,
+        '| Expected | `READY` |',
+        '',
+      ].join('\n'),
+    );
+    expect(md.indexOf('### Boot test')).toBeLessThan(md.indexOf('### Layers'));
+    expect(md).not.toContain("console's last");
+    expect(renderSummary({ report, cached: () => false, timings: [], warnings: [] })).not.toContain('Boot test');
+  });
+
+  it('shows the console tail of a failed boot in a code block no console line can close', () => {
+    const tail = ['[    1.0] Kernel panic - not syncing: x | y', 'a ```` fence in the guest', 'last'];
+    const lines = renderBootSection(bootOf({ ok: false, reason: 'failure', message: 'kernel panic: x | y', accel: 'kvm', tail }));
+    expect(lines).toContain('### Boot test: failed');
+    expect(lines).toContain('| Result | failed: kernel panic: x \\| y |');
+    expect(lines).toContain('| Accel | kvm |');
+    const at = lines.indexOf("The console's last 3 lines:");
+    expect(lines.slice(at + 2, at + 7)).toEqual(['`````text', ...tail, '`````']);
+    expect(renderBootSection(bootOf({ ok: false, reason: 'timeout', tail: [] }))).toContain('The console printed nothing.');
   });
 
   it('humanBytes uses binary units', () => {
