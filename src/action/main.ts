@@ -19,7 +19,10 @@ import { ActionsLayerCache } from './layer-cache.ts';
 import { publishArtifact } from './publish-artifact.ts';
 import { publishRelease } from './publish-release.ts';
 import { ActionReporter } from './reporter.ts';
-import { renderSummary } from './summary.ts';
+import { renderSummary, type BootSummary } from './summary.ts';
+import { bootKernel, bootTest, ensureQemu } from './boot-test.ts';
+import { DEFAULT_EXPECT } from '../boot/console.ts';
+import type { ResolvedKernel } from '../boot/kernel.ts';
 
 const SECRET_INPUTS = ['registry-password', 'github-token'];
 
@@ -45,6 +48,18 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Missing directories of the output (dist/initrd.cpio.gz before anything made dist/) are created by
     // the build, after its preflight has checked every input.
     const layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m) }) : undefined;
+    const registry = registryOptions(inputs, env);
+
+    // What the boot test needs is made ready before the build: a runner without QEMU or a boot-kernel
+    // that is no kernel fails in seconds, not after the pull and the compression.
+    let kernel: ResolvedKernel | undefined;
+    if (inputs.boot) {
+      const boot = inputs.boot;
+      await ensureQemu(boot.arch, reporter, env);
+      kernel = await reporter.section(`boot: kernel ${boot.kernel.file ?? boot.kernel.image}`, () =>
+        bootKernel(boot, { cacheDir, source: { cacheDir, reporter, client: registry, ...(layerCache && { sharedCache: layerCache }) } }),
+      );
+    }
 
     const report = await build({
       image: inputs.image,
@@ -61,7 +76,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       exclude: inputs.exclude,
       ...(inputs.sourceDateEpoch !== undefined && { sourceDateEpoch: inputs.sourceDateEpoch }),
       cacheDir,
-      registry: registryOptions(inputs, env),
+      registry,
       ...(layerCache && { sharedCache: layerCache }),
       reporter,
     });
@@ -78,11 +93,39 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         core.info(`saved ${saved} blob${saved === 1 ? '' : 's'} to the cache, ${skipped} already there`);
       });
     }
-    const published = await reporter.section(`publish: ${inputs.upload}`, () => publish(inputs, report.output, env));
 
-    await writeSummary(renderSummary({ report, cached, published, timings: reporter.timings, warnings: reporter.warnings }));
+    // The boot comes before publishing: an archive that does not boot is not published (no artifact, no
+    // release asset a fleet could pick up); it stays at its path, named by the `path` output, for a look.
+    let boot: BootSummary | undefined;
+    if (inputs.boot && kernel) {
+      const arch = report.image.platform.split('/')[1] === 'arm64' ? 'arm64' : 'amd64';
+      try {
+        const result = await bootTest(report.output, kernel, inputs.boot, arch, reporter);
+        boot = { result, kernel: kernel.from, kernelDigest: kernel.digest, expect: inputs.boot.expect ?? DEFAULT_EXPECT };
+      } catch (e) {
+        // A boot that could not even start (QEMU gone, an archive for another machine) is a failed one too.
+        core.setOutput('boot-result', 'failed');
+        throw e;
+      }
+      core.setOutput('boot-result', boot.result.ok ? 'passed' : 'failed');
+      core.setOutput('boot-seconds', String(boot.result.seconds));
+    } else {
+      core.setOutput('boot-result', 'skipped');
+    }
+
+    const published =
+      boot === undefined || boot.result.ok
+        ? await reporter.section(`publish: ${inputs.upload}`, () => publish(inputs, report.output, env))
+        : inputs.upload === 'none'
+          ? undefined
+          : `not published: the boot test failed`;
+
+    await writeSummary(
+      renderSummary({ report, cached, published, timings: reporter.timings, warnings: reporter.warnings, ...(boot && { boot }) }),
+    );
     core.info(`digest: ${report.digest}`);
     core.info(`size: ${report.size}`);
+    if (boot && !boot.result.ok) core.setFailed(`${report.output} did not boot: ${boot.result.message} [BOOT]`);
   } catch (e) {
     reporter.finish();
     if (isInitramfsError(e)) core.setFailed(`${e.message} [${e.code}]`);
