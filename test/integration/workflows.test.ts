@@ -336,6 +336,11 @@ describe('build-initramfs.yml, the reusable workflow', () => {
       upload: 'string',
       'release-tag': 'string',
       overwrite: 'boolean',
+      'boot-test': 'boolean',
+      'boot-kernel': 'string',
+      'boot-expect': 'string',
+      'boot-timeout': 'string',
+      'boot-append': 'string',
       'fail-fast': 'boolean',
       checkout: 'boolean',
       'inject-artifact': 'string',
@@ -345,6 +350,7 @@ describe('build-initramfs.yml, the reusable workflow', () => {
     expect(mapping(inputs.upload, 'upload').default).toBe('artifact');
     expect(mapping(inputs.compression, 'compression').default).toBe('gzip');
     expect(mapping(inputs.platform, 'platform').default).toBe('linux/amd64');
+    expect(mapping(inputs['boot-test'], 'boot-test').default).toBe(false);
     const secrets = mapping(call.secrets, 'secrets');
     expect(Object.keys(secrets).sort()).toEqual(['registry-password', 'registry-username']);
     for (const [name, s] of Object.entries(secrets)) expect(mapping(s, name).required, name).toBe(false);
@@ -566,6 +572,8 @@ describe('the describe and merge steps', () => {
     ARTIFACT_ID: '',
     ARTIFACT_URL: '',
     ASSET_URL: '',
+    BOOT_RESULT: 'skipped',
+    BOOT_SECONDS: '',
     ...over,
   });
 
@@ -597,7 +605,7 @@ describe('the describe and merge steps', () => {
     // Written in another order than planned, as legs finish.
     await describeLegs(
       [
-        { leg: busybox, outputs: { ASSET_URL: 'https://example.invalid/busybox.cpio.gz', SIZE: '42' } },
+        { leg: busybox, outputs: { ASSET_URL: 'https://example.invalid/busybox.cpio.gz', SIZE: '42', BOOT_RESULT: 'passed', BOOT_SECONDS: '3.25' } },
         { leg: alpine, outputs: { ARTIFACT_ID: '7', ARTIFACT_URL: 'https://example.invalid/artifacts/7' } },
       ],
       pieces,
@@ -609,12 +617,14 @@ describe('the describe and merge steps', () => {
           image: 'alpine:3.20', slug: 'alpine-3.20', status: 'success', file: 'initramfs-alpine-3.20.cpio.gz',
           'image-digest': `sha256:${'a'.repeat(64)}`, digest: `sha256:${'b'.repeat(64)}`, size: 123456,
           'artifact-id': '7', 'artifact-url': 'https://example.invalid/artifacts/7', 'asset-url': null,
+          'boot-result': 'skipped', 'boot-seconds': null,
         },
         { image: python.image, slug: python.slug, status: 'failed', file: python.file },
         {
           image: 'busybox', slug: 'busybox', status: 'success', file: 'initramfs-busybox.cpio.gz',
           'image-digest': `sha256:${'a'.repeat(64)}`, digest: `sha256:${'b'.repeat(64)}`, size: 42,
           'artifact-id': null, 'artifact-url': null, 'asset-url': 'https://example.invalid/busybox.cpio.gz',
+          'boot-result': 'passed', 'boot-seconds': 3.25,
         },
       ],
     });
@@ -622,9 +632,9 @@ describe('the describe and merge steps', () => {
     expect(r.outputs.manifest).not.toContain('\n');
     expect(JSON.parse(r.outputs.manifest ?? 'null')).toEqual(manifest);
     expect(r.summary.split('\n').filter((l) => l.startsWith('| `'))).toEqual([
-      `| \`alpine:3.20\` | success | initramfs-alpine-3.20.cpio.gz | \`sha256:${'b'.repeat(64)}\` | 123456 |`,
-      '| `python:3.12-alpine` | failed | initramfs-python-3.12-alpine.cpio.gz | `` |  |',
-      `| \`busybox\` | success | initramfs-busybox.cpio.gz | \`sha256:${'b'.repeat(64)}\` | 42 |`,
+      `| \`alpine:3.20\` | success | initramfs-alpine-3.20.cpio.gz | \`sha256:${'b'.repeat(64)}\` | 123456 | skipped |`,
+      '| `python:3.12-alpine` | failed | initramfs-python-3.12-alpine.cpio.gz | `` |  |  |',
+      `| \`busybox\` | success | initramfs-busybox.cpio.gz | \`sha256:${'b'.repeat(64)}\` | 42 | passed |`,
     ]);
   });
 
@@ -632,6 +642,27 @@ describe('the describe and merge steps', () => {
     const legs = legsOf(await plan('alpine\nbusybox'));
     const { manifest } = await merge(legs, join(await scratchDir('workflows-none-'), 'never-created'));
     expect(manifest).toEqual({ images: legs.map((l) => ({ image: l.image, slug: l.slug, status: 'failed', file: l.file })) });
+  });
+
+  it('describes a leg whose archive did not boot as failed, with its boot result, after the failed action step', async () => {
+    for (const id of ['build', 'build-release']) {
+      const steps = stepsOf(REUSABLE, id);
+      const keep = steps.find((x) => x.uses === 'actions/upload-artifact@v4');
+      for (const s of [step(REUSABLE, id, 'describe'), keep]) {
+        expect(s?.if, id).toBe("success() || steps.initramfs.outputs.boot-result == 'failed'");
+      }
+      expect(mapping(step(REUSABLE, id, 'initramfs').with, 'with')).toMatchObject({
+        'boot-test': '${{ inputs.boot-test }}',
+        'boot-kernel': '${{ inputs.boot-kernel }}',
+        'boot-expect': '${{ inputs.boot-expect }}',
+        'boot-timeout': '${{ inputs.boot-timeout }}',
+        'boot-append': '${{ inputs.boot-append }}',
+      });
+    }
+    const [leg] = legsOf(await plan('alpine')) as [Leg];
+    const r = await runStep(step(REUSABLE, 'build', 'describe'), outputsOf(leg, { BOOT_RESULT: 'failed', BOOT_SECONDS: '1.5' }), 'describe');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'failed', 'boot-result': 'failed', 'boot-seconds': 1.5, size: 123456 });
   });
 
   it('fails a leg whose action reported no size, rather than describe it wrongly', async () => {
