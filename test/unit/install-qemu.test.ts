@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { onPath, qemuPlan, type QemuHost } from '../../src/boot/install-qemu.ts';
+import { installQemu, onPath, qemuPlan, type QemuHost } from '../../src/boot/install-qemu.ts';
+import { failure } from '../helpers/errors.ts';
 
 const host = (over: Partial<QemuHost>): QemuHost => ({ platform: 'linux', qemuOnPath: false, aptGet: true, root: false, sudo: true, ...over });
 
@@ -81,5 +82,31 @@ describe('onPath', () => {
     expect(await onPath('sub', path)).toBe(false);
     expect(await onPath('tool', undefined)).toBe(false);
     if (process.getuid?.() !== 0) expect(await onPath('data', path)).toBe(false);
+  });
+});
+
+describe('installQemu', () => {
+  // Stand-in commands: the real apt-get is never run by tests.
+  const plan = (commands: string[][], command = 'sh') => ({ kind: 'install' as const, command, package: 'qemu-system-x86', commands });
+
+  it('runs each command in order, every output line logged, with a noninteractive apt', async () => {
+    const log: string[] = [];
+    await installQemu(plan([['sh', '-c', 'echo one; echo two >&2'], ['sh', '-c', 'printf "$DEBIAN_FRONTEND"']]), (l) => log.push(l));
+    expect(log).toEqual(["$ sh -c echo one; echo two >&2", 'one', 'two', '$ sh -c printf "$DEBIAN_FRONTEND"', 'noninteractive']);
+  });
+
+  it('stops at a command that fails, naming it and the package to install', async () => {
+    const log: string[] = [];
+    const e = await failure(installQemu(plan([['sh', '-c', 'exit 100'], ['sh', '-c', 'echo never']]), (l) => log.push(l)));
+    expect(e.code).toBe('BOOT');
+    expect(e.message).toBe('installing QEMU failed: `sh -c exit 100` exited with status 100; install qemu-system-x86 before this step');
+    expect(log).not.toContain('never');
+    const missing = await failure(installQemu(plan([['no-such-command-here']]), () => {}));
+    expect(missing.message).toMatch(/`no-such-command-here` could not start \(ENOENT\)/);
+  });
+
+  it('fails when the install succeeded but the binary is still not on PATH', async () => {
+    const e = await failure(installQemu(plan([['true']], 'qemu-system-nothing'), () => {}));
+    expect(e.message).toBe('qemu-system-x86 was installed but qemu-system-nothing is still not on PATH');
   });
 });
