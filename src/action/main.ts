@@ -1,9 +1,9 @@
 // The action: inputs → the same build() the CLI runs → with boot-test, the same bootArchive() as the CLI's
 // `boot` (boot-test.ts) → outputs, cache, publication, job summary. The only code that talks to
-// @actions/*; everything it calls is the shared core. Any failure ends as one setFailed line (the
-// error's message, which names the input or image at fault); a failed boot too, after the summary. A cancelled job (the
-// runner sends SIGINT, then SIGTERM) removes the build's temporary files, the no-cache scratch directory
-// included, before the process ends (index.ts installs the handlers, cleanup.ts).
+// @actions/*; everything it calls is the shared core. Any failure ends as one setFailed line (the error's
+// message, which names the input or image at fault); a failed boot too, after the summary. A cancelled
+// job (the runner sends SIGINT, then SIGTERM) removes the build's temporary files, the no-cache scratch
+// directory included, before the process ends (index.ts installs the handlers, cleanup.ts).
 import * as core from '@actions/core';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
