@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { build } from '../build.ts';
 import { removeOnSignal } from '../cleanup.ts';
 import { isInitramfsError } from '../errors.ts';
@@ -21,6 +21,8 @@ import { publishArtifact } from './publish-artifact.ts';
 import { publishRelease } from './publish-release.ts';
 import { ActionReporter } from './reporter.ts';
 import { renderSummary, type BootSummary } from './summary.ts';
+import { formatReport } from '../report.ts';
+import { writeOutputFile } from '../output.ts';
 import { bootKernel, bootTest, ensureQemu } from './boot-test.ts';
 import { DEFAULT_EXPECT } from '../boot/console.ts';
 import type { ResolvedKernel } from '../boot/kernel.ts';
@@ -87,6 +89,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput('path', report.output);
     core.setOutput('image-digest', report.image.digest ?? '');
     core.setOutput('cache-hit', String(inputs.cache && report.layers.every((l) => cached(l.digest))));
+    core.setOutput('entries', String(report.entries));
+    // The build report, for later steps (attestations, release notes): in RUNNER_TEMP, not the workspace,
+    // named after the archive so that several builds in one job keep one each.
+    const reportFile = join(env['RUNNER_TEMP'] || join(report.output, '..'), `${basename(report.output)}.report.json`);
+    await writeOutputFile(reportFile, formatReport(report), { label: 'report', text: true });
+    core.setOutput('report', reportFile);
 
     if (layerCache) {
       await reporter.section('cache: saving pulled layers', async () => {

@@ -72,6 +72,12 @@ describe('a build with upload none', () => {
     expect(run.outputs['image-digest']).toBe(manifestDigest);
     expect(run.outputs['cache-hit']).toBe('false');
     expect(run.outputs['artifact-id']).toBeUndefined();
+    // The build report, for later steps: in RUNNER_TEMP, named after the archive, agreeing with the outputs.
+    expect(run.outputs['report']).toBe(join(work, 'temp-1', 'app-v1-linux-amd64.cpio.zst.report.json'));
+    const json = JSON.parse(readFileSync(run.outputs['report']!, 'utf8')) as { digest: string; size: number; entries: number; output: string };
+    expect(json).toMatchObject({ digest: run.outputs['digest'], size: Number(run.outputs['size']), output: file });
+    expect(run.outputs['entries']).toBe(String(json.entries));
+    expect(json.entries).toBeGreaterThan(0);
 
     const cliOut = join(work, 'cli.cpio.zst');
     const cli = await runCli(
