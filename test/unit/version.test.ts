@@ -32,3 +32,15 @@ describe('packageVersion', () => {
     expect(() => packageVersion(pathToFileURL(from).href)).toThrow(`no package.json of initramfs-action in ${join(root, 'dist')} or above`);
   });
 });
+
+describe('CHANGELOG.md', () => {
+  it('has an Unreleased section and one for the package.json version, with their compare/tag links', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const log = readFileSync(new URL('../../CHANGELOG.md', import.meta.url), 'utf8');
+    const headings = [...log.matchAll(/^## \[([^\]]+)\]/gm)].map((m) => m[1]);
+    expect(headings[0]).toBe('Unreleased');
+    expect(headings).toContain(pkg.version);
+    for (const h of headings) expect(log).toMatch(new RegExp(`^\\[${h!.replaceAll('.', '\\.')}\\]: https://`, 'm'));
+    expect(pkg.files).toContain('CHANGELOG.md');
+  });
+});
