@@ -3101,6 +3101,48 @@ async function installInit(root, image, opts, modules, work) {
 
 /***/ }),
 
+/***/ 5480:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JS: () => (/* binding */ writeChecksumFile)
+/* harmony export */ });
+/* unused harmony exports checksumPath, checksumLine */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3635);
+// `<archive>.sha256` beside the archive, in the format `sha256sum` writes and `sha256sum -c` checks: the hex
+// digest, two spaces (text mode, as GNU writes by default), the file's name. The name is the basename, so
+// the pair can be downloaded together anywhere and checked there. Written atomically like the archive.
+
+
+/** The checksum file's name for an archive path. */
+const checksumPath = (archive) => `${archive}.sha256`;
+/**
+ * The `sha256sum` line for `file` with `digest` (`sha256:<hex>`). GNU escapes a name holding a backslash or
+ * a newline: the line then starts with a backslash, and those characters are written `\\` and `\n`.
+ */
+function checksumLine(digest, file) {
+    const hex = digest.replace(/^sha256:/, '');
+    const name = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(file);
+    if (!/[\\\n]/.test(name))
+        return `${hex}  ${name}\n`;
+    return `\\${hex}  ${name.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n`;
+}
+/**
+ * Writes `<archive>.sha256` for `archive` (whose sha256 is `digest`) and returns its path. `as` names the
+ * archive as it will be downloaded when that is another name (an artifact carries the artifact's name):
+ * the file is then `<dir>/<as>.sha256` and its line names `as`.
+ */
+async function writeChecksumFile(archive, digest, as) {
+    const named = as === undefined ? archive : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(as.dir, as.name);
+    const path = checksumPath(named);
+    await (0,_output_js__WEBPACK_IMPORTED_MODULE_1__/* .writeOutputFile */ .BF)(path, checksumLine(digest, named), { label: 'checksums', text: true });
+    return path;
+}
+
+
+/***/ }),
+
 /***/ 4704:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -3301,6 +3343,7 @@ Build options:
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
       --report FILE          write a JSON report (digest, size, image, layers, entries); - for
                              standard output
+      --checksums            also write FILE.sha256 (the sha256sum format: sha256sum -c FILE.sha256)
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
 
 Generated /init options (when neither --init nor the image gives an /init):
@@ -3371,6 +3414,7 @@ const OPTIONS = {
     module: { type: 'string', multiple: true },
     exclude: { type: 'string', short: 'x', multiple: true },
     report: { type: 'string' },
+    checksums: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     username: { type: 'string', short: 'u' },
     'password-stdin': { type: 'boolean' },
@@ -3511,6 +3555,8 @@ function parseCommand(argv, env) {
         throw usage(`--boot-${Object.keys(bootValues)[0]} needs --boot-test`);
     if (bootTest && output === build_output/* STDOUT */.UU)
         throw usage('--boot-test needs the archive in a file: -o FILE, not -o -');
+    if (v.checksums && output === build_output/* STDOUT */.UU)
+        throw usage('--checksums needs the archive in a file: -o FILE, not -o - (pipe it through sha256sum instead)');
     return {
         kind: 'build',
         image,
@@ -3530,6 +3576,7 @@ function parseCommand(argv, env) {
         sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
         registry,
         ...(bootTest ? { bootTest } : {}),
+        ...(v.checksums ? { checksums: true } : {}),
     };
 }
 
@@ -3730,21 +3777,23 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
-/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(902);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(902);
 /* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6234);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(2200);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(2200);
 /* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4704);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5537);
-/* harmony import */ var _boot_args_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(1391);
-/* harmony import */ var _boot_boot_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1327);
-/* harmony import */ var _boot_kernel_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(5708);
+/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5480);
+/* harmony import */ var _boot_args_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1391);
+/* harmony import */ var _boot_boot_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(1327);
+/* harmony import */ var _boot_kernel_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(5708);
 // The CLI shell: argv → core → one line per outcome. Exit codes: 0 success, 1 the build or inspection
 // failed for a reason the message names, 2 the command line is wrong, 70 a bug in this tool (the only case
 // that prints a stack). SIGINT, SIGTERM and SIGHUP remove the build's temporary files and end the process
 // by the same signal (cleanup.ts): a shell sees 130, 143 or 129.
+
 
 
 
@@ -3769,10 +3818,10 @@ async function main(argv, env) {
                 process.stdout.write(`${(0,_version_js__WEBPACK_IMPORTED_MODULE_7__/* .packageVersion */ .T)()}\n`);
                 return 0;
             case 'boot-help':
-                process.stdout.write(_boot_args_js__WEBPACK_IMPORTED_MODULE_8__/* .BOOT_USAGE */ .fz);
+                process.stdout.write(_boot_args_js__WEBPACK_IMPORTED_MODULE_9__/* .BOOT_USAGE */ .fz);
                 return 0;
             case 'boot': {
-                const reporter = new _progress_js__WEBPACK_IMPORTED_MODULE_11__/* .PlainReporter */ .Wb(process.stderr);
+                const reporter = new _progress_js__WEBPACK_IMPORTED_MODULE_12__/* .PlainReporter */ .Wb(process.stderr);
                 return (await bootAndSay(cmd.archive, cmd.boot, { cacheDir: cmd.cacheDir, env, reporter })) ? 0 : 1;
             }
             case 'inspect': {
@@ -3781,7 +3830,7 @@ async function main(argv, env) {
                 return 0;
             }
             case 'build': {
-                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_11__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_11__/* .PlainReporter */ .Wb(process.stderr);
+                const reporter = process.stderr.isTTY ? new _progress_js__WEBPACK_IMPORTED_MODULE_12__/* .TtyReporter */ .Tz(process.stderr) : new _progress_js__WEBPACK_IMPORTED_MODULE_12__/* .PlainReporter */ .Wb(process.stderr);
                 // Decided before the build: once written, a renamed file is no longer the inode stdout was.
                 const archiveOnStdout = await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.output);
                 const reportOnStdout = cmd.report !== undefined && (await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .isStandardOutput */ .HT)(cmd.report));
@@ -3793,10 +3842,14 @@ async function main(argv, env) {
                     await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOutput */ .yr)(cmd.report, { label: 'report', text: true });
                 const report = await (0,_build_js__WEBPACK_IMPORTED_MODULE_2__/* .build */ .j)({ ...cmd, registry: await registryOptions(cmd.registry, env), reporter });
                 if (cmd.report !== undefined)
-                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_12__/* .formatReport */ .C)(report), { label: 'report', text: true });
+                    await (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .writeOutputFile */ .BF)(cmd.report, (0,_report_js__WEBPACK_IMPORTED_MODULE_13__/* .formatReport */ .C)(report), { label: 'report', text: true });
                 // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
                 // result lines go with the messages, so what is on stdout stays one clean stream.
                 (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+                if (cmd.checksums) {
+                    const path = await (0,_checksums_js__WEBPACK_IMPORTED_MODULE_8__/* .writeChecksumFile */ .JS)(cmd.output, report.digest);
+                    (reportOnStdout ? process.stderr : process.stdout).write(`checksums: ${path}\n`);
+                }
                 if (cmd.bootTest) {
                     const ok = await bootAndSay(cmd.output, cmd.bootTest, { cacheDir: cmd.cacheDir, env, reporter, arch: report.image.platform.split('/')[1] });
                     if (!ok)
@@ -3821,13 +3874,13 @@ async function main(argv, env) {
  */
 async function bootAndSay(archive, b, o) {
     const arch = b.arch ?? (o.arch === 'amd64' || o.arch === 'arm64' ? o.arch : undefined);
-    const kernel = await (0,_boot_kernel_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveKernel */ .EO)(b.kernel, {
+    const kernel = await (0,_boot_kernel_js__WEBPACK_IMPORTED_MODULE_11__/* .resolveKernel */ .EO)(b.kernel, {
         cacheDir: o.cacheDir,
         platform: { os: 'linux', architecture: arch ?? 'amd64' },
         source: { cacheDir: o.cacheDir, reporter: o.reporter, client: { env: o.env } },
     });
     o.reporter.info(`booting ${archive} with ${kernel.from}`);
-    const r = await (0,_boot_boot_js__WEBPACK_IMPORTED_MODULE_9__/* .bootArchive */ .jb)({
+    const r = await (0,_boot_boot_js__WEBPACK_IMPORTED_MODULE_10__/* .bootArchive */ .jb)({
         archive,
         kernel: kernel.path,
         ...(b.expect !== undefined && { expect: b.expect }),

@@ -53,6 +53,8 @@ export interface ActionInputs {
   /** Set when upload is 'release'. */
   releaseTag?: string;
   overwrite: boolean;
+  /** `checksums`: write `<output>.sha256` and publish it with the archive. */
+  checksums: boolean;
   registryUsername?: string;
   registryPassword?: string;
   githubToken?: string;
@@ -247,6 +249,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
     upload,
     artifactName,
     overwrite: parseBoolean('overwrite', get('overwrite'), false),
+    checksums: parseBoolean('checksums', get('checksums'), false),
   };
   if (initText !== '') inputs.init = hostPath(initText);
   if (networkText !== '') inputs.network = networkText as NetworkMode;

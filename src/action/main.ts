@@ -6,7 +6,7 @@
 // directory included, before the process ends (index.ts installs the handlers, cleanup.ts).
 import * as core from '@actions/core';
 import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { build } from '../build.ts';
 import { removeOnSignal } from '../cleanup.ts';
@@ -23,6 +23,7 @@ import { ActionReporter } from './reporter.ts';
 import { renderSummary, type BootSummary } from './summary.ts';
 import { formatReport } from '../report.ts';
 import { writeOutputFile } from '../output.ts';
+import { writeChecksumFile } from '../checksums.ts';
 import { bootKernel, bootTest, ensureQemu } from './boot-test.ts';
 import { DEFAULT_EXPECT } from '../boot/console.ts';
 import type { ResolvedKernel } from '../boot/kernel.ts';
@@ -95,6 +96,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const reportFile = join(env['RUNNER_TEMP'] || join(report.output, '..'), `${basename(report.output)}.report.json`);
     await writeOutputFile(reportFile, formatReport(report), { label: 'report', text: true });
     core.setOutput('report', reportFile);
+    const checksums = inputs.checksums ? await writeChecksumFile(report.output, report.digest) : undefined;
+    if (checksums !== undefined) core.setOutput('checksums', checksums);
 
     if (layerCache) {
       await reporter.section('cache: saving pulled layers', async () => {
@@ -124,7 +127,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     const published =
       boot === undefined || boot.result.ok
-        ? await reporter.section(`publish: ${inputs.upload}`, () => publish(inputs, report.output, env))
+        ? await reporter.section(`publish: ${inputs.upload}`, () => publish(inputs, report.output, checksums === undefined ? undefined : { path: checksums, digest: report.digest }, env))
         : inputs.upload === 'none'
           ? undefined
           : `not published: the boot test failed`;
@@ -171,39 +174,70 @@ function registryOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv): Registry
   return opts;
 }
 
-/** Publishes the archive; returns a Markdown line saying where, and sets the matching outputs. */
-async function publish(inputs: ActionInputs, file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * Publishes the archive, and its checksum file when there is one (as a second artifact, or a second asset
+ * of the release, named after the first with .sha256); returns a Markdown line saying where, and sets the
+ * matching outputs.
+ */
+async function publish(
+  inputs: ActionInputs,
+  file: string,
+  checksums: { path: string; digest: string } | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   switch (inputs.upload) {
     case 'none':
       core.info('upload: none, the archive stays at its path');
       return undefined;
     case 'artifact': {
-      const a = await publishArtifact({
-        file,
-        name: inputs.artifactName,
-        overwrite: inputs.overwrite,
-        ...(inputs.retentionDays !== undefined && { retentionDays: inputs.retentionDays }),
-        tempDir: env['RUNNER_TEMP'] || join(file, '..'),
-        env,
-        info: (m) => core.info(m),
-      });
+      const upload = (path: string, name: string) =>
+        publishArtifact({
+          file: path,
+          name,
+          overwrite: inputs.overwrite,
+          ...(inputs.retentionDays !== undefined && { retentionDays: inputs.retentionDays }),
+          tempDir: env['RUNNER_TEMP'] || join(file, '..'),
+          env,
+          info: (m) => core.info(m),
+        });
+      const a = await upload(file, inputs.artifactName);
       core.setOutput('artifact-id', String(a.id));
       core.setOutput('artifact-url', a.url);
-      return `artifact [${inputs.artifactName}](${a.url})`;
+      let line = `artifact [${inputs.artifactName}](${a.url})`;
+      if (checksums !== undefined) {
+        // The artifact's file carries the artifact's name, so its checksum line must name that, not the
+        // output's: downloaded side by side, `sha256sum -c` then finds the file it names.
+        const name = `${inputs.artifactName}.sha256`;
+        const sums =
+          basename(file) === inputs.artifactName
+            ? checksums.path
+            : await writeChecksumFile(file, checksums.digest, { name: inputs.artifactName, dir: await mkdtemp(join(env['RUNNER_TEMP'] || join(file, '..'), 'initramfs-sums-')) });
+        const c = await upload(sums, name);
+        line += `, checksums [${name}](${c.url})`;
+      }
+      return line;
     }
     case 'release': {
-      const asset = await publishRelease({
-        file,
-        tag: inputs.releaseTag!,
-        compression: inputs.compression,
-        overwrite: inputs.overwrite,
-        token: inputs.githubToken!,
-        repository: env['GITHUB_REPOSITORY'] ?? '',
-        apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com',
-        info: (m) => core.info(m),
-      });
+      const upload = (path: string, contentType?: string) =>
+        publishRelease({
+          file: path,
+          tag: inputs.releaseTag!,
+          compression: inputs.compression,
+          ...(contentType !== undefined && { contentType }),
+          overwrite: inputs.overwrite,
+          token: inputs.githubToken!,
+          repository: env['GITHUB_REPOSITORY'] ?? '',
+          apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com',
+          info: (m) => core.info(m),
+        });
+      const asset = await upload(file);
       core.setOutput('asset-url', asset.url);
-      return `release ${inputs.releaseTag} asset [${asset.name}](${asset.url})`;
+      let line = `release ${inputs.releaseTag} asset [${asset.name}](${asset.url})`;
+      if (checksums !== undefined) {
+        const c = await upload(checksums.path, 'text/plain');
+        line += `, checksums [${c.name}](${c.url})`;
+      }
+      return line;
     }
   }
 }

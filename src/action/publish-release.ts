@@ -14,6 +14,8 @@ export interface ReleasePublish {
   file: string;
   tag: string;
   compression: Compression;
+  /** The asset's content type when it is not the archive (its checksum file); default from `compression`. */
+  contentType?: string;
   overwrite: boolean;
   token: string;
   /** owner/name */
@@ -69,7 +71,7 @@ export async function publishRelease(p: ReleasePublish): Promise<PublishedAsset>
   await clearName('exists');
   const size = (await stat(p.file)).size;
   for (let attempt = 1; ; attempt++) {
-    const res = await api.upload(uploadUrl, name, p.file, size, CONTENT_TYPES[p.compression]);
+    const res = await api.upload(uploadUrl, name, p.file, size, p.contentType ?? CONTENT_TYPES[p.compression]);
     if (res.status === 201) {
       const asset = res.body as Asset;
       p.info(`${replaced ? 'replaced' : 'uploaded'} release asset ${name} on ${p.tag}`);

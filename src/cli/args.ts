@@ -44,6 +44,7 @@ Build options:
   -x, --exclude GLOB         drop rootfs paths matching GLOB (absolute, e.g. /usr/share/doc/**)
       --report FILE          write a JSON report (digest, size, image, layers, entries); - for
                              standard output
+      --checksums            also write FILE.sha256 (the sha256sum format: sha256sum -c FILE.sha256)
       --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
 
 Generated /init options (when neither --init nor the image gives an /init):
@@ -96,6 +97,8 @@ export type Command =
       modules?: { dir: string; names: string[] };
       exclude: string[];
       report?: string;
+      /** --checksums: write `<output>.sha256` beside the archive. */
+      checksums?: boolean;
       cacheDir: string;
       sourceDateEpoch?: number;
       registry: RegistryArgs;
@@ -156,6 +159,7 @@ const OPTIONS = {
   module: { type: 'string', multiple: true },
   exclude: { type: 'string', short: 'x', multiple: true },
   report: { type: 'string' },
+  checksums: { type: 'boolean' },
   'cache-dir': { type: 'string' },
   username: { type: 'string', short: 'u' },
   'password-stdin': { type: 'boolean' },
@@ -278,6 +282,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
   if (bootTest) requireKernel(bootTest, '--boot-');
   else if (Object.keys(bootValues).length > 0) throw usage(`--boot-${Object.keys(bootValues)[0]} needs --boot-test`);
   if (bootTest && output === STDOUT) throw usage('--boot-test needs the archive in a file: -o FILE, not -o -');
+  if (v.checksums && output === STDOUT) throw usage('--checksums needs the archive in a file: -o FILE, not -o - (pipe it through sha256sum instead)');
   return {
     kind: 'build',
     image,
@@ -297,5 +302,6 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
     registry,
     ...(bootTest ? { bootTest } : {}),
+    ...(v.checksums ? { checksums: true } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { checkOutput, isStandardOutput, writeOutputFile } from '../output.ts';
 import { InitramfsError, isInitramfsError } from '../errors.ts';
 import { exitOnSignals, sayOn } from '../cleanup.ts';
 import { packageVersion } from './version.ts';
+import { writeChecksumFile } from '../checksums.ts';
 import { BOOT_USAGE, type BootArgs } from './boot-args.ts';
 import { bootArchive } from '../boot/boot.ts';
 import { resolveKernel } from '../boot/kernel.ts';
@@ -55,6 +56,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         // Standard output may carry the archive (-o -, /dev/stdout) or the report (--report -): then the
         // result lines go with the messages, so what is on stdout stays one clean stream.
         (archiveOnStdout || reportOnStdout ? process.stderr : process.stdout).write(`digest: ${report.digest}\nsize: ${report.size}\n`);
+        if (cmd.checksums) {
+          const path = await writeChecksumFile(cmd.output, report.digest);
+          (reportOnStdout ? process.stderr : process.stdout).write(`checksums: ${path}\n`);
+        }
         if (cmd.bootTest) {
           const ok = await bootAndSay(cmd.output, cmd.bootTest, { cacheDir: cmd.cacheDir, env, reporter, arch: report.image.platform.split('/')[1] });
           if (!ok) return 1;

@@ -164,6 +164,26 @@ describe('artifact upload', () => {
     expect(run.summary).toContain(`artifact [agent-initrd.cpio.gz](${run.outputs['artifact-url']})`);
   });
 
+  it('checksums: true uploads <name>.sha256 beside the archive; downloaded together, sha256sum -c checks them', async () => {
+    const run = await runOnNewRunner({ image, 'artifact-name': 'summed.cpio.gz', checksums: 'true' }, { runId: '22' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs['checksums']).toBe(`${run.outputs['path']}.sha256`);
+    const art = services.artifact('summed.cpio.gz', '22')!;
+    const sums = services.artifact('summed.cpio.gz.sha256', '22')!;
+    expect(sums).toBeDefined();
+    // What a user downloads: both artifacts into one directory.
+    const dir = join(work, 'downloaded');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'summed.cpio.gz'), art.bytes);
+    writeFileSync(join(dir, 'summed.cpio.gz.sha256'), sums.bytes);
+    // It names the file as downloaded (the artifact's name), not the output's name on the runner.
+    expect(sums.bytes.toString()).toBe(`${run.outputs['digest']!.slice(7)}  summed.cpio.gz\n`);
+    expect(execFileSync('sha256sum', ['-c', 'summed.cpio.gz.sha256'], { cwd: dir, encoding: 'utf8' })).toBe('summed.cpio.gz: OK\n');
+    // Beside the output on the runner, the file names the output.
+    expect(readFileSync(run.outputs['checksums']!, 'utf8')).toBe(`${run.outputs['digest']!.slice(7)}  ${run.outputs['path']!.split('/').pop()}\n`);
+    expect(run.summary).toMatch(/artifact \[summed\.cpio\.gz\]\(.*\), checksums \[summed\.cpio\.gz\.sha256\]\(/);
+  });
+
   it('a second upload of the same name in one run fails unless overwrite is set, which replaces it', async () => {
     const first = await runOnNewRunner({ image }, { runId: '21' });
     expect(first.code, first.stdout).toBe(0);
@@ -206,6 +226,19 @@ describe('release upload', () => {
     const replaced = await release('v1.0.0', { overwrite: 'true' });
     expect(replaced.code, replaced.stdout).toBe(0);
     expect(services.release('v1.0.0')!.assets).toHaveLength(1);
+  });
+
+  it('checksums: true attaches <asset>.sha256 as text/plain; sha256sum -c checks the pair as downloaded', async () => {
+    services.createRelease('v1.4.0');
+    const run = await release('v1.4.0', { checksums: 'true' });
+    expect(run.code, run.stdout).toBe(0);
+    const assets = services.release('v1.4.0')!.assets;
+    expect(assets.map((a) => a.name)).toEqual([assetName, `${assetName}.sha256`]);
+    expect(assets[1]!.contentType).toBe('text/plain');
+    const dir = join(work, 'release-download');
+    mkdirSync(dir, { recursive: true });
+    for (const a of assets) writeFileSync(join(dir, a.name), a.bytes);
+    expect(execFileSync('sha256sum', ['-c', `${assetName}.sha256`], { cwd: dir, encoding: 'utf8' })).toBe(`${assetName}: OK\n`);
   });
 
   it('two jobs racing for one asset name: the loser fails clearly, or replaces it with overwrite', async () => {

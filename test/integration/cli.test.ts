@@ -2,6 +2,7 @@
 // input that ends in one clear line, a stable exit code, no stack trace and no output file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, truncateSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { writeOciLayout, writeDockerArchive, blobPath, type TestEntry, type WrittenImage } from '../helpers/image.ts';
@@ -92,6 +93,25 @@ describe('report and output', () => {
     expect(report.uncompressedSize).toBeGreaterThan(bytes.length);
     expect(r.stdout).toBe(`digest: ${sha256(bytes)}\nsize: ${bytes.length}\n`);
     expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+  });
+
+  it('--checksums writes FILE.sha256 beside the archive, which sha256sum -c checks where both are', async () => {
+    const dir = join(work, 'sums');
+    const out = join(dir, 'initrd.cpio.gz');
+    const r = await runCli(['build', `oci:${layout}:v1`, '-o', out, '--checksums', '--cache-dir', join(work, 'c')]);
+    expect(r.code, r.stderr).toBe(0);
+    const digest = sha256(readFileSync(out));
+    expect(r.stdout).toBe(`digest: ${digest}\nsize: ${readFileSync(out).length}\nchecksums: ${out}.sha256\n`);
+    expect(readFileSync(`${out}.sha256`, 'utf8')).toBe(`${digest.slice(7)}  initrd.cpio.gz\n`);
+    expect(execFileSync('sha256sum', ['-c', 'initrd.cpio.gz.sha256'], { cwd: dir, encoding: 'utf8' })).toBe('initrd.cpio.gz: OK\n');
+    // A changed byte is what it is there to catch.
+    const bytes = readFileSync(out);
+    bytes[bytes.length - 1]! ^= 1;
+    writeFileSync(out, bytes);
+    expect(() => execFileSync('sha256sum', ['-c', 'initrd.cpio.gz.sha256'], { cwd: dir, stdio: 'pipe' })).toThrow();
+    const stdout = await runCli(['build', `oci:${layout}:v1`, '-o', '-', '--checksums']);
+    expect(stdout.code).toBe(2);
+    expect(stdout.stderr).toMatch(/--checksums needs the archive in a file/);
   });
 
   it('inspect prints the platforms, the config and the layers', async () => {

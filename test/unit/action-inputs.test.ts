@@ -30,6 +30,7 @@ describe('parseInputs', () => {
       upload: 'artifact',
       artifactName: 'python-3.12-alpine-linux-amd64.cpio.gz',
       overwrite: false,
+      checksums: false,
     });
   });
 
@@ -207,5 +208,13 @@ describe('the boot-* inputs', () => {
     expect(usageError(() => parse({ ...base, platform: 'linux/riscv64' }))).toBe(
       "input 'boot-test': platform linux/riscv64 cannot be booted; only linux/amd64 and linux/arm64 archives can",
     );
+  });
+});
+
+describe("the 'checksums' input", () => {
+  it('is a boolean, false when empty', () => {
+    expect(parse({ image: 'alpine', checksums: 'true' }).checksums).toBe(true);
+    expect(parse({ image: 'alpine' }).checksums).toBe(false);
+    expect(usageError(() => parse({ image: 'alpine', checksums: 'yes' }))).toBe(`input 'checksums': "yes": expected true or false`);
   });
 });
