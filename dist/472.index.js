@@ -829,24 +829,20 @@ function result(r, expect, timeoutMs, accel) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6760);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8522);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9473);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(6650);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(6650);
 /* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9692);
 /* harmony import */ var _scratch_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5608);
 /* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9128);
-/* harmony import */ var _image_read_layer_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9206);
-/* harmony import */ var _image_spool_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(9437);
-/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(8107);
-/* harmony import */ var _rootfs_node_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(4984);
-/* harmony import */ var _rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(9985);
-/* harmony import */ var _rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(8244);
+/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(8107);
+/* harmony import */ var _rootfs_image_tree_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(8320);
+/* harmony import */ var _rootfs_read_node_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2333);
+/* harmony import */ var _rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(8244);
 // The kernel a boot test runs: a file the user has (`--kernel /boot/vmlinuz-$(uname -r)`) or an image that
 // holds one (`--kernel-image REF`: LinuxKit's kernel images keep it at /kernel; distro images at
 // /boot/vmlinuz-*). Either is checked here, from its header, to be a kernel QEMU can load for the target
 // architecture: a text file or an amd64 kernel on an arm64 boot otherwise fails inside QEMU (or hangs
 // silently until the timeout), far from its cause. A kernel taken from an image is written once into the
 // cache, under the manifest digest, so the next boot with the same image reads no layer again.
-
-
 
 
 
@@ -951,7 +947,7 @@ function archMismatch(format, platform) {
     const have = archOfFormat(format);
     if (want === undefined || want === have)
         return undefined;
-    return `is ${ARCH_NAMES[have]} but the platform is ${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_12__/* .formatPlatform */ .B)(platform)}: give ${WANTED[want]}`;
+    return `is ${ARCH_NAMES[have]} but the platform is ${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_11__/* .formatPlatform */ .B)(platform)}: give ${WANTED[want]}`;
 }
 /** Reads up to `n` bytes from the start of an open file. */
 async function readPrefix(fh, n) {
@@ -1035,7 +1031,7 @@ function compareVersions(a, b) {
 const KERNEL_PLACES = '/kernel (LinuxKit kernel images), the newest /boot/vmlinuz*, the newest /boot/Image*';
 /** The newest regular file (symlinks followed inside the image) in /boot whose name starts with `prefix`. */
 function newestInBoot(root, prefix) {
-    const boot = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .resolveDir */ .m$)(root, ['boot'], false);
+    const boot = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .resolveDir */ .m$)(root, ['boot'], false);
     if (!boot.ok)
         return undefined;
     const names = [...boot.node.children.keys()]
@@ -1044,7 +1040,7 @@ function newestInBoot(root, prefix) {
         .sort((a, b) => compareVersions(b, a));
     for (const name of names) {
         const path = `/boot/${name}`;
-        const node = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .lookup */ .$I)(root, path, { follow: true });
+        const node = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, path, { follow: true });
         if (node?.inode.type === 'file')
             return { path, node };
     }
@@ -1052,29 +1048,17 @@ function newestInBoot(root, prefix) {
 }
 /** The kernel in an image's model, or a reason naming where it looked. */
 function findKernel(root) {
-    const kernel = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .lookup */ .$I)(root, '/kernel', { follow: true });
+    const kernel = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, '/kernel', { follow: true });
     if (kernel?.inode.type === 'file')
         return { path: '/kernel', node: kernel };
     const found = newestInBoot(root, 'vmlinuz') ?? newestInBoot(root, 'Image');
     if (found)
         return found;
-    const link = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_13__/* .lookup */ .$I)(root, '/kernel', { follow: false });
+    const link = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, '/kernel', { follow: false });
     const odd = link === undefined ? '' :
         link.inode.type === 'symlink' ? `; its /kernel is a symlink to ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quoteBytes */ .K7)(link.inode.target ?? '')}, which names no regular file in the image` :
             `; its /kernel is a ${link.inode.type === 'dir' ? 'directory' : link.inode.type}, not a regular file`;
     return { missing: `has no kernel: looked for ${KERNEL_PLACES}${odd}` };
-}
-/** Reads `length` bytes at `pos` of a regular file of the model (its data is in a layer spool). */
-function readNode(node, pos, target, length) {
-    const data = node.inode.data;
-    if (length === 0 || data === undefined)
-        return;
-    if (data.kind === 'spool')
-        data.spool.readInto(target, 0, data.offset + pos, length);
-    else if (data.kind === 'bytes')
-        target.set(data.bytes.subarray(pos, pos + length));
-    else
-        throw new Error('a kernel of an image read from layers points at a host file');
 }
 /** `kernels/<hex>` for a manifest digest, or undefined for a digest of an unexpected shape. */
 function cacheKey(digest) {
@@ -1119,7 +1103,7 @@ async function writeKernel(node, tmp) {
         const buf = Buffer.alloc(Math.min(COPY_CHUNK, Math.max(size, 1)));
         for (let pos = 0; pos < size; pos += buf.length) {
             const n = Math.min(buf.length, size - pos);
-            readNode(node, pos, buf, n);
+            (0,_rootfs_read_node_js__WEBPACK_IMPORTED_MODULE_10__/* .readNodeRange */ .CZ)(node, pos, buf, n);
             const chunk = buf.subarray(0, n);
             hash.update(chunk);
             await fh.write(chunk, 0, n);
@@ -1178,35 +1162,27 @@ async function kernelFromSource(source, reference, o) {
         if (await cachedKernel(path, o.platform))
             return { path, from: reference, digest };
     }
-    const about = `kernel image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shown */ .SP)(reference)} (${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_12__/* .formatPlatform */ .B)(image.platform)})`;
-    const reporter = o.source.reporter ?? new _log_js__WEBPACK_IMPORTED_MODULE_14__/* .CollectingReporter */ .M();
+    const about = `kernel image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .shown */ .SP)(reference)} (${(0,_image_types_js__WEBPACK_IMPORTED_MODULE_11__/* .formatPlatform */ .B)(image.platform)})`;
+    const reporter = o.source.reporter ?? new _log_js__WEBPACK_IMPORTED_MODULE_13__/* .CollectingReporter */ .M();
     const scratch = (0,_scratch_js__WEBPACK_IMPORTED_MODULE_7__/* .acquireScratch */ .xX)(o.cacheDir);
-    const spools = [];
+    let tree;
     const tmp = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch.dir, `kernel-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`);
     const work = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(o.work ?? scratch.dir, `kernel-spools-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(6).toString('hex')}`);
     try {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(work, { recursive: true, mode: 0o700 });
-        const root = (0,_rootfs_node_js__WEBPACK_IMPORTED_MODULE_15__/* .newDir */ .s9)();
         try {
-            // One at a time, as the init-tools image: a kernel image is a layer or two.
-            for (const [i, layer] of image.layers.entries()) {
-                const spool = new _image_spool_js__WEBPACK_IMPORTED_MODULE_10__/* .SpoolFile */ .e((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(work, `layer-${i}.spool`), layer.digest);
-                spools.push(spool);
-                const entries = await (0,_image_read_layer_js__WEBPACK_IMPORTED_MODULE_9__/* .readLayer */ .w)(layer, spool, reporter);
-                spool.flush();
-                (0,_rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_11__/* .applyLayer */ .c)(root, entries, { layer: layer.digest, reporter });
-            }
+            tree = await (0,_rootfs_image_tree_js__WEBPACK_IMPORTED_MODULE_9__/* .readImageTree */ .w)(image.layers, work, reporter);
         }
         catch (e) {
             throw imageError(reference, e);
         }
-        const found = findKernel(root);
+        const found = findKernel(tree.root);
         if ('missing' in found) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('BAD_IMAGE', `${about} ${found.missing}; expected an image holding a kernel, such as LinuxKit's linuxkit/kernel images`);
         }
         const where = (0,_quote_js__WEBPACK_IMPORTED_MODULE_6__/* .quoteBytes */ .K7)(found.path);
         const head = Buffer.alloc(Math.min(found.node.inode.size, COMPRESSED_HEAD));
-        readNode(found.node, 0, head, head.length);
+        (0,_rootfs_read_node_js__WEBPACK_IMPORTED_MODULE_10__/* .readNodeRange */ .CZ)(found.node, 0, head, head.length);
         const format = await kernelFormat(head);
         if (typeof format !== 'string')
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InitramfsError */ .sp('BAD_IMAGE', `${about}: ${where} is not a Linux kernel QEMU can boot: ${format.unknown}`);
@@ -1229,8 +1205,7 @@ async function kernelFromSource(source, reference, o) {
         return { path, from: reference, digest };
     }
     finally {
-        for (const s of spools)
-            s.dispose();
+        tree?.dispose();
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(tmp, { force: true });
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(work, { recursive: true, force: true });
         await scratch.release();
@@ -1256,7 +1231,7 @@ function imageError(reference, e) {
 
 /***/ }),
 
-/***/ 6234:
+/***/ 3315:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1845,46 +1820,8 @@ function parseGroup(line) {
     return { name: f[0], gid, members: (f[3] ?? '').split(',').filter((m) => m !== '') };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./build/rootfs/read-node.js
-// A small file of the rootfs model read into memory, wherever its bytes are (a layer's spool, a host file,
-// generated bytes): for the few files the build itself must read, such as /etc/passwd for the image's
-// User. Bounded, because an image decides how large its files are.
-
-
-
-/** Larger files are refused: nothing the build reads this way has a reason to be this large. */
-const READ_NODE_LIMIT = 4 * 1024 * 1024;
-/** The bytes of the regular file `node` (named `name` in messages); throws BAD_IMAGE beyond READ_NODE_LIMIT. */
-function readNodeBytes(node, name = 'a file') {
-    const { inode } = node;
-    if (inode.type !== 'file' || inode.data === undefined) {
-        if (inode.type === 'file' && inode.size === 0)
-            return new Uint8Array(0);
-        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${(0,quote/* quote */.hD)(name)} is not a regular file`);
-    }
-    if (inode.size > READ_NODE_LIMIT) {
-        throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${(0,quote/* quote */.hD)(name)} in the image is ${inode.size} bytes; at most ${READ_NODE_LIMIT} are read`);
-    }
-    const data = inode.data;
-    switch (data.kind) {
-        case 'bytes':
-            return data.bytes;
-        case 'host': {
-            // Checked again here: the host file may have changed since it was stat'ed.
-            if ((0,external_node_fs_.statSync)(data.path).size > READ_NODE_LIMIT)
-                throw new errors/* InitramfsError */.sp('BAD_IMAGE', `${(0,quote/* quote */.hD)(data.path)} is larger than ${READ_NODE_LIMIT} bytes`);
-            return (0,external_node_fs_.readFileSync)(data.path);
-        }
-        case 'spool': {
-            const out = Buffer.alloc(inode.size);
-            data.spool.readInto(out, 0, data.offset, inode.size);
-            return out;
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./build/rootfs/read-node.js
+var read_node = __webpack_require__(2333);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:os"
@@ -2740,6 +2677,8 @@ const writeArchive = async (root, options) => {
     }
 };
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./build/preflight.js
 // Everything about a build that can be checked on this machine is checked before the first byte is pulled:
 // a wrong level, a bad exclude, an output that cannot be written, an inject source that is missing or
@@ -3062,7 +3001,7 @@ async function installInit(root, image, opts, modules, work) {
     }
     const network = opts.network ?? 'cmdline';
     const onExit = opts.onExit ?? 'poweroff';
-    const user = resolveUser(root, image.config.User, readNodeBytes);
+    const user = resolveUser(root, image.config.User, read_node/* readNodeBytes */.WM);
     const script = (0,init_script/* generateInit */.sj)(image.config, {
         hostname: init_script/* DEFAULT_HOSTNAME */.qN,
         network,
@@ -3778,7 +3717,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7596);
 /* harmony import */ var _registry_limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8644);
 /* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(902);
-/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6234);
+/* harmony import */ var _build_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3315);
 /* harmony import */ var _inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4836);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(2200);
 /* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3635);
@@ -9469,24 +9408,20 @@ exit 0
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(6650);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6650);
 /* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9692);
 /* harmony import */ var _image_source_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9128);
-/* harmony import */ var _image_read_layer_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9206);
-/* harmony import */ var _image_spool_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9437);
-/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(8107);
-/* harmony import */ var _rootfs_node_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(4984);
-/* harmony import */ var _rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9985);
-/* harmony import */ var _rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(8244);
-/* harmony import */ var _elf_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9119);
+/* harmony import */ var _image_types_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(8107);
+/* harmony import */ var _rootfs_image_tree_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8320);
+/* harmony import */ var _rootfs_read_node_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2333);
+/* harmony import */ var _rootfs_tree_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(8244);
+/* harmony import */ var _elf_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9119);
 // The "init tools" image: where the generated /init's static busybox comes from (installed at
 // /.initramfs-action/busybox), so an image without a shell (distroless, scratch + one binary) still boots.
 // It is opened like the main image (same cache, credentials and progress), for the same platform, and
 // only /bin/busybox is taken from it. That file is checked here, before any archive is written: it runs
 // first in the guest, before any library of the image could be found, so it must be a static executable
 // for the target machine — anything else is a kernel panic ("init failed") at boot, far from its cause.
-
-
 
 
 
@@ -9536,45 +9471,36 @@ async function loadInitTools(reference, platform, opts) {
     }
 }
 async function loadFrom(source, reference, platform, opts) {
-    const reporter = opts.source.reporter ?? new _log_js__WEBPACK_IMPORTED_MODULE_9__/* .CollectingReporter */ .M();
+    const reporter = opts.source.reporter ?? new _log_js__WEBPACK_IMPORTED_MODULE_8__/* .CollectingReporter */ .M();
     const work = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(opts.work, 'init-tools-'));
-    const spools = [];
+    let tree;
     try {
-        const root = (0,_rootfs_node_js__WEBPACK_IMPORTED_MODULE_10__/* .newDir */ .s9)();
         let formatted;
         let digest;
         try {
             const image = await source.resolve(platform);
-            formatted = (0,_image_types_js__WEBPACK_IMPORTED_MODULE_11__/* .formatPlatform */ .B)(image.platform);
+            formatted = (0,_image_types_js__WEBPACK_IMPORTED_MODULE_9__/* .formatPlatform */ .B)(image.platform);
             digest = image.digest ?? null;
-            // One at a time: the tools image is a layer or two of a few MiB.
-            for (const [i, layer] of image.layers.entries()) {
-                const spool = new _image_spool_js__WEBPACK_IMPORTED_MODULE_6__/* .SpoolFile */ .e((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(work, `layer-${i}.spool`), layer.digest);
-                spools.push(spool);
-                const entries = await (0,_image_read_layer_js__WEBPACK_IMPORTED_MODULE_5__/* .readLayer */ .w)(layer, spool, reporter);
-                spool.flush();
-                (0,_rootfs_apply_layer_js__WEBPACK_IMPORTED_MODULE_7__/* .applyLayer */ .c)(root, entries, { layer: layer.digest, reporter });
-            }
+            tree = await (0,_rootfs_image_tree_js__WEBPACK_IMPORTED_MODULE_5__/* .readImageTree */ .w)(image.layers, work, reporter);
         }
         catch (e) {
             throw toolsError(reference, e);
         }
-        const busybox = readBusybox(root, `init-tools image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(reference)} (${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)})`);
+        const busybox = readBusybox(tree.root, `init-tools image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(reference)} (${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)})`);
         checkBusybox(busybox, platform, formatted, reference);
         return { reference, digest, platform: formatted, busybox };
     }
     finally {
-        for (const s of spools)
-            s.dispose();
+        tree?.dispose();
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(work, { recursive: true, force: true });
     }
 }
 /** /bin/busybox's bytes, symlinks followed inside the image. */
 function readBusybox(root, image) {
     const fail = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INIT_TOOLS', `${image} ${why}; expected a static busybox at ${BUSYBOX}, such as ${DEFAULT_INIT_TOOLS} has; ${CHOOSE}`);
-    const node = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, BUSYBOX, { follow: true });
+    const node = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_10__/* .lookup */ .$I)(root, BUSYBOX, { follow: true });
     if (node === undefined) {
-        const link = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_12__/* .lookup */ .$I)(root, BUSYBOX, { follow: false });
+        const link = (0,_rootfs_tree_js__WEBPACK_IMPORTED_MODULE_10__/* .lookup */ .$I)(root, BUSYBOX, { follow: false });
         if (link?.inode.type === 'symlink')
             throw fail(`has ${BUSYBOX} as a symlink to ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quoteBytes */ .K7)(link.inode.target ?? '')}, which names nothing in the image`);
         throw fail(`has no ${BUSYBOX}`);
@@ -9585,31 +9511,23 @@ function readBusybox(root, image) {
     if (inode.size > MAX_BUSYBOX_SIZE)
         throw fail(`has a ${BUSYBOX} of ${inode.size} bytes, too large to be a busybox`);
     const bytes = Buffer.alloc(inode.size);
-    const data = inode.data;
-    if (inode.size === 0 || data === undefined)
-        return bytes;
-    if (data.kind === 'spool')
-        data.spool.readInto(bytes, 0, data.offset, inode.size);
-    else if (data.kind === 'bytes')
-        bytes.set(data.bytes.subarray(0, inode.size));
-    else
-        throw new Error(`${BUSYBOX} of an image read from layers points at a host file`);
+    (0,_rootfs_read_node_js__WEBPACK_IMPORTED_MODULE_6__/* .readNodeRange */ .CZ)(node, 0, bytes, inode.size);
     return bytes;
 }
 function checkBusybox(bytes, platform, formatted, reference) {
     const image = `init-tools image ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(reference)} (${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)})`;
     const fail = (why, expected) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INIT_TOOLS', `${image}: ${BUSYBOX} ${why}; ${expected}; ${CHOOSE}`);
-    const elf = (0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .readElf */ .oU)(bytes);
-    if (elf === undefined || (elf.type !== _elf_js__WEBPACK_IMPORTED_MODULE_8__/* .ET_EXEC */ .aW && elf.type !== _elf_js__WEBPACK_IMPORTED_MODULE_8__/* .ET_DYN */ .Cm)) {
+    const elf = (0,_elf_js__WEBPACK_IMPORTED_MODULE_7__/* .readElf */ .oU)(bytes);
+    if (elf === undefined || (elf.type !== _elf_js__WEBPACK_IMPORTED_MODULE_7__/* .ET_EXEC */ .aW && elf.type !== _elf_js__WEBPACK_IMPORTED_MODULE_7__/* .ET_DYN */ .Cm)) {
         throw fail(elf === undefined ? 'is not an ELF executable (or is cut short)' : `is an ELF file of type ${elf.type}, not an executable`, STATIC_EXAMPLE);
     }
     if (elf.interpreter) {
         throw fail('is dynamically linked (it names a program interpreter, PT_INTERP), but it runs before anything of the image is there', STATIC_EXAMPLE);
     }
-    const target = (0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .elfTargetForPlatform */ .BO)(platform.architecture);
+    const target = (0,_elf_js__WEBPACK_IMPORTED_MODULE_7__/* .elfTargetForPlatform */ .BO)(platform.architecture);
     // An architecture this tool has no ELF signature for is taken on trust: the boot test is the check there.
-    if (target !== undefined && !(0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .elfMatches */ .Fz)(elf, target)) {
-        throw fail(`is for ${(0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .describeElf */ .Rg)(elf)} but the platform is ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)} (${(0,_elf_js__WEBPACK_IMPORTED_MODULE_8__/* .describeElf */ .Rg)(target)})`, 'expected a busybox built for the target platform');
+    if (target !== undefined && !(0,_elf_js__WEBPACK_IMPORTED_MODULE_7__/* .elfMatches */ .Fz)(elf, target)) {
+        throw fail(`is for ${(0,_elf_js__WEBPACK_IMPORTED_MODULE_7__/* .describeElf */ .Rg)(elf)} but the platform is ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .shown */ .SP)(formatted)} (${(0,_elf_js__WEBPACK_IMPORTED_MODULE_7__/* .describeElf */ .Rg)(target)})`, 'expected a busybox built for the target platform');
     }
 }
 /**
@@ -10776,6 +10694,52 @@ function drop(ctx, entry, reason) {
 
 /***/ }),
 
+/***/ 8320:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ readImageTree)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var _image_read_layer_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9206);
+/* harmony import */ var _image_spool_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9437);
+/* harmony import */ var _apply_layer_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9985);
+/* harmony import */ var _node_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4984);
+// A whole image read into a rootfs model of its own, for the images the build takes one file from (the
+// init-tools busybox, a boot test's kernel). Their layers are a few MiB: read one at a time, each applied
+// as soon as it is read. The spools hold the bytes the model points at, so they live until dispose().
+
+
+
+
+
+/** Reads `layers` (oldest first) into a fresh model, spools under `dir`; on failure nothing is left open. */
+async function readImageTree(layers, dir, reporter) {
+    const spools = [];
+    const dispose = () => {
+        for (const s of spools)
+            s.dispose();
+    };
+    try {
+        const root = (0,_node_js__WEBPACK_IMPORTED_MODULE_4__/* .newDir */ .s9)();
+        for (const [i, layer] of layers.entries()) {
+            const spool = new _image_spool_js__WEBPACK_IMPORTED_MODULE_2__/* .SpoolFile */ .e((0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `layer-${i}.spool`), layer.digest);
+            spools.push(spool);
+            const entries = await (0,_image_read_layer_js__WEBPACK_IMPORTED_MODULE_1__/* .readLayer */ .w)(layer, spool, reporter);
+            spool.flush();
+            (0,_apply_layer_js__WEBPACK_IMPORTED_MODULE_3__/* .applyLayer */ .c)(root, entries, { layer: layer.digest, reporter });
+        }
+        return { root, dispose };
+    }
+    catch (e) {
+        dispose();
+        throw e;
+    }
+}
+
+
+/***/ }),
+
 /***/ 4984:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -11099,6 +11063,82 @@ function normalisePath(raw) {
 }
 /** Components → the rootfs-absolute form used in messages and globs ("/" for the root). */
 const joinPath = (components) => '/' + components.join('/');
+
+
+/***/ }),
+
+/***/ 2333:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CZ: () => (/* binding */ readNodeRange),
+/* harmony export */   WM: () => (/* binding */ readNodeBytes)
+/* harmony export */ });
+/* unused harmony export READ_NODE_LIMIT */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9473);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9692);
+// A file of the rootfs model read, wherever its bytes are (a layer's spool, a host file, generated bytes):
+// for the few files the tool itself must read, such as /etc/passwd for the image's User, the init-tools
+// busybox or a boot test's kernel. Whole reads are bounded, because an image decides how large its files are.
+
+
+
+/** Larger files are refused: nothing the build reads this way has a reason to be this large. */
+const READ_NODE_LIMIT = 4 * 1024 * 1024;
+/** Reads `length` bytes of the regular file `node` from `pos` into the start of `target`. */
+function readNodeRange(node, pos, target, length) {
+    const data = node.inode.data;
+    if (length === 0 || data === undefined)
+        return;
+    switch (data.kind) {
+        case 'spool':
+            data.spool.readInto(target, 0, data.offset + pos, length);
+            return;
+        case 'bytes':
+            target.set(data.bytes.subarray(pos, pos + length));
+            return;
+        case 'host': {
+            const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(data.path, 'r');
+            try {
+                for (let done = 0; done < length;) {
+                    const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, target, done, length - done, pos + done);
+                    if (n === 0)
+                        throw new Error(`${data.path}: short read at ${pos + done}`);
+                    done += n;
+                }
+            }
+            finally {
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+            }
+        }
+    }
+}
+/**
+ * The bytes of the regular file `node` (named `name` in messages); throws BAD_IMAGE beyond `limit`
+ * (READ_NODE_LIMIT unless the caller knows better).
+ */
+function readNodeBytes(node, name = 'a file', limit = READ_NODE_LIMIT) {
+    const { inode } = node;
+    if (inode.type !== 'file' || inode.data === undefined) {
+        if (inode.type === 'file' && inode.size === 0)
+            return new Uint8Array(0);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InitramfsError */ .sp('BAD_IMAGE', `${(0,_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(name)} is not a regular file`);
+    }
+    if (inode.size > limit) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InitramfsError */ .sp('BAD_IMAGE', `${(0,_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(name)} in the image is ${inode.size} bytes; at most ${limit} are read`);
+    }
+    const data = inode.data;
+    if (data.kind === 'bytes')
+        return data.bytes;
+    // Checked again here: a host file may have changed since it was stat'ed.
+    if (data.kind === 'host' && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(data.path).size !== inode.size) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InitramfsError */ .sp('BAD_IMAGE', `${(0,_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data.path)} changed size while the build ran`);
+    }
+    const out = Buffer.alloc(inode.size);
+    readNodeRange(node, 0, out, inode.size);
+    return out;
+}
 
 
 /***/ }),

@@ -14,11 +14,10 @@ import { CollectingReporter } from '../log.ts';
 import { quote, quoteBytes, shown } from '../quote.ts';
 import { acquireScratch } from '../scratch.ts';
 import { openSource, type SourceOptions } from '../image/source.ts';
-import { readLayer } from '../image/read-layer.ts';
-import { SpoolFile } from '../image/spool.ts';
 import { formatPlatform, type ImageSource, type Platform, type ResolvedImage } from '../image/types.ts';
-import { newDir, type Node } from '../rootfs/node.ts';
-import { applyLayer } from '../rootfs/apply-layer.ts';
+import type { Node } from '../rootfs/node.ts';
+import { readImageTree, type ImageTree } from '../rootfs/image-tree.ts';
+import { readNodeRange } from '../rootfs/read-node.ts';
 import { lookup, resolveDir } from '../rootfs/tree.ts';
 
 /** What to boot: exactly one of a host file (--kernel) and an image reference (--kernel-image). */
@@ -259,15 +258,6 @@ function findKernel(root: Node): Found | { missing: string } {
   return { missing: `has no kernel: looked for ${KERNEL_PLACES}${odd}` };
 }
 
-/** Reads `length` bytes at `pos` of a regular file of the model (its data is in a layer spool). */
-function readNode(node: Node, pos: number, target: Buffer, length: number): void {
-  const data = node.inode.data;
-  if (length === 0 || data === undefined) return;
-  if (data.kind === 'spool') data.spool.readInto(target, 0, data.offset + pos, length);
-  else if (data.kind === 'bytes') target.set(data.bytes.subarray(pos, pos + length));
-  else throw new Error('a kernel of an image read from layers points at a host file');
-}
-
 /** `kernels/<hex>` for a manifest digest, or undefined for a digest of an unexpected shape. */
 function cacheKey(digest: string): string | undefined {
   const m = /^([a-z0-9]+):([0-9a-f]{32,})$/.exec(digest);
@@ -310,7 +300,7 @@ async function writeKernel(node: Node, tmp: string): Promise<string> {
     const buf = Buffer.alloc(Math.min(COPY_CHUNK, Math.max(size, 1)));
     for (let pos = 0; pos < size; pos += buf.length) {
       const n = Math.min(buf.length, size - pos);
-      readNode(node, pos, buf, n);
+      readNodeRange(node, pos, buf, n);
       const chunk = buf.subarray(0, n);
       hash.update(chunk);
       await fh.write(chunk, 0, n);
@@ -370,31 +360,23 @@ async function kernelFromSource(source: ImageSource, reference: string, o: Kerne
   const about = `kernel image ${shown(reference)} (${formatPlatform(image.platform)})`;
   const reporter = o.source.reporter ?? new CollectingReporter();
   const scratch = acquireScratch(o.cacheDir);
-  const spools: SpoolFile[] = [];
+  let tree: ImageTree | undefined;
   const tmp = join(scratch.dir, `kernel-${randomBytes(6).toString('hex')}`);
   const work = join(o.work ?? scratch.dir, `kernel-spools-${randomBytes(6).toString('hex')}`);
   try {
     await mkdir(work, { recursive: true, mode: 0o700 });
-    const root = newDir();
     try {
-      // One at a time, as the init-tools image: a kernel image is a layer or two.
-      for (const [i, layer] of image.layers.entries()) {
-        const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
-        spools.push(spool);
-        const entries = await readLayer(layer, spool, reporter);
-        spool.flush();
-        applyLayer(root, entries, { layer: layer.digest, reporter });
-      }
+      tree = await readImageTree(image.layers, work, reporter);
     } catch (e) {
       throw imageError(reference, e);
     }
-    const found = findKernel(root);
+    const found = findKernel(tree.root);
     if ('missing' in found) {
       throw new InitramfsError('BAD_IMAGE', `${about} ${found.missing}; expected an image holding a kernel, such as LinuxKit's linuxkit/kernel images`);
     }
     const where = quoteBytes(found.path);
     const head = Buffer.alloc(Math.min(found.node.inode.size, COMPRESSED_HEAD));
-    readNode(found.node, 0, head, head.length);
+    readNodeRange(found.node, 0, head, head.length);
     const format = await kernelFormat(head);
     if (typeof format !== 'string') throw new InitramfsError('BAD_IMAGE', `${about}: ${where} is not a Linux kernel QEMU can boot: ${format.unknown}`);
     const mismatch = archMismatch(format, o.platform);
@@ -414,7 +396,7 @@ async function kernelFromSource(source: ImageSource, reference: string, o: Kerne
     reporter.info(`kernel ${where} of ${about} (${format}, ${(found.node.inode.size / 1e6).toFixed(1)} MB) kept in the cache`);
     return { path, from: reference, digest };
   } finally {
-    for (const s of spools) s.dispose();
+    tree?.dispose();
     await rm(tmp, { force: true });
     await rm(work, { recursive: true, force: true });
     await scratch.release();

@@ -10,11 +10,10 @@ import { DigestMismatchError, InitramfsError } from '../errors.ts';
 import { CollectingReporter } from '../log.ts';
 import { shown, quoteBytes } from '../quote.ts';
 import { openSource, type SourceOptions } from '../image/source.ts';
-import { readLayer } from '../image/read-layer.ts';
-import { SpoolFile } from '../image/spool.ts';
 import { formatPlatform, type ImageSource, type Platform } from '../image/types.ts';
-import { newDir, type InodeType, type Node } from '../rootfs/node.ts';
-import { applyLayer } from '../rootfs/apply-layer.ts';
+import type { InodeType, Node } from '../rootfs/node.ts';
+import { readImageTree, type ImageTree } from '../rootfs/image-tree.ts';
+import { readNodeRange } from '../rootfs/read-node.ts';
 import { lookup } from '../rootfs/tree.ts';
 import { describeElf, elfMatches, elfTargetForPlatform, ET_DYN, ET_EXEC, readElf } from './elf.ts';
 
@@ -70,31 +69,23 @@ export async function loadInitTools(reference: string, platform: Platform, opts:
 async function loadFrom(source: ImageSource, reference: string, platform: Platform, opts: { source: SourceOptions; work: string }): Promise<InitTools> {
   const reporter = opts.source.reporter ?? new CollectingReporter();
   const work = await mkdtemp(join(opts.work, 'init-tools-'));
-  const spools: SpoolFile[] = [];
+  let tree: ImageTree | undefined;
   try {
-    const root = newDir();
     let formatted: string;
     let digest: string | null;
     try {
       const image = await source.resolve(platform);
       formatted = formatPlatform(image.platform);
       digest = image.digest ?? null;
-      // One at a time: the tools image is a layer or two of a few MiB.
-      for (const [i, layer] of image.layers.entries()) {
-        const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
-        spools.push(spool);
-        const entries = await readLayer(layer, spool, reporter);
-        spool.flush();
-        applyLayer(root, entries, { layer: layer.digest, reporter });
-      }
+      tree = await readImageTree(image.layers, work, reporter);
     } catch (e) {
       throw toolsError(reference, e);
     }
-    const busybox = readBusybox(root, `init-tools image ${shown(reference)} (${shown(formatted)})`);
+    const busybox = readBusybox(tree.root, `init-tools image ${shown(reference)} (${shown(formatted)})`);
     checkBusybox(busybox, platform, formatted, reference);
     return { reference, digest, platform: formatted, busybox };
   } finally {
-    for (const s of spools) s.dispose();
+    tree?.dispose();
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -113,11 +104,7 @@ function readBusybox(root: Node, image: string): Buffer {
   if (inode.type !== 'file') throw fail(`has ${BUSYBOX} as ${KIND_NAMES[inode.type]}, not a regular file`);
   if (inode.size > MAX_BUSYBOX_SIZE) throw fail(`has a ${BUSYBOX} of ${inode.size} bytes, too large to be a busybox`);
   const bytes = Buffer.alloc(inode.size);
-  const data = inode.data;
-  if (inode.size === 0 || data === undefined) return bytes;
-  if (data.kind === 'spool') data.spool.readInto(bytes, 0, data.offset, inode.size);
-  else if (data.kind === 'bytes') bytes.set(data.bytes.subarray(0, inode.size));
-  else throw new Error(`${BUSYBOX} of an image read from layers points at a host file`);
+  readNodeRange(node, 0, bytes, inode.size);
   return bytes;
 }
 
