@@ -466,3 +466,14 @@ export function buildSchema1Image(image: TestImage, name: string, tag: string): 
   };
   return { manifest: Buffer.from(JSON.stringify(manifest, null, 3)), layers };
 }
+
+/**
+ * "scratch + one static binary": this host's static busybox at /busybox and nothing else (no /bin/sh),
+ * running `script` with it (`/busybox sh -c SCRIPT`); `config` and `extra` entries add to that.
+ */
+export function busyboxOnlyImage(script: string, config: ImageConfig = {}, extra: TestEntry[] = []): TestImage {
+  return {
+    config: { Entrypoint: ['/busybox', 'sh', '-c', script], ...config },
+    layers: [{ entries: [{ name: 'busybox', content: readFileSync('/bin/busybox'), mode: 0o755 }, ...extra] }],
+  };
+}

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeOciLayout, type TestImage } from '../helpers/image.ts';
+import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { findKernel } from '../helpers/qemu.ts';
 import { runAction, type ActionRun } from '../helpers/action.ts';
@@ -15,11 +15,7 @@ let work: string;
 let workspace: string;
 let counter = 0;
 
-/** An image of one static busybox at /busybox, running `script` with it under the generated /init. */
-const shellLess = (script: string): TestImage => ({
-  config: { Entrypoint: ['/busybox', 'sh', '-c', script] },
-  layers: [{ entries: [{ name: 'busybox', content: readFileSync('/bin/busybox'), mode: 0o755 }] }],
-});
+const shellLess = (script: string): TestImage => busyboxOnlyImage(script);
 
 function layout(image: TestImage): string {
   const dir = join(work, `layout-${counter++}`);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeOciLayout, type TestImage } from '../helpers/image.ts';
+import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { findKernel } from '../helpers/qemu.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -14,11 +14,7 @@ const KERNEL = findKernel();
 let work: string;
 let counter = 0;
 
-/** An image of one static busybox at /busybox, running `script` with it. */
-const shellLess = (script: string): TestImage => ({
-  config: { Entrypoint: ['/busybox', 'sh', '-c', script] },
-  layers: [{ entries: [{ name: 'busybox', content: readFileSync('/bin/busybox'), mode: 0o755 }] }],
-});
+const shellLess = (script: string): TestImage => busyboxOnlyImage(script);
 
 function layout(image: TestImage): string {
   const dir = join(work, `layout-${counter++}`);

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { writeOciLayout, type TestImage } from '../helpers/image.ts';
+import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { bootInitramfs, killAllQemu } from '../helpers/qemu.ts';
 import { extractCpio, listCpio } from '../helpers/cpio.ts';
@@ -30,10 +30,8 @@ let port: number;
 const nonce = `nonce-${randomBytes(6).toString('hex')}`;
 
 /** An image of one static busybox at /busybox, running `script` with it (as `sh -c`). */
-const shellLess = (script: string, config: TestImage['config'] = {}, extra: TestImage['layers'][number]['entries'] = []): TestImage => ({
-  config: { Entrypoint: ['/busybox', 'sh', '-c', script], Env: ['PATH=/usr/bin:/bin'], ...config },
-  layers: [{ entries: [{ name: 'busybox', content: readFileSync('/bin/busybox'), mode: 0o755 }, ...extra] }],
-});
+const shellLess = (script: string, config: TestImage['config'] = {}, extra: TestImage['layers'][number]['entries'] = []): TestImage =>
+  busyboxOnlyImage(script, { Env: ['PATH=/usr/bin:/bin'], ...config }, extra);
 
 async function build(image: TestImage | TestImage[] | string, args: string[] = []): Promise<{ out: string; reference: string }> {
   // A string: the reference of a layout written before (the hostname comes from its name).
