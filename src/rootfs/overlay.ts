@@ -12,6 +12,7 @@ import { lstat, open, readdir, readlink, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
+import { separatorsFrom } from '../host-path.ts';
 import { quote } from '../quote.ts';
 import { newDir, toBytePath, type Node } from './node.ts';
 import { normalisePath } from './path.ts';
@@ -32,15 +33,17 @@ const SPEC_FORM = 'SRC:DEST[:MODE] with DEST absolute and MODE octal, e.g. ./age
 
 /**
  * Parse `SRC:DEST[:MODE]`, strictly. DEST is absolute and holds no ":", so it begins at the LAST ":/" of
- * the spec: SRC may contain ":" freely (`dir:x/f`, a Windows runner path such as `C:\agent.exe`), and
- * everything after DEST's first ":" is MODE, which must be octal (`:rwx` is an error, never part of the
- * name).
+ * the spec: SRC may contain ":" freely (`dir:x/f`, a Windows runner path such as `C:\agent.exe`,
+ * `C:/tools/agent` or `\\server\share\agent`), and everything after DEST's first ":" is MODE, which must
+ * be octal (`:rwx` is an error, never part of the name). On Windows the colon of a drive (`C:/agent` with
+ * no DEST) belongs to SRC: it is not read as SRC `C` and DEST `/agent`.
  */
-export function parseInjectSpec(spec: string): InjectSpec {
+export function parseInjectSpec(spec: string, platform: NodeJS.Platform = process.platform): InjectSpec {
   const invalid = (why: string): InitramfsError => new InitramfsError('USAGE', `Invalid inject ${quote(spec)}: ${why}. Expected ${SPEC_FORM}.`);
   const split = spec.lastIndexOf(':/');
   if (split < 0) throw invalid('no absolute DEST after a ":"');
   if (split === 0) throw invalid('SRC is empty');
+  if (split < separatorsFrom(spec, platform)) throw invalid(`no absolute DEST after SRC (the ":" of the drive ${spec.slice(0, 2)} is part of SRC)`);
   const source = spec.slice(0, split);
   const rest = spec.slice(split + 1);
   const colon = rest.indexOf(':');
@@ -181,13 +184,35 @@ async function copyDir(hostDir: string, dir: Node, fileMode: number, what: strin
       } catch (e) {
         throw sourceError(what, path, e);
       }
+      const guest = guestLinkTarget(target.toString('latin1'));
+      if (guest === undefined) {
+        throw new InitramfsError(
+          'INJECT_SOURCE',
+          `${what}: ${quote(path)} is a link to ${quote(target.toString('utf8'))}, a Windows path that means nothing in the image; ` +
+            'make it a relative link, or put the file itself there',
+        );
+      }
       top.dir.children!.set(bytes, {
-        inode: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: target.toString('latin1') },
+        inode: { type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, target: guest },
       });
     } else {
       throw new InitramfsError('INJECT_SOURCE', `${what}: ${quote(path)} is not a regular file, directory or symlink`);
     }
   }
+}
+
+/**
+ * The target an injected symlink gets in the image, from its target on the host (a byte string), or
+ * undefined when it has none. On POSIX hosts the target is kept byte for byte. Windows links hold
+ * backslashes (Git for Windows checks a repository's `../lib/x` out as `..\lib\x`), which in the image
+ * would be one name with backslashes in it: they become '/', and a rooted `\usr\lib\x` is `/usr/lib/x`.
+ * A target on a drive or a share (`C:\...`, `\\server\...`; a junction always points to one) names the
+ * host's disk, not anything in the image: none.
+ */
+export function guestLinkTarget(target: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform !== 'win32') return target;
+  if (/^[A-Za-z]:/.test(target) || /^[\\/]{2}/.test(target)) return undefined;
+  return target.replaceAll('\\', '/');
 }
 
 function checkDest(dest: string, what: string): void {

@@ -8,7 +8,7 @@ import type { LayerEntry } from '../../src/image/layer-entry.ts';
 import { CollectingReporter } from '../../src/log.ts';
 import { applyLayer } from '../../src/rootfs/apply-layer.ts';
 import { newDir, type Node } from '../../src/rootfs/node.ts';
-import { ensureBootEntries, injectPath, parseInjectSpec, setGeneratedFile, setInit } from '../../src/rootfs/overlay.ts';
+import { ensureBootEntries, guestLinkTarget, injectPath, parseInjectSpec, setGeneratedFile, setInit } from '../../src/rootfs/overlay.ts';
 import { hasFile, lookup } from '../../src/rootfs/tree.ts';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
 
@@ -55,6 +55,22 @@ describe('parseInjectSpec', () => {
     expect(parseInjectSpec('C:\\agent.exe:/usr/bin/agent')).toEqual({ source: 'C:\\agent.exe', dest: '/usr/bin/agent' });
     expect(parseInjectSpec('D:\\a\\tools\\agent.exe:/usr/bin/agent:0700')).toEqual({ source: 'D:\\a\\tools\\agent.exe', dest: '/usr/bin/agent', mode: 0o700 });
     expect(parseInjectSpec('C:/tools/agent:/usr/bin/agent')).toEqual({ source: 'C:/tools/agent', dest: '/usr/bin/agent' });
+  });
+
+  it('reads Windows runner paths as SRC on Windows: drive, spaces, UNC share, forward slashes, with and without MODE', () => {
+    const win = (spec: string) => parseInjectSpec(spec, 'win32');
+    expect(win('C:\\agent.exe:/usr/bin/agent')).toEqual({ source: 'C:\\agent.exe', dest: '/usr/bin/agent' });
+    expect(win('C:\\dir with space\\x:/opt/x:0644')).toEqual({ source: 'C:\\dir with space\\x', dest: '/opt/x', mode: 0o644 });
+    expect(win('\\\\server\\share\\f:/f')).toEqual({ source: '\\\\server\\share\\f', dest: '/f' });
+    expect(win('C:/x:/y')).toEqual({ source: 'C:/x', dest: '/y' });
+    expect(win('dist\\agent:/usr/bin/agent:0700')).toEqual({ source: 'dist\\agent', dest: '/usr/bin/agent', mode: 0o700 });
+  });
+
+  it('on Windows never takes the colon of a drive for the one before DEST: C:/agent alone has no DEST', async () => {
+    await expectError(() => parseInjectSpec('C:/agent', 'win32'), 'USAGE', "Invalid inject 'C:/agent'", 'no absolute DEST', 'drive C:', 'SRC:DEST[:MODE]');
+    await expectError(() => parseInjectSpec('c:/agent:0755', 'win32'), 'USAGE', 'no absolute DEST');
+    // On Linux `C` is a file name like any other, and the same spec is SRC `C`, DEST `/agent`.
+    expect(parseInjectSpec('C:/agent', 'linux')).toEqual({ source: 'C', dest: '/agent' });
   });
 
   it('is strict about MODE: anything after DEST that is not octal is an error, never part of the name', async () => {
@@ -156,6 +172,27 @@ describe('injectPath', () => {
     await writeFile(src, 'x');
     await expectError(injectPath(newDir(), { source: src, dest: 'x' }), 'USAGE', "'x'");
     await expectError(injectPath(image(fileE('etc/passwd')), { source: src, dest: '/etc/passwd/x' }), 'USAGE', 'not a directory');
+  });
+});
+
+describe('guestLinkTarget', () => {
+  it('keeps a link target byte for byte on POSIX hosts, backslashes included', () => {
+    expect(guestLinkTarget('../lib/x', 'linux')).toBe('../lib/x');
+    expect(guestLinkTarget('odd\\name', 'darwin')).toBe('odd\\name');
+    expect(guestLinkTarget('C:\\x', 'linux')).toBe('C:\\x');
+  });
+
+  it('turns a Windows link target into the POSIX one the image needs: backslashes become slashes, rooted stays rooted', () => {
+    expect(guestLinkTarget('..\\lib\\libfoo.so.1', 'win32')).toBe('../lib/libfoo.so.1');
+    expect(guestLinkTarget('\\usr\\lib\\x', 'win32')).toBe('/usr/lib/x');
+    expect(guestLinkTarget('busybox', 'win32')).toBe('busybox');
+    expect(guestLinkTarget('../mixed\\seps', 'win32')).toBe('../mixed/seps');
+  });
+
+  it('gives no target for a Windows link to a drive or a share (a junction), which means nothing in the image', () => {
+    for (const t of ['C:\\tools\\agent', 'c:relative', 'D:/x', '\\\\server\\share\\x', '//server/share/x', '\\\\?\\C:\\x']) {
+      expect(guestLinkTarget(t, 'win32'), t).toBeUndefined();
+    }
   });
 });
 
