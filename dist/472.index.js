@@ -1322,8 +1322,8 @@ function applyExcludes(root, globs) {
     return removed;
 }
 
-// EXTERNAL MODULE: ./build/rootfs/overlay.js + 1 modules
-var overlay = __webpack_require__(6260);
+// EXTERNAL MODULE: ./build/rootfs/overlay.js
+var overlay = __webpack_require__(3682);
 // EXTERNAL MODULE: ./build/rootfs/tree.js
 var tree = __webpack_require__(8244);
 ;// CONCATENATED MODULE: ./build/rootfs/du.js
@@ -3208,8 +3208,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./build/errors.js
 var errors = __webpack_require__(9473);
-// EXTERNAL MODULE: ./build/rootfs/overlay.js + 1 modules
-var overlay = __webpack_require__(6260);
+// EXTERNAL MODULE: ./build/rootfs/overlay.js
+var overlay = __webpack_require__(3682);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
 var compress = __webpack_require__(1304);
 // EXTERNAL MODULE: ./build/output.js
@@ -4202,6 +4202,37 @@ const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 
 /***/ }),
 
+/***/ 5670:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LZ: () => (/* binding */ separatorsFrom)
+/* harmony export */ });
+/* unused harmony exports thisHost, pathFor, resolveOn */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+// Host paths, as opposed to guest paths. A path on the machine the build runs on (an --inject source,
+// --init, the output, a layout or archive named by oci:/oci-archive:/docker-archive:) is the host's kind of
+// path: `C:\out\initrd.cpio.gz` and `\\server\share\f` on a Windows runner. A path in the image is always
+// POSIX, whatever the host. Code that parses a host path out of a larger string, or resolves one, takes
+// a Host, so that the Windows rules run in the tests on Linux (with path.win32); by default it is this
+// process's.
+
+/** This process's host. */
+const thisHost = () => ({ platform: process.platform, cwd: process.cwd() });
+/** Node's path functions with `platform`'s rules: win32 on Windows (both separators, drives, UNC), POSIX elsewhere. */
+const pathFor = (platform) => (platform === 'win32' ? win32 : posix);
+/** `p` made absolute on `host` (relative paths start at its cwd). */
+const resolveOn = (host, p) => pathFor(host.platform).resolve(host.cwd, p);
+/**
+ * Where, in `text` that starts with a host path, a ':' can first be a separator between that path and
+ * what follows it: after a Windows drive designator (`C:` of `C:\x` or `C:x`) on win32, whose colon is
+ * part of the path; else 0. `oci:C:\layouts\app:latest` is a layout `C:\layouts\app` and a REF `latest`.
+ */
+const separatorsFrom = (text, platform) => platform === 'win32' && /^[A-Za-z]:/.test(text) ? 2 : 0;
+
+
+/***/ }),
+
 /***/ 407:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -4845,6 +4876,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./build/errors.js
 var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/host-path.js
+var host_path = __webpack_require__(5670);
 // EXTERNAL MODULE: ./build/image/digest.js
 var image_digest = __webpack_require__(5436);
 ;// CONCATENATED MODULE: ./build/image/document-limit.js
@@ -5438,11 +5471,13 @@ function openRegularFile(path, what) {
 
 
 
+
 /**
  * Splits `oci:DIR[:REF]`. When everything after `oci:` is an existing directory it is the DIR (so a
- * directory whose name contains ':' works); otherwise the REF is what follows the last ':'.
+ * directory whose name contains ':' works); otherwise the REF is what follows the last ':' — never the
+ * colon of a Windows drive: `oci:C:\layouts\app` is the directory `C:\layouts\app`, with no REF.
  */
-function parseOciReference(reference) {
+function parseOciReference(reference, platform = process.platform) {
     if (!reference.startsWith('oci:')) {
         throw new errors/* InitramfsError */.sp('USAGE', `image reference ${(0,quote/* quote */.hD)(reference)}: expected oci:DIR[:REF]`);
     }
@@ -5452,7 +5487,7 @@ function parseOciReference(reference) {
     if (isDirectory(rest))
         return { dir: rest };
     const colon = rest.lastIndexOf(':');
-    if (colon <= 0 || colon === rest.length - 1)
+    if (colon <= 0 || colon < (0,host_path/* separatorsFrom */.LZ)(rest, platform) || colon === rest.length - 1)
         return { dir: rest };
     return { dir: rest.slice(0, colon), ref: rest.slice(colon + 1) };
 }
@@ -5754,6 +5789,7 @@ var build_scratch = __webpack_require__(5608);
 
 
 
+
 /** Compressions this tool decompresses itself. */
 const READABLE = new Set(['none', 'gzip', 'zstd']);
 const startsWith = (head, magic) => magic.every((b, i) => head[i] === b);
@@ -5796,9 +5832,10 @@ function exists(path) {
  * Splits `TRANSPORT:FILE[:REF]` (`docker-archive:`, `oci-archive:`). A REF may contain ':' itself
  * (`busybox:latest`), so the FILE is the whole rest when that exists, else the shortest prefix ending
  * before a ':' that exists; with none, the whole rest is the FILE (and its absence is reported later).
- * Anything that exists counts (a directory, a pipe), so the message can say what it is.
+ * Anything that exists counts (a directory, a pipe), so the message can say what it is. The colon of a
+ * Windows drive (`docker-archive:C:\images\app.tar:latest`) is part of the FILE, never a place to split.
  */
-function archive_file_parseArchiveReference(transport, reference) {
+function archive_file_parseArchiveReference(transport, reference, platform = process.platform) {
     const prefix = `${transport}:`;
     if (!reference.startsWith(prefix)) {
         throw new errors/* InitramfsError */.sp('USAGE', `image reference ${(0,quote/* quote */.hD)(reference)}: expected ${prefix}FILE[:REF]`);
@@ -5808,11 +5845,16 @@ function archive_file_parseArchiveReference(transport, reference) {
         throw new errors/* InitramfsError */.sp('USAGE', `image reference ${(0,quote/* quote */.hD)(reference)}: no file after ${prefix}`);
     if (exists(rest))
         return { file: rest };
-    for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
-        if (i < rest.length - 1 && exists(rest.slice(0, i)))
-            return { file: rest.slice(0, i), ref: rest.slice(i + 1) };
+    return archiveSplits(rest, platform).find((split) => exists(split.file)) ?? { file: rest };
+}
+/** The ways to read `FILE:REF` out of `rest` (what follows the transport), in the order they are tried. */
+function archiveSplits(rest, platform = process.platform) {
+    const splits = [];
+    for (let i = rest.indexOf(':', (0,host_path/* separatorsFrom */.LZ)(rest, platform)); i > 0; i = rest.indexOf(':', i + 1)) {
+        if (i < rest.length - 1)
+            splits.push({ file: rest.slice(0, i), ref: rest.slice(i + 1) });
     }
-    return { file: rest };
+    return splits;
 }
 function readHead(file, length) {
     const fd = (0,external_node_fs_.openSync)(file, 'r');
@@ -10769,57 +10811,25 @@ const fromBytePath = (p) => Buffer.from(p, 'latin1').toString('utf8');
 
 /***/ }),
 
-/***/ 6260:
+/***/ 3682:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  tm: () => (/* binding */ ensureBootEntries),
-  bm: () => (/* binding */ injectPath),
-  Iq: () => (/* binding */ parseInjectSpec),
-  Qi: () => (/* binding */ setGeneratedFile),
-  Zg: () => (/* binding */ setInit)
-});
-
-// UNUSED EXPORTS: guestLinkTarget
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./build/errors.js
-var errors = __webpack_require__(9473);
-;// CONCATENATED MODULE: ./build/host-path.js
-// Host paths, as opposed to guest paths. A path on the machine the build runs on (an --inject source,
-// --init, the output, a layout or archive named by oci:/oci-archive:/docker-archive:) is the host's kind of
-// path: `C:\out\initrd.cpio.gz` and `\\server\share\f` on a Windows runner. A path in the image is always
-// POSIX, whatever the host. Code that parses a host path out of a larger string, or resolves one, takes
-// a Host, so that the Windows rules run in the tests on Linux (with path.win32); by default it is this
-// process's.
-
-/** This process's host. */
-const thisHost = () => ({ platform: process.platform, cwd: process.cwd() });
-/** Node's path functions with `platform`'s rules: win32 on Windows (both separators, drives, UNC), POSIX elsewhere. */
-const pathFor = (platform) => (platform === 'win32' ? win32 : posix);
-/** `p` made absolute on `host` (relative paths start at its cwd). */
-const resolveOn = (host, p) => pathFor(host.platform).resolve(host.cwd, p);
-/**
- * Where, in `text` that starts with a host path, a ':' can first be a separator between that path and
- * what follows it: after a Windows drive designator (`C:` of `C:\x` or `C:x`) on win32, whose colon is
- * part of the path; else 0. `oci:C:\layouts\app:latest` is a layout `C:\layouts\app` and a REF `latest`.
- */
-const separatorsFrom = (text, platform) => platform === 'win32' && /^[A-Za-z]:/.test(text) ? 2 : 0;
-
-// EXTERNAL MODULE: ./build/quote.js
-var quote = __webpack_require__(9692);
-// EXTERNAL MODULE: ./build/rootfs/node.js
-var node = __webpack_require__(4984);
-// EXTERNAL MODULE: ./build/rootfs/path.js
-var path = __webpack_require__(6195);
-// EXTERNAL MODULE: ./build/rootfs/tree.js
-var tree = __webpack_require__(8244);
-;// CONCATENATED MODULE: ./build/rootfs/overlay.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Iq: () => (/* binding */ parseInjectSpec),
+/* harmony export */   Qi: () => (/* binding */ setGeneratedFile),
+/* harmony export */   Zg: () => (/* binding */ setInit),
+/* harmony export */   bm: () => (/* binding */ injectPath),
+/* harmony export */   tm: () => (/* binding */ ensureBootEntries)
+/* harmony export */ });
+/* unused harmony export guestLinkTarget */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
+/* harmony import */ var _host_path_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5670);
+/* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9692);
+/* harmony import */ var _node_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4984);
+/* harmony import */ var _path_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6195);
+/* harmony import */ var _tree_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8244);
 // What goes on top of the image's layers, in the model: injected host files and directories, /init, and
 // the device nodes and mount points a kernel and init need. Host files are only stat'ed and listed here;
 // their bytes are read when the archive is written. Owners are 0:0 and mtimes 0: host metadata would make
@@ -10848,13 +10858,13 @@ const SPEC_FORM = 'SRC:DEST[:MODE] with DEST absolute and MODE octal, e.g. ./age
  * no DEST) belongs to SRC: it is not read as SRC `C` and DEST `/agent`.
  */
 function parseInjectSpec(spec, platform = process.platform) {
-    const invalid = (why) => new errors/* InitramfsError */.sp('USAGE', `Invalid inject ${(0,quote/* quote */.hD)(spec)}: ${why}. Expected ${SPEC_FORM}.`);
+    const invalid = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(spec)}: ${why}. Expected ${SPEC_FORM}.`);
     const split = spec.lastIndexOf(':/');
     if (split < 0)
         throw invalid('no absolute DEST after a ":"');
     if (split === 0)
         throw invalid('SRC is empty');
-    if (split < separatorsFrom(spec, platform))
+    if (split < (0,_host_path_js__WEBPACK_IMPORTED_MODULE_3__/* .separatorsFrom */ .LZ)(spec, platform))
         throw invalid(`no absolute DEST after SRC (the ":" of the drive ${spec.slice(0, 2)} is part of SRC)`);
     const source = spec.slice(0, split);
     const rest = spec.slice(split + 1);
@@ -10864,25 +10874,25 @@ function parseInjectSpec(spec, platform = process.platform) {
     if (colon >= 0) {
         const modeText = rest.slice(colon + 1);
         if (!/^[0-7]+$/.test(modeText)) {
-            throw invalid(`MODE ${(0,quote/* quote */.hD)(modeText)} is not an octal mode such as 0644 (DEST cannot contain ":")`);
+            throw invalid(`MODE ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(modeText)} is not an octal mode such as 0644 (DEST cannot contain ":")`);
         }
         mode = parseInt(modeText, 8);
         if (mode > 0o7777)
             throw invalid(`MODE ${modeText} is not a permission mode (at most 7777)`);
     }
-    checkDest(dest, `inject ${(0,quote/* quote */.hD)(spec)}`);
+    checkDest(dest, `inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(spec)}`);
     return mode === undefined ? { source, dest } : { source, dest, mode };
 }
 /** Inject a host file or directory (recursively, in sorted order) at `spec.dest`. */
 async function injectPath(root, spec) {
-    const what = `--inject ${(0,quote/* quote */.hD)(`${spec.source}:${spec.dest}`)}`;
+    const what = `--inject ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(`${spec.source}:${spec.dest}`)}`;
     checkDest(spec.dest, what);
     const fileMode = (spec.mode ?? DEFAULT_FILE_MODE) & 0o7777;
     const st = await statSource(spec.source, what);
     if (st.isDirectory()) {
         const { parent, name } = destParent(root, spec.dest, what);
         const existing = parent.children.get(name);
-        const dir = existing?.inode.type === 'dir' ? existing : (0,node/* newDir */.s9)();
+        const dir = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_5__/* .newDir */ .s9)();
         parent.children.set(name, dir);
         await copyDir(spec.source, dir, fileMode, what);
     }
@@ -10892,16 +10902,16 @@ async function injectPath(root, spec) {
         parent.children.set(name, hostFile(spec.source, st.size, fileMode));
     }
     else {
-        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `${what}: ${(0,quote/* quote */.hD)(spec.source)} is not a regular file or a directory`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(spec.source)} is not a regular file or a directory`);
     }
 }
 /** Make the host file `hostPath` the image's /init (mode 0755), replacing whatever /init was. */
 async function setInit(root, hostPath) {
-    const what = `--init ${(0,quote/* quote */.hD)(hostPath)}`;
+    const what = `--init ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(hostPath)}`;
     const st = await statSource(hostPath, what);
     // The kernel execs /init; a directory or device there cannot boot.
     if (!st.isFile())
-        throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `${what}: ${(0,quote/* quote */.hD)(hostPath)} is not a regular file`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(hostPath)} is not a regular file`);
     await checkReadable(hostPath, what);
     const { parent, name } = destParent(root, '/init', what);
     parent.children.set(name, hostFile(hostPath, st.size, 0o755));
@@ -10931,7 +10941,7 @@ function ensureDir(parent, name, mode) {
     const existing = parent.children.get(name);
     if (existing?.inode.type === 'dir')
         return existing;
-    const dir = (0,node/* newDir */.s9)(mode);
+    const dir = (0,_node_js__WEBPACK_IMPORTED_MODULE_5__/* .newDir */ .s9)(mode);
     parent.children.set(name, dir);
     return dir;
 }
@@ -10950,13 +10960,13 @@ function hostFile(path, size, mode) {
 async function listDir(hostDir, what) {
     let names;
     try {
-        names = await (0,promises_.readdir)(hostDir);
+        names = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(hostDir);
     }
     catch (e) {
         throw sourceError(what, hostDir, e);
     }
     // Byte strings compare by byte under `<`, unlike UTF-16 strings (astral characters).
-    return names.map((n) => ({ host: n, bytes: (0,node/* toBytePath */.xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+    return names.map((n) => ({ host: n, bytes: (0,_node_js__WEBPACK_IMPORTED_MODULE_5__/* .toBytePath */ .xe)(n) })).sort((a, b) => (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
 }
 /**
  * Copy a host directory's entries into `dir`, depth-first in sorted order. An explicit stack of the
@@ -10972,17 +10982,17 @@ async function copyDir(hostDir, dir, fileMode, what) {
             continue;
         }
         const { host, bytes } = top.names[top.next++];
-        const path = (0,external_node_path_.join)(top.hostDir, host);
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(top.hostDir, host);
         let st;
         try {
-            st = await (0,promises_.lstat)(path);
+            st = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(path);
         }
         catch (e) {
             throw sourceError(what, path, e);
         }
         if (st.isDirectory()) {
             const existing = top.dir.children.get(bytes);
-            const sub = existing?.inode.type === 'dir' ? existing : (0,node/* newDir */.s9)();
+            const sub = existing?.inode.type === 'dir' ? existing : (0,_node_js__WEBPACK_IMPORTED_MODULE_5__/* .newDir */ .s9)();
             top.dir.children.set(bytes, sub);
             stack.push({ hostDir: path, dir: sub, names: await listDir(path, what), next: 0 });
         }
@@ -10993,14 +11003,14 @@ async function copyDir(hostDir, dir, fileMode, what) {
         else if (st.isSymbolicLink()) {
             let target;
             try {
-                target = await (0,promises_.readlink)(path, { encoding: 'buffer' });
+                target = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readlink)(path, { encoding: 'buffer' });
             }
             catch (e) {
                 throw sourceError(what, path, e);
             }
             const guest = guestLinkTarget(target.toString('latin1'));
             if (guest === undefined) {
-                throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `${what}: ${(0,quote/* quote */.hD)(path)} is a link to ${(0,quote/* quote */.hD)(target.toString('utf8'))}, a Windows path that means nothing in the image; ` +
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(path)} is a link to ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(target.toString('utf8'))}, a Windows path that means nothing in the image; ` +
                     'make it a relative link, or put the file itself there');
             }
             top.dir.children.set(bytes, {
@@ -11008,7 +11018,7 @@ async function copyDir(hostDir, dir, fileMode, what) {
             });
         }
         else {
-            throw new errors/* InitramfsError */.sp('INJECT_SOURCE', `${what}: ${(0,quote/* quote */.hD)(path)} is not a regular file, directory or symlink`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(path)} is not a regular file, directory or symlink`);
         }
     }
 }
@@ -11029,30 +11039,30 @@ function guestLinkTarget(target, platform = process.platform) {
 }
 function checkDest(dest, what) {
     if (!dest.startsWith('/')) {
-        throw new errors/* InitramfsError */.sp('USAGE', `Invalid ${what}: destination ${(0,quote/* quote */.hD)(dest)} must be an absolute path in the image. Expected ${SPEC_FORM}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(dest)} must be an absolute path in the image. Expected ${SPEC_FORM}.`);
     }
-    const p = (0,path/* normalisePath */.q)((0,node/* toBytePath */.xe)(dest));
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_6__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_5__/* .toBytePath */ .xe)(dest));
     if (!p.ok)
-        throw new errors/* InitramfsError */.sp('USAGE', `Invalid ${what}: destination ${(0,quote/* quote */.hD)(dest)}: ${p.reason}.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(dest)}: ${p.reason}.`);
     if (p.components.length === 0) {
-        throw new errors/* InitramfsError */.sp('USAGE', `Invalid ${what}: destination ${(0,quote/* quote */.hD)(dest)} is the root; name a path under it.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(dest)} is the root; name a path under it.`);
     }
 }
 /** The directory that will hold `dest` (parents created, symlinks followed inside the root) and the name. */
 function destParent(root, dest, what) {
-    const p = (0,path/* normalisePath */.q)((0,node/* toBytePath */.xe)(dest));
+    const p = (0,_path_js__WEBPACK_IMPORTED_MODULE_6__/* .normalisePath */ .q)((0,_node_js__WEBPACK_IMPORTED_MODULE_5__/* .toBytePath */ .xe)(dest));
     const name = p.ok ? p.components[p.components.length - 1] : undefined;
     if (!p.ok || name === undefined) {
-        throw new errors/* InitramfsError */.sp('USAGE', `Invalid ${what}: destination ${(0,quote/* quote */.hD)(dest)} is not a path under the root.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(dest)} is not a path under the root.`);
     }
-    const parent = (0,tree/* resolveDir */.m$)(root, p.components.slice(0, -1), true);
+    const parent = (0,_tree_js__WEBPACK_IMPORTED_MODULE_7__/* .resolveDir */ .m$)(root, p.components.slice(0, -1), true);
     if (!parent.ok)
-        throw new errors/* InitramfsError */.sp('USAGE', `Invalid ${what}: destination ${(0,quote/* quote */.hD)(dest)}: ${parent.reason} in the image.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `Invalid ${what}: destination ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(dest)}: ${parent.reason} in the image.`);
     return { parent: parent.node, name };
 }
 async function statSource(path, what) {
     try {
-        return await (0,promises_.stat)(path);
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(path);
     }
     catch (e) {
         throw sourceError(what, path, e);
@@ -11060,7 +11070,7 @@ async function statSource(path, what) {
 }
 async function checkReadable(path, what) {
     try {
-        await (await (0,promises_.open)(path, 'r')).close();
+        await (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r')).close();
     }
     catch (e) {
         throw sourceError(what, path, e);
@@ -11069,7 +11079,7 @@ async function checkReadable(path, what) {
 function sourceError(what, path, cause) {
     const code = cause.code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be read (${code ?? String(cause)})`;
-    return new errors/* InitramfsError */.sp('INJECT_SOURCE', `${what}: ${(0,quote/* quote */.hD)(path)} ${why}`, { cause });
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('INJECT_SOURCE', `${what}: ${(0,_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(path)} ${why}`, { cause });
 }
 
 

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InitramfsError } from '../errors.ts';
+import { separatorsFrom } from '../host-path.ts';
 import type { Reporter } from '../log.ts';
 import { ZstdMultiFrameDecompress } from './decompress.ts';
 import { quote, shown } from '../quote.ts';
@@ -66,9 +67,10 @@ function exists(path: string): boolean {
  * Splits `TRANSPORT:FILE[:REF]` (`docker-archive:`, `oci-archive:`). A REF may contain ':' itself
  * (`busybox:latest`), so the FILE is the whole rest when that exists, else the shortest prefix ending
  * before a ':' that exists; with none, the whole rest is the FILE (and its absence is reported later).
- * Anything that exists counts (a directory, a pipe), so the message can say what it is.
+ * Anything that exists counts (a directory, a pipe), so the message can say what it is. The colon of a
+ * Windows drive (`docker-archive:C:\images\app.tar:latest`) is part of the FILE, never a place to split.
  */
-export function parseArchiveReference(transport: string, reference: string): ArchiveReference {
+export function parseArchiveReference(transport: string, reference: string, platform: NodeJS.Platform = process.platform): ArchiveReference {
   const prefix = `${transport}:`;
   if (!reference.startsWith(prefix)) {
     throw new InitramfsError('USAGE', `image reference ${quote(reference)}: expected ${prefix}FILE[:REF]`);
@@ -76,10 +78,16 @@ export function parseArchiveReference(transport: string, reference: string): Arc
   const rest = reference.slice(prefix.length);
   if (rest === '') throw new InitramfsError('USAGE', `image reference ${quote(reference)}: no file after ${prefix}`);
   if (exists(rest)) return { file: rest };
-  for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
-    if (i < rest.length - 1 && exists(rest.slice(0, i))) return { file: rest.slice(0, i), ref: rest.slice(i + 1) };
+  return archiveSplits(rest, platform).find((split) => exists(split.file)) ?? { file: rest };
+}
+
+/** The ways to read `FILE:REF` out of `rest` (what follows the transport), in the order they are tried. */
+export function archiveSplits(rest: string, platform: NodeJS.Platform = process.platform): Array<Required<ArchiveReference>> {
+  const splits: Array<Required<ArchiveReference>> = [];
+  for (let i = rest.indexOf(':', separatorsFrom(rest, platform)); i > 0; i = rest.indexOf(':', i + 1)) {
+    if (i < rest.length - 1) splits.push({ file: rest.slice(0, i), ref: rest.slice(i + 1) });
   }
-  return { file: rest };
+  return splits;
 }
 
 /** A plain tar to read the archive from; close() removes it when it is a decompressed copy. */

@@ -5,6 +5,7 @@ import { closeSync, createReadStream, fstatSync, readSync, statSync } from 'node
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InitramfsError } from '../errors.ts';
+import { separatorsFrom } from '../host-path.ts';
 import { LayoutSource, type LayoutFiles } from './layout-source.ts';
 import { quote, shown } from '../quote.ts';
 import { openRegularFile, regularFileSize } from './regular-file.ts';
@@ -17,9 +18,10 @@ export interface OciReference {
 
 /**
  * Splits `oci:DIR[:REF]`. When everything after `oci:` is an existing directory it is the DIR (so a
- * directory whose name contains ':' works); otherwise the REF is what follows the last ':'.
+ * directory whose name contains ':' works); otherwise the REF is what follows the last ':' — never the
+ * colon of a Windows drive: `oci:C:\layouts\app` is the directory `C:\layouts\app`, with no REF.
  */
-export function parseOciReference(reference: string): OciReference {
+export function parseOciReference(reference: string, platform: NodeJS.Platform = process.platform): OciReference {
   if (!reference.startsWith('oci:')) {
     throw new InitramfsError('USAGE', `image reference ${quote(reference)}: expected oci:DIR[:REF]`);
   }
@@ -27,7 +29,7 @@ export function parseOciReference(reference: string): OciReference {
   if (rest === '') throw new InitramfsError('USAGE', `image reference ${quote(reference)}: no directory after oci:`);
   if (isDirectory(rest)) return { dir: rest };
   const colon = rest.lastIndexOf(':');
-  if (colon <= 0 || colon === rest.length - 1) return { dir: rest };
+  if (colon <= 0 || colon < separatorsFrom(rest, platform) || colon === rest.length - 1) return { dir: rest };
   return { dir: rest.slice(0, colon), ref: rest.slice(colon + 1) };
 }
 

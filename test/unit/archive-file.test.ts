@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { InitramfsError } from '../../src/errors.ts';
-import { openArchive, parseArchiveReference, sniffArchiveCompression } from '../../src/image/archive-file.ts';
+import { archiveSplits, openArchive, parseArchiveReference, sniffArchiveCompression } from '../../src/image/archive-file.ts';
 import { DockerArchiveSource } from '../../src/image/docker-archive.ts';
 import { buildTar, compress, skippableFrame, writeDockerArchive, type TestImage } from '../helpers/image.ts';
 
@@ -59,6 +59,21 @@ describe('parseArchiveReference', () => {
     expect(parseArchiveReference('oci-archive', `oci-archive:${colon}`)).toEqual({ file: colon });
     expect(parseArchiveReference('oci-archive', `oci-archive:${colon}:v1`)).toEqual({ file: colon, ref: 'v1' });
     expect(parseArchiveReference('oci-archive', 'oci-archive:/no/such.tar:v1')).toEqual({ file: '/no/such.tar:v1' });
+  });
+
+  test('on Windows the colon of a drive is part of FILE: C:\\images\\app.tar:latest is never FILE C', () => {
+    expect(archiveSplits('C:\\images\\app.tar:latest', 'win32')).toEqual([{ file: 'C:\\images\\app.tar', ref: 'latest' }]);
+    expect(archiveSplits('C:\\images\\app.tar:box:v1', 'win32')).toEqual([
+      { file: 'C:\\images\\app.tar', ref: 'box:v1' },
+      { file: 'C:\\images\\app.tar:box', ref: 'v1' },
+    ]);
+    expect(archiveSplits('C:\\images\\app.tar', 'win32')).toEqual([]);
+    expect(archiveSplits('\\\\server\\share\\app.tar:v1', 'win32')).toEqual([{ file: '\\\\server\\share\\app.tar', ref: 'v1' }]);
+    // Elsewhere `C` is a possible file name, tried first.
+    expect(archiveSplits('C:\\images\\app.tar:latest', 'linux')).toEqual([
+      { file: 'C', ref: '\\images\\app.tar:latest' },
+      { file: 'C:\\images\\app.tar', ref: 'latest' },
+    ]);
   });
 });
 

@@ -49,6 +49,16 @@ describe('parseOciReference', () => {
     expect(parseOciReference(`oci:${dir}:odd`)).toEqual({ dir: `${dir}:odd` });
     expect(parseOciReference(`oci:${dir}:odd:v1`)).toEqual({ dir: `${dir}:odd`, ref: 'v1' });
   });
+
+  test('on Windows the colon of a drive is part of DIR: oci:C:\\layouts\\app is a directory without REF', () => {
+    expect(parseOciReference('oci:C:\\layouts\\app:latest', 'win32')).toEqual({ dir: 'C:\\layouts\\app', ref: 'latest' });
+    expect(parseOciReference('oci:C:\\layouts\\app', 'win32')).toEqual({ dir: 'C:\\layouts\\app' });
+    expect(parseOciReference('oci:C:/layouts/app', 'win32')).toEqual({ dir: 'C:/layouts/app' });
+    expect(parseOciReference('oci:\\\\server\\share\\app:v1', 'win32')).toEqual({ dir: '\\\\server\\share\\app', ref: 'v1' });
+    expect(parseOciReference('oci:layouts\\app:v1', 'win32')).toEqual({ dir: 'layouts\\app', ref: 'v1' });
+    // Elsewhere the last colon splits, whatever comes before it.
+    expect(parseOciReference('oci:C:\\layouts\\app', 'linux')).toEqual({ dir: 'C', ref: '\\layouts\\app' });
+  });
 });
 
 describe('OciLayoutSource', () => {
