@@ -3048,21 +3048,25 @@ async function installInit(root, image, opts, modules, work) {
 /* harmony export */ });
 /* unused harmony exports checksumPath, checksumLine */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
-/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3635);
+/* harmony import */ var _host_path_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5670);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3635);
 // `<archive>.sha256` beside the archive, in the format `sha256sum` writes and `sha256sum -c` checks: the hex
 // digest, two spaces (text mode, as GNU writes by default), the file's name. The name is the basename, so
-// the pair can be downloaded together anywhere and checked there. Written atomically like the archive.
+// the pair can be downloaded together anywhere and checked there: `x.cpio.gz` for `C:\out\x.cpio.gz` on
+// a Windows runner too, never the Windows path. Written atomically like the archive.
+
 
 
 /** The checksum file's name for an archive path. */
 const checksumPath = (archive) => `${archive}.sha256`;
 /**
- * The `sha256sum` line for `file` with `digest` (`sha256:<hex>`). GNU escapes a name holding a backslash or
- * a newline: the line then starts with a backslash, and those characters are written `\\` and `\n`.
+ * The `sha256sum` line for `file` (a path on `platform`) with `digest` (`sha256:<hex>`). GNU escapes a
+ * name holding a backslash or a newline: the line then starts with a backslash, and those characters are
+ * written `\\` and `\n` (a base name on Windows holds neither).
  */
-function checksumLine(digest, file) {
+function checksumLine(digest, file, platform = process.platform) {
     const hex = digest.replace(/^sha256:/, '');
-    const name = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(file);
+    const name = (0,_host_path_js__WEBPACK_IMPORTED_MODULE_1__/* .pathFor */ .p0)(platform).basename(file);
     if (!/[\\\n]/.test(name))
         return `${hex}  ${name}\n`;
     return `\\${hex}  ${name.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n`;
@@ -3075,7 +3079,7 @@ function checksumLine(digest, file) {
 async function writeChecksumFile(archive, digest, as) {
     const named = as === undefined ? archive : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(as.dir, as.name);
     const path = checksumPath(named);
-    await (0,_output_js__WEBPACK_IMPORTED_MODULE_1__/* .writeOutputFile */ .BF)(path, checksumLine(digest, named), { label: 'checksums', text: true });
+    await (0,_output_js__WEBPACK_IMPORTED_MODULE_2__/* .writeOutputFile */ .BF)(path, checksumLine(digest, named), { label: 'checksums', text: true });
     return path;
 }
 
@@ -4206,9 +4210,10 @@ const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   LZ: () => (/* binding */ separatorsFrom)
+/* harmony export */   LZ: () => (/* binding */ separatorsFrom),
+/* harmony export */   p0: () => (/* binding */ pathFor)
 /* harmony export */ });
-/* unused harmony exports thisHost, pathFor, resolveOn */
+/* unused harmony exports thisHost, resolveOn */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 // Host paths, as opposed to guest paths. A path on the machine the build runs on (an --inject source,
 // --init, the output, a layout or archive named by oci:/oci-archive:/docker-archive:) is the host's kind of
@@ -4220,7 +4225,7 @@ const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 /** This process's host. */
 const thisHost = () => ({ platform: process.platform, cwd: process.cwd() });
 /** Node's path functions with `platform`'s rules: win32 on Windows (both separators, drives, UNC), POSIX elsewhere. */
-const pathFor = (platform) => (platform === 'win32' ? win32 : posix);
+const pathFor = (platform) => (platform === 'win32' ? node_path__WEBPACK_IMPORTED_MODULE_0__.win32 : node_path__WEBPACK_IMPORTED_MODULE_0__.posix);
 /** `p` made absolute on `host` (relative paths start at its cwd). */
 const resolveOn = (host, p) => pathFor(host.platform).resolve(host.cwd, p);
 /**

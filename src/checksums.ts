@@ -1,19 +1,22 @@
 // `<archive>.sha256` beside the archive, in the format `sha256sum` writes and `sha256sum -c` checks: the hex
 // digest, two spaces (text mode, as GNU writes by default), the file's name. The name is the basename, so
-// the pair can be downloaded together anywhere and checked there. Written atomically like the archive.
-import { basename, join } from 'node:path';
+// the pair can be downloaded together anywhere and checked there: `x.cpio.gz` for `C:\out\x.cpio.gz` on
+// a Windows runner too, never the Windows path. Written atomically like the archive.
+import { join } from 'node:path';
+import { pathFor } from './host-path.ts';
 import { writeOutputFile } from './output.ts';
 
 /** The checksum file's name for an archive path. */
 export const checksumPath = (archive: string): string => `${archive}.sha256`;
 
 /**
- * The `sha256sum` line for `file` with `digest` (`sha256:<hex>`). GNU escapes a name holding a backslash or
- * a newline: the line then starts with a backslash, and those characters are written `\\` and `\n`.
+ * The `sha256sum` line for `file` (a path on `platform`) with `digest` (`sha256:<hex>`). GNU escapes a
+ * name holding a backslash or a newline: the line then starts with a backslash, and those characters are
+ * written `\\` and `\n` (a base name on Windows holds neither).
  */
-export function checksumLine(digest: string, file: string): string {
+export function checksumLine(digest: string, file: string, platform: NodeJS.Platform = process.platform): string {
   const hex = digest.replace(/^sha256:/, '');
-  const name = basename(file);
+  const name = pathFor(platform).basename(file);
   if (!/[\\\n]/.test(name)) return `${hex}  ${name}\n`;
   return `\\${hex}  ${name.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n`;
 }

@@ -22,6 +22,15 @@ describe('checksumLine', () => {
     expect(checksumPath(file)).toBe(`${file}.sha256`);
   });
 
+  it('names the base name of a Windows path, so the pair checks anywhere: never the drive, the directories or a backslash', () => {
+    const digest = digestOf(Buffer.from('archive'));
+    const hex = digest.slice('sha256:'.length);
+    expect(checksumLine(digest, 'C:\\out\\initrd.cpio.gz', 'win32')).toBe(`${hex}  initrd.cpio.gz\n`);
+    expect(checksumLine(digest, 'D:/a/repo/dist/initrd.cpio.zst', 'win32')).toBe(`${hex}  initrd.cpio.zst\n`);
+    expect(checksumLine(digest, '\\\\server\\share\\out\\x.cpio', 'win32')).toBe(`${hex}  x.cpio\n`);
+    expect(checksumPath('C:\\out\\initrd.cpio.gz')).toBe('C:\\out\\initrd.cpio.gz.sha256');
+  });
+
   it('escapes a name with a backslash or a newline the way sha256sum does, so sha256sum -c reads it back', () => {
     for (const name of ['back\\slash.cpio', 'new\nline.cpio']) {
       const bytes = Buffer.from(name);
