@@ -2,8 +2,9 @@
 // input (as the workflow spells it) and the form it expects, so a typo in `with:` is one clear line.
 // Pure: it reads through a getter (core.getInput in the action, a record in tests) and the environment.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
+import { pathFor, thisHost, type Host } from '../host-path.ts';
 import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
 import { parsePlatform } from '../image/platform.ts';
 import { isLocalReference, registryName } from '../image/transport.ts';
@@ -101,15 +102,18 @@ function parseBoolean(input: string, value: string, fallback: boolean): boolean 
   throw bad(input, value, 'true or false');
 }
 
-/** `python:3.12-alpine` → `python-3.12-alpine`; by digest → the repository and a short digest. */
-export function imageSlug(image: string): string {
+/**
+ * `python:3.12-alpine` → `python-3.12-alpine`; by digest → the repository and a short digest; a local
+ * source → its file's or directory's name (`oci:C:\layouts\app:v1` → `app-v1` on Windows).
+ */
+export function imageSlug(image: string, platform: NodeJS.Platform = process.platform): string {
   let name: string;
   let version: string | undefined;
   if (isLocalReference(image)) {
     // oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF]: the last path component with its
     // ref, without .tar and a compression suffix (img.tar.gz → img).
     const body = image.slice(image.indexOf(':') + 1);
-    name = (body.split('/').filter(Boolean).pop() ?? 'image')
+    name = (body.split(platform === 'win32' ? /[\\/]/ : '/').filter(Boolean).pop() ?? 'image')
       .replace(/\.(?:tar(?:\.(?:gz|zst|zstd|xz|bz2|lz4))?|tgz|tzst)(?=:|$)/, '')
       .replace(/:/g, '-');
   } else {
@@ -141,9 +145,15 @@ function triggeringTag(env: NodeJS.ProcessEnv): string | undefined {
   return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
 }
 
-export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInputs {
-  const workspace = env['GITHUB_WORKSPACE'] || process.cwd();
-  const hostPath = (p: string): string => (isAbsolute(p) ? p : resolve(workspace, p));
+/**
+ * The inputs, checked. Paths (inject sources, init, output, modules-dir, a boot-kernel file) are the
+ * runner's (`host`: this process's by default): relative ones start at the workspace, and on a Windows
+ * runner `C:\out\x.gz`, `dist\x.gz` and `\\server\share\x` are paths like `/out/x.gz` on Linux.
+ */
+export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv, host: Host = thisHost()): ActionInputs {
+  const paths = pathFor(host.platform);
+  const workspace = env['GITHUB_WORKSPACE'] || host.cwd;
+  const hostPath = (p: string): string => (paths.isAbsolute(p) ? p : paths.resolve(workspace, p));
 
   const image = get('image').trim();
   if (image === '') throw bad('image', '', 'an image reference such as python:3.12-alpine or ghcr.io/owner/name:tag');
@@ -179,7 +189,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   const platform = formatPlatform(wrap('platform', () => parsePlatform(platformText === '' ? undefined : platformText)));
 
   const inject = lines(get('inject')).map((line) => {
-    const spec = wrap('inject', () => parseInjectSpec(line));
+    const spec = wrap('inject', () => parseInjectSpec(line, host.platform));
     return { ...spec, source: hostPath(spec.source) };
   });
   const initText = get('init').trim();
@@ -200,7 +210,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   if (moduleNames.length > 0 && modulesDirText === '') throw bad('modules-dir', '', "the guest kernel's /lib/modules/VERSION directory when 'modules' names modules");
   if (modulesDirText !== '' && moduleNames.length === 0) throw bad('modules', '', "module names, one per line (e.g. virtio_net), when 'modules-dir' is given");
 
-  const slug = `${imageSlug(image)}-${platform.replaceAll('/', '-')}`;
+  const slug = `${imageSlug(image, host.platform)}-${platform.replaceAll('/', '-')}`;
   const output = hostPath(outputText === '' ? slug + extensionFor(compression) : outputText);
 
   const uploadText = get('upload').trim() || 'artifact';
@@ -262,7 +272,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): ActionInp
   if (upload === 'release') inputs.releaseTag = releaseTag!;
   if (registryUsername !== undefined) inputs.registryUsername = registryUsername;
   if (registryPassword !== undefined) inputs.registryPassword = registryPassword;
-  const boot = parseBootInputs(get, platform, hostPath);
+  const boot = parseBootInputs(get, platform, hostPath, host.platform);
   if (boot !== undefined) inputs.boot = boot;
   const epoch = parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']);
   if (epoch !== undefined) inputs.sourceDateEpoch = epoch;
@@ -275,7 +285,7 @@ const KERNEL_EXAMPLES =
   'a kernel file in the workspace (a bzImage for amd64, an Image for arm64) or an image holding one at /kernel or /boot/vmlinuz* (a LinuxKit kernel image such as linuxkit/kernel:6.6.71)';
 
 /** The boot-* inputs, or undefined when boot-test is false (then none of them may be given). */
-function parseBootInputs(get: InputGetter, platform: string, hostPath: (p: string) => string): BootInputs | undefined {
+function parseBootInputs(get: InputGetter, platform: string, hostPath: (p: string) => string, hostPlatform: NodeJS.Platform): BootInputs | undefined {
   const enabled = parseBoolean('boot-test', get('boot-test'), false);
   const text = Object.fromEntries(BOOT_OPTIONS.map((n) => [n, get(n).trim()])) as Record<(typeof BOOT_OPTIONS)[number], string>;
   if (!enabled) {
@@ -295,7 +305,7 @@ function parseBootInputs(get: InputGetter, platform: string, hostPath: (p: strin
   }
   const kernelText = text['boot-kernel'];
   if (kernelText === '') throw bad('boot-kernel', '', `the kernel to boot when 'boot-test' is true: ${KERNEL_EXAMPLES}`);
-  const boot: BootInputs = { kernel: bootKernel(kernelText, hostPath), arch };
+  const boot: BootInputs = { kernel: bootKernel(kernelText, hostPath, hostPlatform), arch };
   if (text['boot-expect'] !== '') boot.expect = text['boot-expect'];
   const timeoutText = text['boot-timeout'];
   if (timeoutText !== '') {
@@ -309,14 +319,15 @@ function parseBootInputs(get: InputGetter, platform: string, hostPath: (p: strin
 
 /**
  * `boot-kernel`: a file when the path exists (relative to the workspace), else an image reference. A value
- * that can only be a path (/…, ./…, ../…, ~…) but names no file is an error here, not a pull of a strange
- * image name from Docker Hub.
+ * that can only be a path (/…, ./…, ../…, ~…; on Windows also C:\…, \…, .\…) but names no file is an
+ * error here, not a pull of a strange image name from Docker Hub.
  */
-function bootKernel(text: string, hostPath: (p: string) => string): KernelSpec {
+function bootKernel(text: string, hostPath: (p: string) => string, platform: NodeJS.Platform): KernelSpec {
   const path = hostPath(text);
   if (existsSync(path)) return { file: path };
   if (isLocalReference(text)) return { image: text };
-  if (/^(?:\/|\.{1,2}(?:\/|$)|~)/.test(text)) throw bad('boot-kernel', text, `${KERNEL_EXAMPLES}; there is no file ${quote(path)}`);
+  const pathLike = platform === 'win32' ? /^(?:[\\/]|[A-Za-z]:[\\/]|\.{1,2}(?:[\\/]|$)|~)/ : /^(?:\/|\.{1,2}(?:\/|$)|~)/;
+  if (pathLike.test(text)) throw bad('boot-kernel', text, `${KERNEL_EXAMPLES}; there is no file ${quote(path)}`);
   try {
     parseReference(registryName(text));
   } catch {

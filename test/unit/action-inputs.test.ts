@@ -218,3 +218,55 @@ describe("the 'checksums' input", () => {
     expect(usageError(() => parse({ image: 'alpine', checksums: 'yes' }))).toBe(`input 'checksums': "yes": expected true or false`);
   });
 });
+
+describe('on a Windows runner (paths with path.win32)', () => {
+  const WIN_WS = 'D:\\a\\repo\\repo';
+  const windows = { platform: 'win32' as const, cwd: 'D:\\a\\_temp' };
+  const win = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+    parseInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: WIN_WS, ...env }, windows);
+
+  it('output: an absolute Windows path is kept, a relative one (either separator) starts at the workspace, the default is in it', () => {
+    expect(win({ image: 'alpine', output: 'C:\\out\\initrd.cpio.gz' }).output).toBe('C:\\out\\initrd.cpio.gz');
+    expect(win({ image: 'alpine', output: 'dist\\initrd.cpio.zst' })).toMatchObject({ output: `${WIN_WS}\\dist\\initrd.cpio.zst`, compression: 'zstd' });
+    expect(win({ image: 'alpine', output: 'dist/initrd.cpio' })).toMatchObject({ output: `${WIN_WS}\\dist\\initrd.cpio`, compression: 'none' });
+    expect(win({ image: 'alpine', output: '\\\\server\\share\\initrd.cpio.gz' }).output).toBe('\\\\server\\share\\initrd.cpio.gz');
+    expect(win({ image: 'alpine' }).output).toBe(`${WIN_WS}\\alpine-latest-linux-amd64.cpio.gz`);
+  });
+
+  it('without GITHUB_WORKSPACE, relative paths start at the working directory', () => {
+    expect(parseInputs((n) => ({ image: 'alpine', output: 'x.cpio.gz' })[n] ?? '', {}, windows).output).toBe('D:\\a\\_temp\\x.cpio.gz');
+  });
+
+  it('inject: drive, spaces, UNC and relative SRCs, one per line with CRLF endings; DEST stays a POSIX path', () => {
+    const i = win({ image: 'alpine', inject: 'C:\\agent.exe:/usr/bin/agent\r\nC:\\dir with space\\x:/opt/x:0644\r\n\\\\server\\share\\f:/f\r\nbin\\tool:/usr/bin/tool:0700\r\nC:/x:/y\r\n' });
+    expect(i.inject).toEqual([
+      { source: 'C:\\agent.exe', dest: '/usr/bin/agent' },
+      { source: 'C:\\dir with space\\x', dest: '/opt/x', mode: 0o644 },
+      { source: '\\\\server\\share\\f', dest: '/f' },
+      { source: `${WIN_WS}\\bin\\tool`, dest: '/usr/bin/tool', mode: 0o700 },
+      { source: 'C:/x', dest: '/y' },
+    ]);
+    expect(usageError(() => win({ image: 'alpine', inject: 'C:/agent' }))).toMatch(/^input 'inject': Invalid inject 'C:\/agent': no absolute DEST after SRC \(the ":" of the drive C: is part of SRC\)/);
+  });
+
+  it('init and modules-dir are host paths like output', () => {
+    expect(win({ image: 'alpine', init: 'C:\\init' }).init).toBe('C:\\init');
+    expect(win({ image: 'alpine', init: 'guest\\init' }).init).toBe(`${WIN_WS}\\guest\\init`);
+    expect(win({ image: 'alpine', 'modules-dir': 'kernel\\lib\\modules\\6.6.71', modules: 'virtio_net' }).modules).toEqual({ dir: `${WIN_WS}\\kernel\\lib\\modules\\6.6.71`, names: ['virtio_net'] });
+  });
+
+  it('a local source with a drive letter names the default output and artifact after its directory or file', () => {
+    expect(win({ image: 'oci:C:\\layouts\\app:latest' })).toMatchObject({ output: `${WIN_WS}\\app-latest-linux-amd64.cpio.gz`, artifactName: 'app-latest-linux-amd64.cpio.gz' });
+    expect(imageSlug('docker-archive:C:\\images\\img.tar.gz', 'win32')).toBe('img');
+    expect(imageSlug('oci-archive:\\\\server\\share\\app.tar:v1', 'win32')).toBe('app-v1');
+    expect(imageSlug('oci:layouts\\app', 'win32')).toBe('app');
+  });
+
+  it('a boot-kernel that can only be a Windows path, but names no file, is an error here rather than an image name', () => {
+    const base = { image: 'alpine', 'boot-test': 'true' };
+    for (const kernel of ['C:\\kernels\\bzImage', '.\\bzImage', '..\\kernels\\bzImage', '\\\\server\\share\\bzImage']) {
+      expect(usageError(() => win({ ...base, 'boot-kernel': kernel })), kernel).toMatch(/expected a kernel file .*; there is no file '/);
+    }
+    expect(win({ ...base, 'boot-kernel': 'linuxkit/kernel:6.6.71' }).boot?.kernel).toEqual({ image: 'linuxkit/kernel:6.6.71' });
+  });
+});
