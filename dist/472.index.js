@@ -3208,10 +3208,10 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./build/errors.js
 var errors = __webpack_require__(9473);
+// EXTERNAL MODULE: ./build/host-path.js
+var host_path = __webpack_require__(5670);
 // EXTERNAL MODULE: ./build/rootfs/overlay.js
 var overlay = __webpack_require__(3682);
 // EXTERNAL MODULE: ./build/initramfs/compress.js
@@ -3287,7 +3287,8 @@ Build options:
       --report FILE          write a JSON report (digest, size, image, layers, entries); - for
                              standard output
       --checksums            also write FILE.sha256 (the sha256sum format: sha256sum -c FILE.sha256)
-      --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+      --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action, else
+                             ~/.cache/initramfs-action; on Windows %LOCALAPPDATA%\\initramfs-action)
 
 Generated /init options (when neither --init nor the image gives an /init):
       --network MODE         cmdline (default): the kernel's ip= parameter (ip=dhcp, or Firecracker's
@@ -3321,8 +3322,16 @@ Environment:
   SOURCE_DATE_EPOCH          clamp every mtime in the archive to this time (seconds)
 `;
 const usage = (message) => new errors/* InitramfsError */.sp('USAGE', `${message} (see --help)`);
-/** The default cache: XDG's cache home, else ~/.cache. */
-const defaultCacheDir = (env) => (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'initramfs-action');
+/**
+ * The default cache: XDG's cache home when it is set, else where the platform keeps caches that are not
+ * roamed: %LOCALAPPDATA% on Windows (as Go's os.UserCacheDir says), ~/.cache elsewhere (macOS included,
+ * where command-line tools commonly keep theirs there rather than in ~/Library/Caches).
+ */
+function defaultCacheDir(env, platform = process.platform) {
+    const { join } = (0,host_path/* pathFor */.p0)(platform);
+    const base = env.XDG_CACHE_HOME || (platform === 'win32' && env.LOCALAPPDATA) || join((0,external_node_os_.homedir)(), '.cache');
+    return join(base, 'initramfs-action');
+}
 /** --compression and the output's suffix: the suffix decides unless -c is given, and they must agree. */
 function chooseCompression(output, given) {
     const implied = (0,build_output/* compressionFromName */.Oh)(output);
@@ -3401,9 +3410,14 @@ const verbOf = (argv) => {
         return undefined;
     }
 };
-function parseCommand(argv, env) {
+/**
+ * argv → a command. Paths are `host`'s (this process's by default): relative ones start at its cwd, and on
+ * Windows `C:\out\x.gz`, `dist\x.gz` and `\\server\share\x` are paths as `/out/x.gz` is on Linux.
+ */
+function parseCommand(argv, env, host = (0,host_path/* thisHost */.vk)()) {
+    const resolve = (p) => (0,host_path/* resolveOn */.iJ)(host, p);
     if (verbOf(argv) === 'boot')
-        return (0,boot_args/* parseBootCommand */.tk)(argv, (dir) => (0,external_node_path_.resolve)(dir ?? defaultCacheDir(env)));
+        return (0,boot_args/* parseBootCommand */.tk)(argv, (dir) => resolve(dir ?? defaultCacheDir(env, host.platform)));
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({
@@ -3445,12 +3459,12 @@ function parseCommand(argv, env) {
             throw usage(`--timeout ${(0,quote/* quote */.hD)(v.timeout)}: expected a duration such as 90s, 10m or 1h30m (at most 7d)`);
         registry.timeoutMs = ms;
     }
-    const cacheDir = (0,external_node_path_.resolve)(v['cache-dir'] ?? defaultCacheDir(env));
+    const cacheDir = resolve(v['cache-dir'] ?? defaultCacheDir(env, host.platform));
     if (verb === 'inspect')
         return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
     if (v.output === undefined || v.output === '')
         throw usage('build: missing -o/--output FILE (- for standard output)');
-    const output = v.output === build_output/* STDOUT */.UU ? build_output/* STDOUT */.UU : (0,external_node_path_.resolve)(v.output);
+    const output = v.output === build_output/* STDOUT */.UU ? build_output/* STDOUT */.UU : resolve(v.output);
     const compression = chooseCompression(v.output, v.compression);
     let level;
     if (v.level !== undefined) {
@@ -3507,14 +3521,14 @@ function parseCommand(argv, env) {
         compression,
         level,
         platform: v.platform,
-        inject: (v.inject ?? []).map((s) => (0,overlay/* parseInjectSpec */.Iq)(s)),
+        inject: (v.inject ?? []).map((s) => (0,overlay/* parseInjectSpec */.Iq)(s, host.platform)),
         init: v.init,
         ...(network ? { network } : {}),
         ...(onExit ? { onExit } : {}),
         ...(initTools !== undefined && v.init === undefined ? { initTools } : {}),
-        ...(v['modules-dir'] !== undefined ? { modules: { dir: (0,external_node_path_.resolve)(v['modules-dir']), names: moduleNames } } : {}),
+        ...(v['modules-dir'] !== undefined ? { modules: { dir: resolve(v['modules-dir']), names: moduleNames } } : {}),
         exclude: v.exclude ?? [],
-        report: v.report === undefined || v.report === build_output/* STDOUT */.UU ? v.report : (0,external_node_path_.resolve)(v.report),
+        report: v.report === undefined || v.report === build_output/* STDOUT */.UU ? v.report : resolve(v.report),
         cacheDir,
         sourceDateEpoch: parseSourceDateEpoch(env.SOURCE_DATE_EPOCH),
         registry,
@@ -4211,9 +4225,10 @@ const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   LZ: () => (/* binding */ separatorsFrom),
-/* harmony export */   p0: () => (/* binding */ pathFor)
+/* harmony export */   iJ: () => (/* binding */ resolveOn),
+/* harmony export */   p0: () => (/* binding */ pathFor),
+/* harmony export */   vk: () => (/* binding */ thisHost)
 /* harmony export */ });
-/* unused harmony exports thisHost, resolveOn */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 // Host paths, as opposed to guest paths. A path on the machine the build runs on (an --inject source,
 // --init, the output, a layout or archive named by oci:/oci-archive:/docker-archive:) is the host's kind of

@@ -2,8 +2,8 @@
 // the compression inferred from the output name, and messages that name the option and the form it takes.
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { InitramfsError } from '../errors.ts';
+import { pathFor, resolveOn, thisHost, type Host } from '../host-path.ts';
 import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
 import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
 import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
@@ -45,7 +45,8 @@ Build options:
       --report FILE          write a JSON report (digest, size, image, layers, entries); - for
                              standard output
       --checksums            also write FILE.sha256 (the sha256sum format: sha256sum -c FILE.sha256)
-      --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action)
+      --cache-dir DIR        the tool's cache (default $XDG_CACHE_HOME/initramfs-action, else
+                             ~/.cache/initramfs-action; on Windows %LOCALAPPDATA%\\initramfs-action)
 
 Generated /init options (when neither --init nor the image gives an /init):
       --network MODE         cmdline (default): the kernel's ip= parameter (ip=dhcp, or Firecracker's
@@ -120,9 +121,16 @@ export interface RegistryArgs {
 
 const usage = (message: string): InitramfsError => new InitramfsError('USAGE', `${message} (see --help)`);
 
-/** The default cache: XDG's cache home, else ~/.cache. */
-export const defaultCacheDir = (env: NodeJS.ProcessEnv): string =>
-  join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'initramfs-action');
+/**
+ * The default cache: XDG's cache home when it is set, else where the platform keeps caches that are not
+ * roamed: %LOCALAPPDATA% on Windows (as Go's os.UserCacheDir says), ~/.cache elsewhere (macOS included,
+ * where command-line tools commonly keep theirs there rather than in ~/Library/Caches).
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  const { join } = pathFor(platform);
+  const base = env.XDG_CACHE_HOME || (platform === 'win32' && env.LOCALAPPDATA) || join(homedir(), '.cache');
+  return join(base, 'initramfs-action');
+}
 
 /** --compression and the output's suffix: the suffix decides unless -c is given, and they must agree. */
 function chooseCompression(output: string, given: string | undefined): Compression {
@@ -207,8 +215,13 @@ const verbOf = (argv: string[]): string | undefined => {
   }
 };
 
-export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
-  if (verbOf(argv) === 'boot') return parseBootCommand(argv, (dir) => resolve(dir ?? defaultCacheDir(env)));
+/**
+ * argv → a command. Paths are `host`'s (this process's by default): relative ones start at its cwd, and on
+ * Windows `C:\out\x.gz`, `dist\x.gz` and `\\server\share\x` are paths as `/out/x.gz` is on Linux.
+ */
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv, host: Host = thisHost()): Command {
+  const resolve = (p: string): string => resolveOn(host, p);
+  if (verbOf(argv) === 'boot') return parseBootCommand(argv, (dir) => resolve(dir ?? defaultCacheDir(env, host.platform)));
   let parsed;
   try {
     parsed = parseArgs({
@@ -240,7 +253,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     if (ms === undefined) throw usage(`--timeout ${quote(v.timeout)}: expected a duration such as 90s, 10m or 1h30m (at most 7d)`);
     registry.timeoutMs = ms;
   }
-  const cacheDir = resolve(v['cache-dir'] ?? defaultCacheDir(env));
+  const cacheDir = resolve(v['cache-dir'] ?? defaultCacheDir(env, host.platform));
   if (verb === 'inspect') return { kind: 'inspect', image, platform: v.platform, cacheDir, registry };
 
   if (v.output === undefined || v.output === '') throw usage('build: missing -o/--output FILE (- for standard output)');
@@ -290,7 +303,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): Command {
     compression,
     level,
     platform: v.platform,
-    inject: (v.inject ?? []).map((s) => parseInjectSpec(s)),
+    inject: (v.inject ?? []).map((s) => parseInjectSpec(s, host.platform)),
     init: v.init,
     ...(network ? { network } : {}),
     ...(onExit ? { onExit } : {}),

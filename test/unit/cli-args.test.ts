@@ -68,6 +68,53 @@ describe('options', () => {
   it('the cache defaults to XDG_CACHE_HOME, else ~/.cache', () => {
     expect(defaultCacheDir({ HOME: '/h', XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/initramfs-action');
     expect(defaultCacheDir({})).toMatch(/\/\.cache\/initramfs-action$/);
+    expect(defaultCacheDir({ LOCALAPPDATA: '/not/on/linux' }, 'linux')).toMatch(/\/\.cache\/initramfs-action$/);
+    expect(defaultCacheDir({}, 'darwin')).toMatch(/\/\.cache\/initramfs-action$/);
+  });
+  it('on Windows the cache defaults to %LOCALAPPDATA%, unless XDG_CACHE_HOME is set', () => {
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32')).toBe('C:\\Users\\me\\AppData\\Local\\initramfs-action');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local', XDG_CACHE_HOME: 'D:\\cache' }, 'win32')).toBe('D:\\cache\\initramfs-action');
+    expect(defaultCacheDir({}, 'win32')).toMatch(/\\\.cache\\initramfs-action$/);
+  });
+});
+
+describe('on Windows (paths with path.win32)', () => {
+  const windows = { platform: 'win32' as const, cwd: 'D:\\work' };
+  const winBuild = (...args: string[]) => {
+    const c = parseCommand(['build', ...args], { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, windows);
+    if (c.kind !== 'build') throw new Error('not a build');
+    return c;
+  };
+
+  it('-o takes a drive path as it is, a relative one (either separator) from the cwd, and its suffix still decides the compression', () => {
+    expect(winBuild('alpine', '-o', 'C:\\out\\initrd.cpio.gz')).toMatchObject({ output: 'C:\\out\\initrd.cpio.gz', compression: 'gzip' });
+    expect(winBuild('alpine', '-o', 'dist\\initrd.cpio.zst')).toMatchObject({ output: 'D:\\work\\dist\\initrd.cpio.zst', compression: 'zstd' });
+    expect(winBuild('alpine', '-o', 'dist/initrd.CPIO')).toMatchObject({ output: 'D:\\work\\dist\\initrd.CPIO', compression: 'none' });
+    expect(winBuild('alpine', '-o', '\\\\server\\share\\i.cpio.gz').output).toBe('\\\\server\\share\\i.cpio.gz');
+    expect(winBuild('alpine', '-o', '-').output).toBe('-');
+  });
+
+  it('--inject SRC may be a drive, UNC or relative Windows path; --report, --modules-dir and the cache resolve like -o', () => {
+    const c = winBuild(
+      'oci:C:\\layouts\\app:latest', '-o', 'x.gz',
+      '-i', 'C:\\agent.exe:/usr/bin/agent', '-i', 'C:\\dir with space\\x:/opt/x:0644', '-i', '\\\\server\\share\\f:/f',
+      '--report', 'out\\report.json', '--modules-dir', 'mods\\6.6', '--module', 'virtio_net',
+    );
+    expect(c.image).toBe('oci:C:\\layouts\\app:latest');
+    expect(c.inject).toEqual([
+      { source: 'C:\\agent.exe', dest: '/usr/bin/agent' },
+      { source: 'C:\\dir with space\\x', dest: '/opt/x', mode: 0o644 },
+      { source: '\\\\server\\share\\f', dest: '/f' },
+    ]);
+    expect(c.report).toBe('D:\\work\\out\\report.json');
+    expect(c.modules).toEqual({ dir: 'D:\\work\\mods\\6.6', names: ['virtio_net'] });
+    expect(c.cacheDir).toBe('C:\\Users\\me\\AppData\\Local\\initramfs-action');
+    expect(winBuild('alpine', '-o', 'x.gz', '--cache-dir', 'E:\\c').cacheDir).toBe('E:\\c');
+  });
+
+  it('--init takes a Windows path as given; C:/agent alone is no inject spec', () => {
+    expect(winBuild('alpine', '-o', 'x.gz', '--init', 'C:\\init').init).toBe('C:\\init');
+    expect(usageError(() => winBuild('alpine', '-o', 'x.gz', '-i', 'C:/agent'))).toMatch(/^Invalid inject 'C:\/agent': no absolute DEST after SRC/);
   });
 });
 
