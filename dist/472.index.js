@@ -4199,14 +4199,20 @@ const isInitramfsError = (e) => e instanceof InitramfsError;
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ tempNameFor),
-/* harmony export */   G: () => (/* binding */ isTempName)
+/* harmony export */   DU: () => (/* binding */ tempNameFor),
+/* harmony export */   Gs: () => (/* binding */ isTempName),
+/* harmony export */   hB: () => (/* binding */ renameOnto)
 /* harmony export */ });
+/* unused harmony export WINDOWS_RENAME_PAUSES */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8500);
 // Atomic file output names: a file is written under a temporary name in the target's directory, fsynced
 // and renamed (output.ts), so a reader (or a crashed build) never sees a half-written file under the
 // final name.
+
+
 
 
 /** A temporary name beside `target`, hidden, unique per call. */
@@ -4216,6 +4222,37 @@ const tempNameFor = (target) => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(
  * its temporary file leaves one; the sweep (scratch.ts) removes only names of this shape.
  */
 const isTempName = (name) => /^\..+\.tmp-[0-9a-f]{12}$/s.test(name);
+/** The errors Windows gives, for a while, when another program holds the file open (see renameOnto). */
+const WINDOWS_BUSY = ['EPERM', 'EACCES', 'EBUSY'];
+/**
+ * The pauses between the tries of a rename that Windows refuses for a while: growing from 10 ms to 1 s,
+ * some 10 s in all (a virus scanner looking at a freshly written file of a few hundred MB takes seconds).
+ */
+const WINDOWS_RENAME_PAUSES = [10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000];
+/**
+ * Renames `from` onto `to`, replacing the file there. POSIX replaces it atomically whatever holds it open.
+ * Windows refuses (EPERM, EACCES or EBUSY) while another program has either file open without sharing its
+ * deletion — an antivirus scanner or a search indexer reading the new file, an editor showing the old one —
+ * which usually lasts a moment: there such a failure is tried again, pausing as WINDOWS_RENAME_PAUSES says,
+ * as graceful-fs does for npm. Any other failure, and every failure elsewhere, is thrown at once.
+ */
+async function renameOnto(from, to, opts = {}) {
+    const platform = opts.platform ?? process.platform;
+    const doRename = opts.rename ?? node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename;
+    const pause = opts.sleep ?? node_timers_promises__WEBPACK_IMPORTED_MODULE_3__.setTimeout;
+    for (let attempt = 0;; attempt++) {
+        try {
+            await doRename(from, to);
+            return;
+        }
+        catch (e) {
+            const busy = platform === 'win32' && WINDOWS_BUSY.includes(e.code ?? '');
+            if (!busy || attempt >= WINDOWS_RENAME_PAUSES.length)
+                throw e;
+            await pause(WINDOWS_RENAME_PAUSES[attempt]);
+        }
+    }
+}
 
 
 /***/ }),
@@ -9938,7 +9975,9 @@ class CollectingReporter {
 //   file is never replaced with a regular one;
 // - anything else is a regular file written atomically: a temporary file beside the real file, fsynced and
 //   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
-//   directories are created; the permission bits of a file that is replaced are kept.
+//   directories are created; the permission bits of a file that is replaced are kept. On Windows, where
+//   another program may hold the target or the new file open for a moment, the rename is retried for a
+//   few seconds (fs-atomic.ts); a target with the read-only attribute cannot be replaced there (EPERM).
 // A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
 // the target, and the target itself is untouched. A signal removes it too (cleanup.ts), and if the process
 // is killed outright, the next build in the same cache does (it is in the journal of scratch.ts).
@@ -10157,7 +10196,7 @@ async function checkOutput(given, opts = {}) {
             // Creating (and removing) the temporary file is the one check that sees everything: permissions,
             // read-only mounts, ACLs, a full inode table. Synchronously, so that no signal handler can run
             // while the probe exists.
-            const probe = (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .tempNameFor */ .D)(r.path);
+            const probe = (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .tempNameFor */ .DU)(r.path);
             try {
                 (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(probe, 'wx', 0o600));
             }
@@ -10185,7 +10224,8 @@ async function openOutput(given, opts = {}) {
             try {
                 // No O_CREAT: if the special file went away, fail instead of creating a regular one in its place.
                 // O_APPEND for a descriptor: `>> log` and `> file` both keep working as the shell opened them.
-                fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(r.path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOCTTY | (r.append ? node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_APPEND : 0));
+                // (Windows has no O_NOCTTY, nor terminals to take.)
+                fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(r.path, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOCTTY ?? 0) | (r.append ? node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_APPEND : 0));
             }
             catch (e) {
                 throw n.wrap('cannot open it for writing', e);
@@ -10201,7 +10241,7 @@ async function openOutput(given, opts = {}) {
                     throw n.wrap(`cannot create ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(r.path)}`, e);
                 }
             }
-            const temp = (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .tempNameFor */ .D)(r.path);
+            const temp = (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .tempNameFor */ .DU)(r.path);
             (0,_scratch_js__WEBPACK_IMPORTED_MODULE_7__/* .recordOutsideTemp */ .Vm)(temp);
             const forget = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_3__/* .removeOnSignal */ .QF)(temp);
             let fh;
@@ -10215,7 +10255,8 @@ async function openOutput(given, opts = {}) {
                 throw n.wrap(`cannot create files in ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(r.path)}`, e);
             }
             try {
-                // Opened again for the writes, which go through the threadpool; never through a link put there.
+                // Opened again for the writes, which go through the threadpool; never through a link put there
+                // (where O_NOFOLLOW exists: not on Windows).
                 fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(temp, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDWR | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0));
             }
             catch (e) {
@@ -10286,7 +10327,7 @@ class FileTarget {
             await fh.sync();
             await fh.close();
             this.#fh = undefined;
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(this.temp, this.path);
+            await (0,_fs_atomic_js__WEBPACK_IMPORTED_MODULE_5__/* .renameOnto */ .hB)(this.temp, this.path);
             this.#forget();
         }
         catch (e) {
@@ -11711,7 +11752,7 @@ async function journal(dir) {
  * link) whose name is one tempNameFor gives. Returns its size, or undefined when nothing was removed.
  */
 async function removeTempOutput(path) {
-    if (!(0,fs_atomic/* isTempName */.G)((0,external_node_path_.basename)(path)))
+    if (!(0,fs_atomic/* isTempName */.Gs)((0,external_node_path_.basename)(path)))
         return undefined;
     try {
         const st = await (0,promises_.lstat)(path);

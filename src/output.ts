@@ -6,7 +6,9 @@
 //   file is never replaced with a regular one;
 // - anything else is a regular file written atomically: a temporary file beside the real file, fsynced and
 //   renamed onto it. A symlink is followed to the file it points to (the link stays a link); missing parent
-//   directories are created; the permission bits of a file that is replaced are kept.
+//   directories are created; the permission bits of a file that is replaced are kept. On Windows, where
+//   another program may hold the target or the new file open for a moment, the rename is retried for a
+//   few seconds (fs-atomic.ts); a target with the read-only attribute cannot be replaced there (EPERM).
 // A directory is an error. On abort (or any failure) the temporary file is removed: nothing is left beside
 // the target, and the target itself is untouched. A signal removes it too (cleanup.ts), and if the process
 // is killed outright, the next build in the same cache does (it is in the journal of scratch.ts).
@@ -15,12 +17,12 @@
 // the path again when writing starts, so a change made meanwhile (a FIFO replaced, a link retargeted) is
 // honoured rather than overwritten.
 import { closeSync, constants, fstatSync, openSync, rmSync, type Stats } from 'node:fs';
-import { access, lstat, mkdir, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readlink, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { removeOnSignal } from './cleanup.ts';
 import { InitramfsError, isInitramfsError } from './errors.ts';
 import type { Compression } from './initramfs/compress.ts';
-import { tempNameFor } from './fs-atomic.ts';
+import { renameOnto, tempNameFor } from './fs-atomic.ts';
 import { quote } from './quote.ts';
 import { recordOutsideTemp } from './scratch.ts';
 
@@ -279,7 +281,8 @@ export async function openOutput(given: string, opts: OutputOptions = {}): Promi
       try {
         // No O_CREAT: if the special file went away, fail instead of creating a regular one in its place.
         // O_APPEND for a descriptor: `>> log` and `> file` both keep working as the shell opened them.
-        fh = await open(r.path, constants.O_WRONLY | constants.O_NOCTTY | (r.append ? constants.O_APPEND : 0));
+        // (Windows has no O_NOCTTY, nor terminals to take.)
+        fh = await open(r.path, constants.O_WRONLY | (constants.O_NOCTTY ?? 0) | (r.append ? constants.O_APPEND : 0));
       } catch (e) {
         throw n.wrap('cannot open it for writing', e);
       }
@@ -306,7 +309,8 @@ export async function openOutput(given: string, opts: OutputOptions = {}): Promi
         throw n.wrap(`cannot create files in ${dirname(r.path)}`, e);
       }
       try {
-        // Opened again for the writes, which go through the threadpool; never through a link put there.
+        // Opened again for the writes, which go through the threadpool; never through a link put there
+        // (where O_NOFOLLOW exists: not on Windows).
         fh = await open(temp, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
       } catch (e) {
         await rm(temp, { force: true }).catch(() => {});
@@ -374,7 +378,7 @@ class FileTarget implements OutputTarget {
       await fh.sync();
       await fh.close();
       this.#fh = undefined;
-      await rename(this.temp, this.path);
+      await renameOnto(this.temp, this.path);
       this.#forget();
     } catch (e) {
       await this.abort();

@@ -290,4 +290,11 @@ describe('compressionFromName', () => {
     expect(compressionFromName('X.GZ')?.compression).toBe('gzip');
     for (const other of ['initrd.img', '-', '/dev/null', 'gz', 'x.gz/initrd']) expect(compressionFromName(other)).toBeUndefined();
   });
+
+  it('reads the suffix of a Windows path on any host, and nothing from a directory name in it', () => {
+    expect(compressionFromName('C:\\out\\initrd.cpio.gz')).toEqual({ compression: 'gzip', suffix: '.gz' });
+    expect(compressionFromName('dist\\initrd.cpio.zst')?.compression).toBe('zstd');
+    expect(compressionFromName('\\\\server\\share\\initrd.cpio')?.compression).toBe('none');
+    expect(compressionFromName('C:\\x.gz\\initrd.img')).toBeUndefined();
+  });
 });
