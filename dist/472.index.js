@@ -968,8 +968,9 @@ async function checkKernelFile(file, platform) {
     const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.resolve)(file);
     let fh;
     try {
-        // O_NONBLOCK: a FIFO given by mistake must not block the open until a writer comes.
-        fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NONBLOCK);
+        // O_NONBLOCK: a FIFO given by mistake must not block the open until a writer comes (Windows has no
+        // FIFOs in its file system, nor the flag).
+        fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NONBLOCK ?? 0));
     }
     catch (e) {
         const code = e.code;
@@ -1072,7 +1073,7 @@ const cachePath = (cacheDir, key) => (0,node_path__WEBPACK_IMPORTED_MODULE_3__.j
 async function cachedKernel(path, platform) {
     let fh;
     try {
-        fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NONBLOCK);
+        fh = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NONBLOCK ?? 0));
     }
     catch {
         return false;
@@ -5502,7 +5503,8 @@ function openRegularFile(path, what) {
         return undefined;
     let fd;
     try {
-        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOCTTY);
+        // Windows has neither flag (nor FIFOs or terminals that they guard against): 0 there.
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0) | (external_node_fs_.constants.O_NOCTTY ?? 0));
     }
     catch (e) {
         if (absent(e))

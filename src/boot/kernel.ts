@@ -168,8 +168,9 @@ export async function checkKernelFile(file: string, platform: Platform): Promise
   const path = resolvePath(file);
   let fh: FileHandle;
   try {
-    // O_NONBLOCK: a FIFO given by mistake must not block the open until a writer comes.
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // O_NONBLOCK: a FIFO given by mistake must not block the open until a writer comes (Windows has no
+    // FIFOs in its file system, nor the flag).
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw fail('does not exist');
@@ -271,7 +272,7 @@ const cachePath = (cacheDir: string, key: string): string => join(cacheDir, 'ker
 async function cachedKernel(path: string, platform: Platform): Promise<boolean> {
   let fh: FileHandle;
   try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
     return false;
   }

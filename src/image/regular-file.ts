@@ -54,7 +54,8 @@ export function openRegularFile(path: string, what: string): number | undefined 
   if (regularFileSize(path, what) === undefined) return undefined;
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    // Windows has neither flag (nor FIFOs or terminals that they guard against): 0 there.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
   } catch (e) {
     if (absent(e)) return undefined;
     throw cannotRead(path, what, e);
