@@ -2,11 +2,14 @@
 // ship but can install (apt-get, passwordless sudo). Whether to install is a pure decision from what the
 // host has (tested for every combination); the probe and the install itself are the impure rest. Nothing
 // here is tied to GitHub Actions: the action passes a logger, and the host facts come from probeHost().
+// On macOS and Windows runners nothing is installed: a QEMU already on PATH is used (Homebrew's, or the
+// Windows build's qemu-system-x86_64.exe), and without one the message says how to get it.
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
+import { pathFor } from '../host-path.ts';
 import { QEMU_BINARY, type BootArch } from './qemu.ts';
 
 /** What the host offers for running (or getting) QEMU. */
@@ -43,12 +46,17 @@ export function qemuPlan(arch: BootArch, host: QemuHost): QemuPlan {
           ? 'installing needs root or passwordless sudo (`sudo -n true` failed)'
           : undefined;
   if (why !== undefined) {
+    const how =
+      host.platform === 'darwin'
+        ? 'macOS: brew install qemu'
+        : host.platform === 'win32'
+          ? "Windows: choco install qemu, then add QEMU's directory (C:\\Program Files\\qemu) to PATH"
+          : `Debian/Ubuntu: apt-get install ${pkg}; Fedora: dnf install qemu-system-${arch === 'amd64' ? 'x86' : 'aarch64'}-core`;
     return {
       kind: 'cannot',
       command,
       message:
-        `${command} is not on PATH and cannot be installed here (${why}): install QEMU before this step ` +
-        `(Debian/Ubuntu: apt-get install ${pkg}; Fedora: dnf install qemu-system-${arch === 'amd64' ? 'x86' : 'aarch64'}-core), ` +
+        `${command} is not on PATH and cannot be installed here (${why}): install QEMU before this step (${how}), ` +
         `or run the job on a Linux runner with apt-get and passwordless sudo, such as GitHub's ubuntu-latest`,
     };
   }
@@ -65,17 +73,26 @@ export function qemuPlan(arch: BootArch, host: QemuHost): QemuPlan {
   };
 }
 
-/** Whether `name` is an executable file in one of PATH's directories. */
-export async function onPath(name: string, path: string | undefined): Promise<boolean> {
+/**
+ * Whether `name` is an executable file in one of PATH's directories (split as `platform` splits PATH). On
+ * Windows the names spawn() tries are looked for: `name`, `name.com`, `name.exe` (not PATHEXT's .bat or
+ * .cmd, which only a shell runs), and any file counts, as Windows has no executable bit.
+ */
+export async function onPath(name: string, path: string | undefined, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  // PATH is split by `platform`'s rules; the files are looked for on this machine, by its own.
+  const { delimiter } = pathFor(platform);
+  const names = platform === 'win32' ? [name, `${name}.com`, `${name}.exe`] : [name];
   for (const dir of (path ?? '').split(delimiter)) {
     if (dir === '') continue;
-    try {
-      const file = join(dir, name);
-      await access(file, constants.X_OK);
-      // Directories pass the X_OK check too.
-      if ((await stat(file)).isFile()) return true;
-    } catch {
-      // Not in this directory.
+    for (const n of names) {
+      try {
+        const file = join(dir, n);
+        await access(file, platform === 'win32' ? constants.F_OK : constants.X_OK);
+        // Directories pass the X_OK check too.
+        if ((await stat(file)).isFile()) return true;
+      } catch {
+        // Not in this directory.
+      }
     }
   }
   return false;

@@ -48,8 +48,6 @@ describe('qemuPlan', () => {
 
   it('cannot install, and says what to install and why not, in every other case', () => {
     const cases: [Partial<QemuHost>, RegExp][] = [
-      [{ platform: 'darwin' }, /this runner is darwin, not Linux/],
-      [{ platform: 'win32', root: true }, /this runner is win32, not Linux/],
       [{ aptGet: false }, /apt-get is not on PATH/],
       [{ aptGet: false, root: true }, /apt-get is not on PATH/],
       [{ aptGet: false, sudo: false }, /apt-get is not on PATH/],
@@ -65,6 +63,20 @@ describe('qemuPlan', () => {
     }
     const arm = qemuPlan('arm64', host({ sudo: false }));
     expect(arm.kind === 'cannot' && arm.message).toMatch(/^qemu-system-aarch64 .*apt-get install qemu-system-arm/);
+  });
+
+  it('never installs on macOS or Windows runners, whatever they have: the message says how to get QEMU there', () => {
+    const said = (over: Partial<QemuHost>): string => {
+      const plan = qemuPlan('amd64', host(over));
+      expect(plan.kind, JSON.stringify(over)).toBe('cannot');
+      return plan.kind === 'cannot' ? plan.message : '';
+    };
+    for (const over of [{}, { root: true }, { aptGet: false, sudo: false }]) {
+      expect(said({ platform: 'darwin', ...over })).toMatch(/^qemu-system-x86_64 is not on PATH and cannot be installed here \(this runner is darwin, not Linux\): install QEMU before this step \(macOS: brew install qemu\), or run the job on a Linux runner/);
+      expect(said({ platform: 'win32', ...over })).toMatch(/^qemu-system-x86_64 is not on PATH and cannot be installed here \(this runner is win32, not Linux\): install QEMU before this step \(Windows: choco install qemu, then add QEMU's directory \(C:\\Program Files\\qemu\) to PATH\)/);
+    }
+    expect(said({ platform: 'darwin' })).not.toContain('apt-get install');
+    expect(said({ platform: 'win32' })).not.toContain('apt-get install');
   });
 });
 
@@ -82,6 +94,24 @@ describe('onPath', () => {
     expect(await onPath('sub', path)).toBe(false);
     expect(await onPath('tool', undefined)).toBe(false);
     if (process.getuid?.() !== 0) expect(await onPath('data', path)).toBe(false);
+  });
+
+  it("on Windows finds what spawn() runs: NAME, NAME.com or NAME.exe in PATH's ;-separated directories, not NAME.cmd", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'on-path-win-'));
+    // No executable bit: Windows has none, and the search must not ask for one.
+    writeFileSync(join(dir, 'qemu-system-x86_64.exe'), 'MZ');
+    chmodSync(join(dir, 'qemu-system-x86_64.exe'), 0o644);
+    writeFileSync(join(dir, 'qemu-img.com'), 'MZ');
+    writeFileSync(join(dir, 'apt-get.cmd'), '@echo off');
+    mkdirSync(join(dir, 'qemu-system-aarch64.exe'));
+    const path = `C:\\Windows\\System32;;${dir}`;
+    expect(await onPath('qemu-system-x86_64', path, 'win32')).toBe(true);
+    expect(await onPath('qemu-img', path, 'win32')).toBe(true);
+    expect(await onPath('apt-get', path, 'win32')).toBe(false);
+    expect(await onPath('qemu-system-aarch64', path, 'win32')).toBe(false);
+    // The same directory on Linux: no bare name there, and ';' does not split PATH.
+    expect(await onPath('qemu-system-x86_64', dir, 'linux')).toBe(false);
+    expect(await onPath('qemu-system-x86_64.exe', path, 'linux')).toBe(false);
   });
 });
 
