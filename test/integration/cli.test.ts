@@ -3,11 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, truncateSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, truncateSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { writeOciLayout, writeDockerArchive, blobPath, type TestEntry, type WrittenImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { runCli, CLI_DIST } from '../helpers/cli.ts';
+import { listCpio } from '../helpers/cpio.ts';
 import { decodeNewc } from '../../src/initramfs/newc.ts';
 
 const sha256 = (b: Uint8Array): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -189,6 +190,43 @@ describe('sources and options', () => {
     expect(recs.get('usr/bin/tool')).toMatchObject({ mode: 0o100755, uid: 0, gid: 0, mtime: 0 });
     expect(recs.get('opt/tree/sub/conf')).toMatchObject({ mode: 0o100600 });
     expect(recs.get('opt/tree/sub')?.mode).toBe(0o040755);
+  });
+});
+
+describe('modes in the archive never come from the host', () => {
+  it('files without an exec bit, read-only or not (all Windows stat shows), are 0755 or MODE as bsdtar lists them; directories 0755', async () => {
+    // What Windows reports for every file is 0666, or 0444 with the read-only attribute, and no exec
+    // bit ever: host modes like these must not reach the archive, where the kernel needs 0755 to exec.
+    const dir = join(work, 'host-modes');
+    mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'agent.exe'), 'agent');
+    chmodSync(join(dir, 'agent.exe'), 0o444);
+    writeFileSync(join(dir, 'conf'), 'conf');
+    chmodSync(join(dir, 'conf'), 0o666);
+    writeFileSync(join(dir, 'tree', 'sub', 'data'), 'data');
+    chmodSync(join(dir, 'tree', 'sub', 'data'), 0o444);
+    chmodSync(join(dir, 'tree', 'sub'), 0o555);
+    writeFileSync(join(dir, 'init'), '#!/bin/sh\nexec /bin/sh\n');
+    chmodSync(join(dir, 'init'), 0o644);
+    const out = join(dir, 'out.cpio');
+    const r = await runCli([
+      'build', `oci:${layout}:v1`, '-o', out, '--cache-dir', join(work, 'c'), '--init', join(dir, 'init'),
+      '-i', `${join(dir, 'agent.exe')}:/usr/bin/agent`, '-i', `${join(dir, 'conf')}:/etc/agent.conf:0640`, '-i', `${join(dir, 'tree')}:/opt/tree:0600`,
+    ]);
+    chmodSync(join(dir, 'tree', 'sub'), 0o755); // so that the scratch directory can be removed without root
+    expect(r.code, r.stderr).toBe(0);
+    const modes = new Map(
+      (await listCpio(out))
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => [l.split(/\s+/).pop()!, l.slice(0, 10)]),
+    );
+    expect(modes.get('usr/bin/agent')).toBe('-rwxr-xr-x');
+    expect(modes.get('etc/agent.conf')).toBe('-rw-r-----');
+    expect(modes.get('init')).toBe('-rwxr-xr-x');
+    expect(modes.get('opt/tree')).toBe('drwxr-xr-x');
+    expect(modes.get('opt/tree/sub')).toBe('drwxr-xr-x');
+    expect(modes.get('opt/tree/sub/data')).toBe('-rw-------');
   });
 });
 
