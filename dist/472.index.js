@@ -9961,6 +9961,7 @@ class CollectingReporter {
 /* harmony export */   c1: () => (/* binding */ openOutput),
 /* harmony export */   yr: () => (/* binding */ checkOutput)
 /* harmony export */ });
+/* unused harmony export sameFile */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
@@ -10078,11 +10079,17 @@ async function existingAncestor(path, n) {
         return dir;
     }
 }
+/**
+ * Whether two stats are of the same file. Inode 0 identifies nothing: it is what Windows reports for
+ * files without a file id (NUL; pipes and consoles too, in libuv versions older than the one that gives
+ * them their handle's value), so `-o NUL` must not pass for standard output when that is a pipe (every
+ * CI log). No POSIX file has inode 0.
+ */
+const sameFile = (a, b) => a.ino !== 0 && a.dev === b.dev && a.ino === b.ino;
 /** True when `st` is the file descriptor 1 refers to. */
 const isStdoutFile = (st) => {
     try {
-        const out = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(1);
-        return st.dev === out.dev && st.ino === out.ino;
+        return sameFile(st, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(1));
     }
     catch {
         return false; // no descriptor 1 at all

@@ -152,11 +152,18 @@ async function existingAncestor(path: string, n: Naming): Promise<string> {
   }
 }
 
+/**
+ * Whether two stats are of the same file. Inode 0 identifies nothing: it is what Windows reports for
+ * files without a file id (NUL; pipes and consoles too, in libuv versions older than the one that gives
+ * them their handle's value), so `-o NUL` must not pass for standard output when that is a pipe (every
+ * CI log). No POSIX file has inode 0.
+ */
+export const sameFile = (a: Pick<Stats, 'dev' | 'ino'>, b: Pick<Stats, 'dev' | 'ino'>): boolean => a.ino !== 0 && a.dev === b.dev && a.ino === b.ino;
+
 /** True when `st` is the file descriptor 1 refers to. */
 const isStdoutFile = (st: Stats): boolean => {
   try {
-    const out = fstatSync(1);
-    return st.dev === out.dev && st.ino === out.ino;
+    return sameFile(st, fstatSync(1));
   } catch {
     return false; // no descriptor 1 at all
   }

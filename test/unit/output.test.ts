@@ -2,11 +2,11 @@
 // followed and kept, modes kept), FIFOs, a link to /dev/null, a process descriptor, standard output — and
 // what is refused (directories, terminals, loops), with nothing left behind on abort.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, symlinkSync, lstatSync, statSync, readdirSync, readlinkSync, chmodSync, existsSync } from 'node:fs';
+import { createReadStream, fstatSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, symlinkSync, lstatSync, statSync, readdirSync, readlinkSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkOutput, compressionFromName, isStandardOutput, openOutput, writeOutputFile, type StandardOutput } from '../../src/output.ts';
+import { checkOutput, compressionFromName, isStandardOutput, openOutput, sameFile, writeOutputFile, type StandardOutput } from '../../src/output.ts';
 import { failure } from '../helpers/errors.ts';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
 
@@ -277,6 +277,23 @@ describe('refusals name the path and what was expected', () => {
     const e = await failure(checkOutput(long));
     expect(e.message.length).toBeLessThan(300);
     expect(e.message).toMatch(/^output '.*…x+': is a directory/);
+  });
+});
+
+describe('sameFile', () => {
+  it('is the same device and inode, as for a path that names the file standard output is', () => {
+    const dir = openSync('/', 'r');
+    try {
+      expect(sameFile(statSync('/'), fstatSync(dir))).toBe(true);
+      expect(sameFile(statSync('/dev/null'), fstatSync(dir))).toBe(false);
+    } finally {
+      closeSync(dir);
+    }
+  });
+
+  it('never holds for inode 0, which Windows reports for NUL (and older Node versions for pipes and consoles)', () => {
+    expect(sameFile({ dev: 0, ino: 0 }, { dev: 0, ino: 0 })).toBe(false);
+    expect(sameFile({ dev: 2_874_000_101, ino: 5_629_499_534_261_248 }, { dev: 2_874_000_101, ino: 5_629_499_534_261_248 })).toBe(true);
   });
 });
 
