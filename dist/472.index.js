@@ -1329,8 +1329,9 @@ var overlay = __webpack_require__(3682);
 var tree = __webpack_require__(8244);
 ;// CONCATENATED MODULE: ./build/rootfs/du.js
 // Where the bytes of a rootfs are, `du`-style: the directories (down to a depth) holding the most file
-// data. The job summary shows them so a user sees at a glance what to --exclude. Hardlinked data counts
-// once, at the first name met in sorted order, so the figures are deterministic and add up.
+// data, and a breakdown of all of it into parts that do not overlap, with where each byte came from. The
+// job summary shows them so a user sees at a glance what to --exclude. Hardlinked data counts once, at the
+// first name met in sorted order, so the figures are deterministic and add up.
 
 function largestDirectories(root, opts) {
     const sizes = [];
@@ -1369,6 +1370,90 @@ function largestDirectories(root, opts) {
         .filter((d) => d.bytes > 0)
         .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
         .slice(0, opts.count);
+}
+const SPACE_DEFAULTS = { splitShare: 0.2, slices: 10, minShare: 0.01 };
+/**
+ * Where a tree's file data is, in non-overlapping slices: the top-level directories, each one that holds
+ * more than `splitShare` of the data split into its children and the files directly in it (so `/usr`
+ * becomes `/usr/lib`, `/usr/share`, …), the files at the top as one slice; the smallest slices folded into
+ * one 'other'. And where the data came from, by `origin` (called once per inode with data). Hardlinked
+ * data counts once, at its first name in sorted order, as in largestDirectories: the figures are the same
+ * on every machine and every byte is in one slice only.
+ */
+function spaceUse(root, origin, opts = SPACE_DEFAULTS) {
+    const tops = new Map();
+    let rootFiles = 0;
+    let fileBytes = 0;
+    const origins = new Map();
+    const seen = new Set();
+    const frame = (node, top, child) => ({ node, names: [...node.children.keys()].sort(), next: 0, top, child });
+    const stack = [frame(root, undefined, undefined)];
+    while (stack.length > 0) {
+        const f = stack[stack.length - 1];
+        if (f.next >= f.names.length) {
+            stack.pop();
+            continue;
+        }
+        const name = f.names[f.next++];
+        const node = f.node.children.get(name);
+        if (node.children) {
+            if (f.top === undefined) {
+                const top = { bytes: 0, files: 0, children: new Map() };
+                tops.set(name, top);
+                stack.push(frame(node, top, undefined));
+            }
+            else {
+                stack.push(frame(node, f.top, f.child ?? name));
+            }
+            continue;
+        }
+        const inode = node.inode;
+        if (inode.type !== 'file' || inode.size === 0 || seen.has(inode))
+            continue;
+        seen.add(inode);
+        fileBytes += inode.size;
+        const from = origin(inode);
+        origins.set(from, (origins.get(from) ?? 0) + inode.size);
+        if (f.top === undefined)
+            rootFiles += inode.size;
+        else {
+            f.top.bytes += inode.size;
+            if (f.child === undefined)
+                f.top.files += inode.size;
+            else
+                f.top.children.set(f.child, (f.top.children.get(f.child) ?? 0) + inode.size);
+        }
+    }
+    // Paths stay byte strings until the order is settled, so that it is byte order on every machine.
+    const slices = [];
+    if (rootFiles > 0)
+        slices.push({ path: '/', scope: 'files', bytes: rootFiles });
+    for (const [name, top] of tops) {
+        if (top.bytes === 0)
+            continue;
+        const parts = top.children.size + (top.files > 0 ? 1 : 0);
+        if (top.bytes > fileBytes * opts.splitShare && parts > 1) {
+            for (const [child, bytes] of top.children)
+                slices.push({ path: `/${name}/${child}`, scope: 'tree', bytes });
+            if (top.files > 0)
+                slices.push({ path: `/${name}`, scope: 'files', bytes: top.files });
+        }
+        else {
+            slices.push({ path: `/${name}`, scope: 'tree', bytes: top.bytes });
+        }
+    }
+    slices.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    let keep = 0;
+    while (keep < slices.length && keep < opts.slices && slices[keep].bytes >= fileBytes * opts.minShare)
+        keep++;
+    // One small slice shown as itself takes no more room than an 'other' holding it, and says more.
+    if (slices.length - keep === 1)
+        keep++;
+    const out = slices.slice(0, keep).map((s) => ({ path: (0,node/* fromBytePath */.cj)(s.path), scope: s.scope, bytes: s.bytes }));
+    const rest = slices.slice(keep);
+    if (rest.length > 0)
+        out.push({ path: null, scope: 'other', bytes: rest.reduce((n, s) => n + s.bytes, 0), folded: rest.length });
+    return { fileBytes, slices: out, origins };
 }
 
 // EXTERNAL MODULE: ./build/initramfs/init-script.js
@@ -2887,9 +2972,10 @@ async function buildFrom(source, platform, opts, modules) {
     const scratch = (0,build_scratch/* acquireScratch */.xX)(opts.cacheDir);
     const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(scratch.dir, 'build-'));
     const spools = [];
+    const layerOf = new Map();
     try {
         const root = (0,node/* newDir */.s9)();
-        await readLayers(image, root, work, spools, reporter);
+        await readLayers(image, root, work, spools, layerOf, reporter);
         reporter.stage('rootfs', 'assembling the rootfs');
         applyExcludes(root, opts.exclude);
         for (const spec of opts.inject)
@@ -2899,6 +2985,7 @@ async function buildFrom(source, platform, opts, modules) {
         const init = await installInit(root, image, opts, modules, work);
         (0,overlay/* ensureBootEntries */.tm)(root);
         const largest = largestDirectories(root, { depth: 2, count: 8 });
+        const space = measureSpace(root, image.layers.length, layerOf, modules);
         reporter.done('rootfs', 'rootfs assembled');
         const written = await writeArchive(root, {
             output: opts.output,
@@ -2919,6 +3006,7 @@ async function buildFrom(source, platform, opts, modules) {
             entries: written.entries,
             uncompressedSize: written.uncompressedSize,
             largestDirectories: largest,
+            space,
             init,
         };
     }
@@ -2935,7 +3023,7 @@ async function buildFrom(source, platform, opts, modules) {
  * lists, not every entry of every layer. A layer is not started before the one LAYER_CONCURRENCY places
  * older is applied, which bounds the lists a slow old layer makes the newer ones wait with.
  */
-async function readLayers(image, root, work, spools, reporter) {
+async function readLayers(image, root, work, spools, layerOf, reporter) {
     const total = image.layers.reduce((n, l) => n + l.size, 0);
     const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
     reporter.stage('layers', `reading ${count}`, total);
@@ -2946,6 +3034,7 @@ async function readLayers(image, root, work, spools, reporter) {
         const layer = image.layers[i];
         const spool = new image_spool/* SpoolFile */.e((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
         spools.push(spool);
+        layerOf.set(spool, i);
         const entries = (0,read_layer/* readLayer */.w)(layer, spool, reporter).then((e) => {
             spool.flush();
             done += layer.size;
@@ -2973,6 +3062,34 @@ async function readLayers(image, root, work, spools, reporter) {
         throw e;
     }
     reporter.done('layers', `read ${count}`);
+}
+/**
+ * The report's `space`: where the file data is, and which layer (by the spool its bytes are in; the same
+ * digest can be two layers of one image, so by position) or which part of the build it came from. Kernel
+ * modules are the host's even when the build decompressed them into memory: their DataRefs are the
+ * module set's own objects, which installModules puts in the tree as they are.
+ */
+function measureSpace(root, layerCount, layerOf, modules) {
+    const fromModules = new Set(modules?.files.map((f) => f.data) ?? []);
+    const origin = (inode) => {
+        const data = inode.data;
+        if (data?.kind === 'spool') {
+            const layer = layerOf.get(data.spool);
+            if (layer !== undefined)
+                return layer;
+        }
+        if (data?.kind === 'host' || (data !== undefined && fromModules.has(data)))
+            return 'injected';
+        return 'generated';
+    };
+    const use = spaceUse(root, origin);
+    return {
+        fileBytes: use.fileBytes,
+        directories: use.slices,
+        layers: Array.from({ length: layerCount }, (_, i) => use.origins.get(i) ?? 0),
+        injected: use.origins.get('injected') ?? 0,
+        generated: use.origins.get('generated') ?? 0,
+    };
 }
 /**
  * `/init`: the user's file, else the image's own, else one generated from the image config. The generated

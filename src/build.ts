@@ -14,13 +14,13 @@ import type { SharedBlobCache } from './registry/shared-cache.ts';
 import type { LayerEntry } from './image/layer-entry.ts';
 import { readLayer } from './image/read-layer.ts';
 import { SpoolFile } from './image/spool.ts';
-import { newDir, toBytePath, type Node } from './rootfs/node.ts';
+import { newDir, toBytePath, type DataRef, type Inode, type Node } from './rootfs/node.ts';
 import { normalisePath } from './rootfs/path.ts';
 import { applyLayer } from './rootfs/apply-layer.ts';
 import { applyExcludes } from './rootfs/exclude.ts';
 import { injectPath, setInit, ensureBootEntries, setGeneratedFile, type InjectSpec } from './rootfs/overlay.ts';
 import { lookup, resolveDir } from './rootfs/tree.ts';
-import { largestDirectories } from './rootfs/du.ts';
+import { largestDirectories, spaceUse } from './rootfs/du.ts';
 import { BUSYBOX_PATH, DEFAULT_HOSTNAME, generateInit, udhcpcScript, UDHCPC_SCRIPT_PATH, type NetworkMode, type OnExit } from './initramfs/init-script.ts';
 import { installModules, selectModules, type ModuleSet } from './initramfs/modules.ts';
 import { DEFAULT_INIT_TOOLS, loadInitTools } from './initramfs/init-tools.ts';
@@ -32,7 +32,7 @@ import { InitramfsError } from './errors.ts';
 import { preflight } from './preflight.ts';
 import { acquireScratch, sweepDeadScratch } from './scratch.ts';
 import type { Reporter } from './log.ts';
-import type { BuildReport, InitReport } from './report.ts';
+import type { BuildReport, InitReport, SpaceReport } from './report.ts';
 
 export interface BuildOptions {
   /** A registry reference (`python:3.12-alpine`), `oci:DIR[:REF]`, `oci-archive:FILE[:REF]` or `docker-archive:FILE[:REF]`. */
@@ -98,9 +98,10 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
   const scratch = acquireScratch(opts.cacheDir);
   const work = await mkdtemp(join(scratch.dir, 'build-'));
   const spools: SpoolFile[] = [];
+  const layerOf = new Map<SpoolFile, number>();
   try {
     const root = newDir();
-    await readLayers(image, root, work, spools, reporter);
+    await readLayers(image, root, work, spools, layerOf, reporter);
 
     reporter.stage('rootfs', 'assembling the rootfs');
     applyExcludes(root, opts.exclude);
@@ -109,6 +110,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
     const init = await installInit(root, image, opts, modules, work);
     ensureBootEntries(root);
     const largest = largestDirectories(root, { depth: 2, count: 8 });
+    const space = measureSpace(root, image.layers.length, layerOf, modules);
     reporter.done('rootfs', 'rootfs assembled');
 
     const written = await writeArchive(root, {
@@ -130,6 +132,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
       entries: written.entries,
       uncompressedSize: written.uncompressedSize,
       largestDirectories: largest,
+      space,
       init,
     };
   } finally {
@@ -145,7 +148,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
  * lists, not every entry of every layer. A layer is not started before the one LAYER_CONCURRENCY places
  * older is applied, which bounds the lists a slow old layer makes the newer ones wait with.
  */
-async function readLayers(image: ResolvedImage, root: Node, work: string, spools: SpoolFile[], reporter: Reporter): Promise<void> {
+async function readLayers(image: ResolvedImage, root: Node, work: string, spools: SpoolFile[], layerOf: Map<SpoolFile, number>, reporter: Reporter): Promise<void> {
   const total = image.layers.reduce((n, l) => n + l.size, 0);
   const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
   reporter.stage('layers', `reading ${count}`, total);
@@ -156,6 +159,7 @@ async function readLayers(image: ResolvedImage, root: Node, work: string, spools
     const layer: Layer = image.layers[i]!;
     const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
     spools.push(spool);
+    layerOf.set(spool, i);
     const entries = readLayer(layer, spool, reporter).then((e) => {
       spool.flush();
       done += layer.size;
@@ -181,6 +185,33 @@ async function readLayers(image: ResolvedImage, root: Node, work: string, spools
     throw e;
   }
   reporter.done('layers', `read ${count}`);
+}
+
+/**
+ * The report's `space`: where the file data is, and which layer (by the spool its bytes are in; the same
+ * digest can be two layers of one image, so by position) or which part of the build it came from. Kernel
+ * modules are the host's even when the build decompressed them into memory: their DataRefs are the
+ * module set's own objects, which installModules puts in the tree as they are.
+ */
+function measureSpace(root: Node, layerCount: number, layerOf: Map<SpoolFile, number>, modules: ModuleSet | undefined): SpaceReport {
+  const fromModules = new Set<DataRef>(modules?.files.map((f) => f.data) ?? []);
+  const origin = (inode: Inode): number | 'injected' | 'generated' => {
+    const data = inode.data;
+    if (data?.kind === 'spool') {
+      const layer = layerOf.get(data.spool);
+      if (layer !== undefined) return layer;
+    }
+    if (data?.kind === 'host' || (data !== undefined && fromModules.has(data))) return 'injected';
+    return 'generated';
+  };
+  const use = spaceUse(root, origin);
+  return {
+    fileBytes: use.fileBytes,
+    directories: use.slices,
+    layers: Array.from({ length: layerCount }, (_, i) => use.origins.get(i) ?? 0),
+    injected: use.origins.get('injected') ?? 0,
+    generated: use.origins.get('generated') ?? 0,
+  };
 }
 
 /**
