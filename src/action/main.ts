@@ -1,7 +1,8 @@
 // The action: inputs → the same build() the CLI runs → with boot-test, the same bootArchive() as the CLI's
 // `boot` (boot-test.ts) → outputs, cache, publication, job summary. The only code that talks to
 // @actions/*; everything it calls is the shared core. Any failure ends as one setFailed line (the error's
-// message, which names the input or image at fault); a failed boot too, after the summary. A cancelled
+// message, which names the input or image at fault) and a job summary saying what was asked, where it
+// failed and what had been done (the build's own sections too when it had succeeded). A cancelled
 // job (the runner sends SIGINT, then SIGTERM) removes the build's temporary files, the no-cache scratch
 // directory included, before the process ends (index.ts installs the handlers, cleanup.ts).
 import * as core from '@actions/core';
@@ -20,7 +21,8 @@ import { ActionsLayerCache } from './layer-cache.ts';
 import { publishArtifact } from './publish-artifact.ts';
 import { publishRelease } from './publish-release.ts';
 import { ActionReporter } from './reporter.ts';
-import { renderSummary, type BootSummary } from './summary.ts';
+import { builtStep, renderFailure, renderSummary, type BootSummary, type FailureSummary } from './summary.ts';
+import type { BuildReport } from '../report.ts';
 import { formatReport } from '../report.ts';
 import { writeOutputFile } from '../output.ts';
 import { writeChecksumFile } from '../checksums.ts';
@@ -39,8 +41,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const reporter = new ActionReporter(core);
   let scratch: string | undefined;
   let forgetScratch = (): void => {};
+  // What has been done so far, for the summary of a failure: the part being worked on (when no stage or
+  // section of the reporter is running), the inputs once parsed, the build's report once made.
+  let part = 'inputs';
+  let inputs: ActionInputs | undefined;
+  let report: BuildReport | undefined;
+  let layerCache: ActionsLayerCache | undefined;
+  let boot: BootSummary | undefined;
+  const succeeded: FailureSummary['succeeded'] = [];
   try {
-    const inputs = parseInputs((name) => core.getInput(name), env);
+    inputs = parseInputs((name) => core.getInput(name), env);
+    part = 'build';
     let cacheDir = actionCacheDir(env);
     if (!inputs.cache) {
       // No cache wanted: a private directory for this run, removed at the end (or by a signal: created
@@ -51,21 +62,25 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     // Missing directories of the output (dist/initrd.cpio.gz before anything made dist/) are created by
     // the build, after its preflight has checked every input.
-    const layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m) }) : undefined;
+    layerCache = inputs.cache ? new ActionsLayerCache({ warn: (m) => reporter.warn(m) }) : undefined;
     const registry = registryOptions(inputs, env);
 
     // What the boot test needs is made ready before the build: a runner without QEMU or a boot-kernel
     // that is no kernel fails in seconds, not after the pull and the compression.
     let kernel: ResolvedKernel | undefined;
     if (inputs.boot) {
-      const boot = inputs.boot;
-      await ensureQemu(boot.arch, reporter, env);
-      kernel = await reporter.section(`boot: kernel ${boot.kernel.file ?? boot.kernel.image}`, () =>
-        bootKernel(boot, { cacheDir, source: { cacheDir, reporter, client: registry, ...(layerCache && { sharedCache: layerCache }) } }),
+      const spec = inputs.boot;
+      part = 'boot test: preparing QEMU and the kernel';
+      await ensureQemu(spec.arch, reporter, env);
+      const shared = layerCache;
+      kernel = await reporter.section(`boot: kernel ${spec.kernel.file ?? spec.kernel.image}`, () =>
+        bootKernel(spec, { cacheDir, source: { cacheDir, reporter, client: registry, ...(shared && { sharedCache: shared }) } }),
       );
+      succeeded.push({ step: 'boot test', detail: `kernel ${kernel.from} ready` });
+      part = 'build';
     }
 
-    const report = await build({
+    report = await build({
       image: inputs.image,
       output: inputs.output,
       platform: inputs.platform,
@@ -84,7 +99,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ...(layerCache && { sharedCache: layerCache }),
       reporter,
     });
+    const built = report;
+    succeeded.push(builtStep(built));
     const cached = (digest: string): boolean => layerCache?.cached(digest) ?? false;
+    part = 'outputs';
     core.setOutput('digest', report.digest);
     core.setOutput('size', String(report.size));
     core.setOutput('path', report.output);
@@ -96,24 +114,28 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const reportFile = join(env['RUNNER_TEMP'] || join(report.output, '..'), `${basename(report.output)}.report.json`);
     await writeOutputFile(reportFile, formatReport(report), { label: 'report', text: true });
     core.setOutput('report', reportFile);
+    succeeded.push({ step: 'report', detail: `\`${reportFile}\`` });
+    part = 'checksums';
     const checksums = inputs.checksums ? await writeChecksumFile(report.output, report.digest) : undefined;
     if (checksums !== undefined) core.setOutput('checksums', checksums);
 
     if (layerCache) {
+      const cache = layerCache;
       await reporter.section('cache: saving pulled layers', async () => {
-        const { saved, skipped } = await layerCache.saveDownloaded();
+        const { saved, skipped } = await cache.saveDownloaded();
         core.info(`saved ${saved} blob${saved === 1 ? '' : 's'} to the cache, ${skipped} already there`);
       });
     }
 
     // The boot comes before publishing: an archive that does not boot is not published (no artifact, no
     // release asset a fleet could pick up); it stays at its path, named by the `path` output, for a look.
-    let boot: BootSummary | undefined;
     if (inputs.boot && kernel) {
       const arch = report.image.platform.split('/')[1] === 'arm64' ? 'arm64' : 'amd64';
+      part = 'boot test';
       try {
         const result = await bootTest(report.output, kernel, inputs.boot, arch, reporter);
         boot = { result, kernel: kernel.from, kernelDigest: kernel.digest, expect: inputs.boot.expect ?? DEFAULT_EXPECT };
+        if (result.ok) succeeded.push({ step: 'boot test', detail: `passed in ${result.seconds.toFixed(1)} s (${result.accel})` });
       } catch (e) {
         // A boot that could not even start (QEMU gone, an archive for another machine) is a failed one too.
         core.setOutput('boot-result', 'failed');
@@ -125,30 +147,78 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.setOutput('boot-result', 'skipped');
     }
 
+    part = 'publish';
+    const asked = inputs;
     const published =
       boot === undefined || boot.result.ok
-        ? await reporter.section(`publish: ${inputs.upload}`, () => publish(inputs, report.output, checksums === undefined ? undefined : { path: checksums, digest: report.digest }, env))
+        ? await reporter.section(`publish: ${inputs.upload}`, () => publish(asked, built.output, checksums === undefined ? undefined : { path: checksums, digest: built.digest }, env))
         : inputs.upload === 'none'
           ? undefined
           : `not published: the boot test failed`;
 
+    const failedBoot = boot && !boot.result.ok ? `${report.output} did not boot: ${boot.result.message}` : undefined;
     await writeSummary(
-      renderSummary({ report, cached, published, timings: reporter.timings, warnings: reporter.warnings, ...(boot && { boot }) }),
+      renderSummary({
+        report,
+        cached,
+        published,
+        timings: reporter.timings,
+        warnings: reporter.warnings,
+        ...(boot && { boot }),
+        ...(failedBoot !== undefined && { failure: failureOf(inputs, 'boot test', failedBoot, 'BOOT', succeeded) }),
+      }),
     );
     core.info(`digest: ${report.digest}`);
     core.info(`size: ${report.size}`);
-    if (boot && !boot.result.ok) core.setFailed(`${report.output} did not boot: ${boot.result.message} [BOOT]`);
+    if (failedBoot !== undefined) core.setFailed(`${failedBoot} [BOOT]`);
   } catch (e) {
+    const stage = reporter.running ?? part;
     reporter.finish();
-    if (isInitramfsError(e)) core.setFailed(`${e.message} [${e.code}]`);
+    const code = isInitramfsError(e) ? e.code : null;
+    const message = (e as Error)?.message ?? String(e);
+    if (code !== null) core.setFailed(`${message} [${code}]`);
     else {
       core.debug((e as Error)?.stack ?? String(e));
-      core.setFailed(`internal error (please report): ${(e as Error)?.message ?? String(e)}`);
+      core.setFailed(`internal error (please report): ${message}`);
     }
+    const failure = failureOf(inputs, stage, message, code, succeeded);
+    const cache = layerCache;
+    await writeSummary(
+      report === undefined
+        ? renderFailure(failure, reporter)
+        : renderSummary({
+            report,
+            cached: (digest) => cache?.cached(digest) ?? false,
+            published: part === 'publish' ? 'not published: the upload failed' : 'not published',
+            timings: reporter.timings,
+            warnings: reporter.warnings,
+            ...(boot && { boot }),
+            failure,
+          }),
+    );
   } finally {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
     forgetScratch();
   }
+}
+
+/**
+ * A failure as the summary shows it. What was asked: the inputs as parsed, else (an input was wrong) as
+ * the workflow gave them; never a secret input.
+ */
+function failureOf(
+  inputs: ActionInputs | undefined,
+  stage: string,
+  message: string,
+  code: string | null,
+  succeeded: FailureSummary['succeeded'],
+): FailureSummary {
+  const raw = (name: string): string => core.getInput(name).trim();
+  const asked =
+    inputs !== undefined
+      ? { image: inputs.image, output: inputs.output, upload: inputs.upload }
+      : { image: raw('image'), output: raw('output') || null, upload: raw('upload') || 'artifact' };
+  return { asked, stage, message, code, succeeded };
 }
 
 /**

@@ -31,6 +31,10 @@ export class ActionReporter implements Reporter {
   readonly #sink: LogSink;
   readonly #now: () => number;
   #open: { stage: Stage; started: number; total: number | undefined; lastLine: number } | undefined;
+  /** The core's stage that started and has not ended (its group title), for a failure's summary. */
+  #stage: string | undefined;
+  /** The action's own sections that started and have not ended well, outermost first. */
+  readonly #sections: string[] = [];
 
   constructor(sink: LogSink, now: () => number = () => performance.now()) {
     this.#sink = sink;
@@ -41,7 +45,8 @@ export class ActionReporter implements Reporter {
     this.#close();
     const t = this.#now();
     this.#open = { stage, started: t, total, lastLine: t };
-    this.#sink.startGroup(`${STAGE_TITLES[stage]}: ${message}`);
+    this.#stage = `${STAGE_TITLES[stage]}: ${message}`;
+    this.#sink.startGroup(this.#stage);
   }
 
   progress(stage: Stage, done: number): void {
@@ -59,6 +64,7 @@ export class ActionReporter implements Reporter {
     const seconds = open?.stage === stage ? (this.#now() - open.started) / 1000 : 0;
     this.#sink.info(`${message} (${seconds.toFixed(1)} s)`);
     this.timings.push({ stage: STAGE_TITLES[stage], seconds });
+    this.#stage = undefined;
     if (open?.stage === stage) {
       this.#sink.endGroup();
       this.#open = undefined;
@@ -77,16 +83,30 @@ export class ActionReporter implements Reporter {
   /** A stage of the action's own (publish), timed and grouped like the core's. */
   async section<T>(title: string, work: () => Promise<T>): Promise<T> {
     this.#close();
+    this.#stage = undefined;
     const started = this.#now();
     this.#sink.startGroup(title);
+    this.#sections.push(title);
     try {
-      return await work();
+      const result = await work();
+      // Left in place when the work throws: `running` then names what failed.
+      this.#sections.pop();
+      return result;
     } finally {
       const seconds = (this.#now() - started) / 1000;
       this.#sink.info(`${title} took ${seconds.toFixed(1)} s`);
       this.timings.push({ stage: title, seconds });
       this.#sink.endGroup();
     }
+  }
+
+  /**
+   * What was running when the work stopped: the core's stage (`pull: resolving alpine`), else the action's
+   * innermost section (`publish: artifact`) that has not ended well; undefined between them. After a
+   * failure, that is where it failed.
+   */
+  get running(): string | undefined {
+    return this.#stage ?? this.#sections.at(-1);
   }
 
   /** Ends a group a failed stage left open, so the error line is not hidden inside it. */

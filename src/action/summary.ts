@@ -1,7 +1,12 @@
 // The job summary (GITHUB_STEP_SUMMARY) as Markdown, from the build report and what the action did around
-// it. Pure text so it can be tested as text; the action appends it with core.summary.
+// it, or — when a step failed — what it was asked, where it failed and what had been done. Pure text so it
+// can be tested as text; the action appends it with core.summary. Every step appends its own section,
+// headed by the file and the image, so several builds in one job stay apart.
+import { basename } from 'node:path';
 import type { BootResult } from '../boot/boot.ts';
 import type { BuildReport } from '../report.ts';
+import type { SpaceSlice } from '../rootfs/du.ts';
+import { pieChart } from './pie-chart.ts';
 
 /** What the boot test did, for its section. */
 export interface BootSummary {
@@ -24,6 +29,21 @@ export interface SummaryData {
   warnings: string[];
   /** Set when the archive was booted (boot-test true). */
   boot?: BootSummary;
+  /** Set when a step after the build failed (the upload, the boot test): the section says so first. */
+  failure?: FailureSummary;
+}
+
+/** A failed step, for the summary that says so. */
+export interface FailureSummary {
+  /** What the step was asked for: the inputs as parsed, or as given when they could not be. */
+  asked: { image: string; output: string | null; upload: string };
+  /** The stage or part that failed, named as in the log's groups (`pull: resolving alpine`, `publish: artifact`). */
+  stage: string;
+  message: string;
+  /** The error's stable code; null for an internal error. */
+  code: string | null;
+  /** What had been done before, in order (`build`, `boot test`, …); `detail` is Markdown (see builtStep). */
+  succeeded: { step: string; detail: string }[];
 }
 
 const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -39,6 +59,9 @@ export function humanBytes(n: number): string {
 
 /** Text for a table cell: pipes and line breaks would break the row. */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Text for a heading: on one line, Markdown's marks shown as themselves. */
+const plain = (s: string): string => s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, '\\$&');
+const share = (part: number, whole: number): string => (whole > 0 ? ((part / whole) * 100).toFixed(1) + '%' : 'n/a');
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
 
 /** Which /init boots, and for a generated one what it was told to do. */
@@ -78,16 +101,58 @@ export function renderBootSection(b: BootSummary): string[] {
   return out;
 }
 
+/** The heading of one build's section: the file and the image, which tell two builds of a job apart. */
+function heading(output: string | null, image: string, failed: boolean): string {
+  const what = image === '' ? 'no image given' : plain(image);
+  const file = output === null || output === '' ? '' : `${plain(basename(output) || output)} from `;
+  return `## initramfs: ${file}${what}${failed ? ' (failed)' : ''}`;
+}
+
+/** The `build` line of what had been done, for a failure after the build. */
+export const builtStep = (r: BuildReport): { step: string; detail: string } => ({
+  step: 'build',
+  detail: `${code(cell(r.output))}, ${humanBytes(r.size)}, digest ${code(r.digest)}`,
+});
+
+/** What failed, then what had been done: the first thing a reader of a failed step's summary needs. */
+function renderFailureTable(f: FailureSummary): string[] {
+  const out: string[] = ['| | |', '|---|---|'];
+  out.push(`| Image | ${code(cell(f.asked.image))} |`);
+  out.push(`| Output | ${f.asked.output === null ? 'not given: named after the image' : code(cell(f.asked.output))} |`);
+  out.push(`| Upload | ${cell(f.asked.upload)} |`);
+  out.push(`| Failed at | ${cell(f.stage)} |`);
+  out.push(`| Code | ${f.code === null ? 'none: an internal error (please report it)' : code(f.code)} |`, '');
+  // In a code block: an error message quotes image data, which no Markdown should read.
+  out.push(...codeBlock(f.message.split(/\r?\n/)), '');
+  if (f.succeeded.length > 0) {
+    out.push('Done before the failure:', '');
+    for (const s of f.succeeded) out.push(`- ${s.step}: ${s.detail}`);
+  } else {
+    out.push('Nothing had been done before the failure.');
+  }
+  out.push('');
+  return out;
+}
+
+/** The summary of a step that failed before the build's report existed: bad inputs, a pull, a build. */
+export function renderFailure(f: FailureSummary, log: { timings: SummaryData['timings']; warnings: string[] }): string {
+  const out = [heading(f.asked.output, f.asked.image, true), '', ...renderFailureTable(f)];
+  out.push(...renderTimings(log.timings), ...renderWarnings(log.warnings));
+  return out.join('\n');
+}
+
 export function renderSummary(d: SummaryData): string {
   const r = d.report;
   const out: string[] = [];
-  out.push(`## initramfs: ${cell(r.image.reference)}`, '');
+  out.push(heading(r.output, r.image.reference, d.failure !== undefined), '');
+  if (d.failure !== undefined) out.push(...renderFailureTable(d.failure));
   const ratio = r.uncompressedSize > 0 ? ((r.size / r.uncompressedSize) * 100).toFixed(1) + '%' : 'n/a';
   out.push('| | |', '|---|---|');
   out.push(`| Image | ${code(r.image.reference)} |`);
   out.push(`| Manifest digest | ${r.image.digest ? code(r.image.digest) : 'none (local archive)'} |`);
   out.push(`| Platform | ${code(r.image.platform)} |`);
   out.push(`| /init | ${initCell(r.init)} |`);
+  out.push(`| Output | ${code(cell(r.output))} |`);
   out.push(`| Entries | ${r.entries} |`);
   out.push(`| Uncompressed | ${humanBytes(r.uncompressedSize)} (${r.uncompressedSize} bytes) |`);
   const level = r.level === null || r.compression === 'none' ? '' : ` -${r.level}`;
@@ -96,25 +161,75 @@ export function renderSummary(d: SummaryData): string {
   out.push(`| Published | ${d.published ?? 'not uploaded'} |`);
   out.push('');
   if (d.boot !== undefined) out.push(...renderBootSection(d.boot));
-
-  const cachedCount = r.layers.filter((l) => d.cached(l.digest)).length;
-  out.push(`### Layers (${r.layers.length}, ${cachedCount} from cache)`, '', '| # | Digest | Size | Source |', '|---|---|---|---|');
-  r.layers.forEach((l, i) => out.push(`| ${i + 1} | ${code(l.digest)} | ${humanBytes(l.size)} | ${d.cached(l.digest) ? 'cache' : 'registry'} |`));
-  out.push('');
-
-  if (r.largestDirectories.length > 0) {
-    out.push('### Largest directories', '', '| Directory | Size |', '|---|---|');
-    for (const dir of r.largestDirectories) out.push(`| ${code(cell(dir.path))} | ${humanBytes(dir.bytes)} |`);
-    out.push('');
-  }
-  if (d.timings.length > 0) {
-    out.push('### Timings', '', d.timings.map((t) => `${t.stage} ${t.seconds.toFixed(1)} s`).join(' · '), '');
-  }
-  if (d.warnings.length > 0) {
-    out.push(`### Warnings (${d.warnings.length})`, '');
-    for (const w of d.warnings.slice(0, 50)) out.push(`- ${cell(w)}`);
-    if (d.warnings.length > 50) out.push(`- … and ${d.warnings.length - 50} more in the log`);
-    out.push('');
-  }
+  out.push(...renderLayers(d), ...renderDirectories(r));
+  out.push(...renderTimings(d.timings), ...renderWarnings(d.warnings));
   return out.join('\n');
+}
+
+const shortDigest = (digest: string): string => digest.replace(/^(sha256:)?([0-9a-f]{12})[0-9a-f]*$/, '$1$2');
+
+/**
+ * The layers, each with the file data it still has in the archive (what later layers, whiteouts and
+ * excludes left of it), then what the build added; a chart of the same shares.
+ */
+function renderLayers(d: SummaryData): string[] {
+  const r = d.report;
+  const s = r.space;
+  const cachedCount = r.layers.filter((l) => d.cached(l.digest)).length;
+  const out = [`### Layers (${r.layers.length}, ${cachedCount} from cache)`, ''];
+  out.push('| # | Digest | Size | Source | File data in the archive |', '|---|---|---|---|---|');
+  const kept = (bytes: number): string => `${humanBytes(bytes)} (${share(bytes, s.fileBytes)})`;
+  r.layers.forEach((l, i) =>
+    out.push(`| ${i + 1} | ${code(l.digest)} | ${humanBytes(l.size)} | ${d.cached(l.digest) ? 'cache' : 'registry'} | ${kept(s.layers[i] ?? 0)} |`),
+  );
+  const added = [
+    { what: 'injected from the host', bytes: s.injected },
+    { what: 'generated /init and its tools', bytes: s.generated },
+  ].filter((a) => a.bytes > 0);
+  for (const a of added) out.push(`| | ${a.what} | | | ${kept(a.bytes)} |`);
+  out.push('');
+  if (s.fileBytes > 0) {
+    const slices = [
+      ...r.layers.map((l, i) => ({ label: `layer ${i + 1} ${shortDigest(l.digest)}`, value: s.layers[i] ?? 0 })),
+      ...added.map((a) => ({ label: a.what, value: a.bytes })),
+    ];
+    out.push(...pieChart('File data by layer', slices), '');
+  }
+  return out;
+}
+
+/** A slice's name as a reader says it: `/usr/lib`, `/usr (files directly in it)`, `other (12 smaller)`. */
+function sliceName(s: SpaceSlice): string {
+  if (s.scope === 'other') return `other (${s.folded ?? 0} smaller)`;
+  if (s.scope === 'files') return s.path === '/' ? '/ (files at the top)' : `${s.path} (files directly in it)`;
+  return s.path ?? '';
+}
+
+/** Where the file data is, in parts that do not overlap: a chart, and the exact figures as a table. */
+function renderDirectories(r: BuildReport): string[] {
+  const s = r.space;
+  if (s.fileBytes === 0) return [];
+  const out = [`### File data by directory (${humanBytes(s.fileBytes)})`, ''];
+  out.push(...pieChart('File data by directory', s.directories.map((d) => ({ label: sliceName(d), note: humanBytes(d.bytes), value: d.bytes }))), '');
+  out.push('| Directory | Size | Share |', '|---|---|---|');
+  for (const d of s.directories) {
+    const name = d.scope === 'other' ? sliceName(d) : d.scope === 'files' ? `${code(cell(d.path ?? ''))} (${d.path === '/' ? 'files at the top' : 'files directly in it'})` : code(cell(d.path ?? ''));
+    out.push(`| ${name} | ${humanBytes(d.bytes)} | ${share(d.bytes, s.fileBytes)} |`);
+  }
+  out.push('');
+  return out;
+}
+
+function renderTimings(timings: SummaryData['timings']): string[] {
+  if (timings.length === 0) return [];
+  return ['### Timings', '', timings.map((t) => `${t.stage} ${t.seconds.toFixed(1)} s`).join(' · '), ''];
+}
+
+function renderWarnings(warnings: string[]): string[] {
+  if (warnings.length === 0) return [];
+  const out = [`### Warnings (${warnings.length})`, ''];
+  for (const w of warnings.slice(0, 50)) out.push(`- ${cell(w)}`);
+  if (warnings.length > 50) out.push(`- … and ${warnings.length - 50} more in the log`);
+  out.push('');
+  return out;
 }

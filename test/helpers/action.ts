@@ -3,7 +3,7 @@
 // them), files behind GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, and RUNNER_TEMP / GITHUB_WORKSPACE
 // directories. It returns the outputs parsed from the file the action wrote.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initToolsImage } from './init-tools.ts';
@@ -15,6 +15,7 @@ export interface ActionRun {
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
+  /** The whole summary file after the step (with `summaryFile`, the earlier steps' sections too). */
   summary: string;
   /** `::error::` lines (what setFailed printed), without the prefix. */
   errors: string[];
@@ -29,6 +30,12 @@ export interface ActionRunOptions {
   runnerTemp: string;
   /** Added to the clean environment (e.g. the fake GitHub services' variables). */
   env?: Record<string, string>;
+  /**
+   * GITHUB_STEP_SUMMARY, appended to as it is: the runner gives each step a file of its own and shows a
+   * job's files one after the other, so a file shared by several runs is that page. Default: a new empty
+   * file.
+   */
+  summaryFile?: string;
 }
 
 /** The runner's name for an input's variable: INPUT_ + upper case, spaces to underscores, hyphens kept. */
@@ -63,9 +70,9 @@ export function runAction(inputs: Record<string, string>, opts: ActionRunOptions
   mkdirSync(opts.runnerTemp, { recursive: true });
   const files = mkdtempSync(join(opts.runnerTemp, '_runner_file_commands-'));
   const outputFile = join(files, 'output');
-  const summaryFile = join(files, 'summary');
+  const summaryFile = opts.summaryFile ?? join(files, 'summary');
   writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
+  if (opts.summaryFile === undefined || !existsSync(summaryFile)) writeFileSync(summaryFile, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/root',

@@ -105,6 +105,9 @@ describe('boot-test: true', () => {
     expect(r.summary).toContain('### Boot test: failed');
     expect(r.summary).toMatch(/^\| Result \| failed: .*status 3 \|$/m);
     expect(r.summary).toContain('| Published | not published: the boot test failed |');
+    expect(r.summary).toMatch(/^## initramfs: fails\.cpio\.gz from .* \(failed\)$/m);
+    expect(r.summary).toContain('| Failed at | boot test |');
+    expect(r.summary).toContain('| Code | `BOOT` |');
     const tail = /The console's last (\d+) lines?:\n\n```text\n([\s\S]*?)\n```\n/.exec(r.summary);
     expect(tail, r.summary).not.toBeNull();
     expect(tail![2]).toContain('about to fail');

@@ -194,6 +194,15 @@ describe('artifact upload', () => {
     expect(again.code).toBe(1);
     expect(again.errors).toHaveLength(1);
     expect(again.errors[0]).toMatch(new RegExp(`artifact '${name.replace(/\./g, '\\.')}' upload failed: .*set 'overwrite: true'`));
+    // The failed upload's summary: where it failed, the error, and the build that had succeeded, in full.
+    expect(again.summary.split('\n')[0]).toBe(`## initramfs: ${name} from ${image} (failed)`);
+    expect(again.summary).toContain('| Failed at | publish: artifact |');
+    expect(again.summary).toContain('| Code | `IO` |');
+    expect(again.summary).toContain(again.errors[0]!.replace(/ \[IO\]$/, ''));
+    expect(again.summary).toContain(`- build: \`${again.outputs['path']}\`, `);
+    expect(again.summary).toContain(`digest \`${again.outputs['digest']}\``);
+    expect(again.summary).toContain('| Published | not published: the upload failed |');
+    expect(again.summary).toContain('### Layers (2, 2 from cache)');
 
     const replaced = await runOnNewRunner({ image, overwrite: 'true' }, { runId: '21' });
     expect(replaced.code, replaced.stdout).toBe(0);
@@ -272,6 +281,8 @@ describe('release upload', () => {
     expect(missing.code).toBe(1);
     expect(missing.errors).toHaveLength(1);
     expect(missing.errors[0]).toMatch(/release-tag 'v9\.9\.9': no published release with this tag in owner\/repo; create the release first/);
+    expect(missing.summary).toContain('| Failed at | publish: release |');
+    expect(missing.summary).toContain(`- build: \`${missing.outputs['path']}\`, `);
 
     services.createRelease('v2.0.0');
     const readOnly = await release('v2.0.0', { 'github-token': READ_ONLY_TOKEN });

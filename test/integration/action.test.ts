@@ -1,7 +1,8 @@
 // The bundled action (dist/index.js) run as a GitHub runner runs it: INPUT_* variables, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY files, against the real registry on loopback (basic auth). Its outputs describe the
 // file it wrote, the file equals the CLI's build of the same inputs, secrets are masked before anything
-// else, and bad inputs end as one failure line naming the input.
+// else, and bad inputs end as one failure line naming the input. The job summary: one section per build,
+// charts Mermaid's parser reads whose parts add up to the archive's file data, and a section for a failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -13,7 +14,9 @@ import { startRegistry, DEFAULT_USER, type RegistryHandle } from '../helpers/reg
 import { pushLayout } from '../helpers/push.ts';
 import { CLI_NODE, runCli } from '../helpers/cli.ts';
 import { runAction } from '../helpers/action.ts';
-import { listCpio } from '../helpers/cpio.ts';
+import { listCpio, readInitramfs } from '../helpers/cpio.ts';
+import { summaryPies } from '../helpers/summary.ts';
+import type { BuildReport } from '../../src/report.ts';
 
 let work: string;
 let workspace: string;
@@ -22,6 +25,15 @@ let manifestDigest: string;
 
 const sha256 = (file: string): string => 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex');
 const creds = `${DEFAULT_USER.username}:${DEFAULT_USER.password}`;
+
+/** Bytes of regular-file data in an archive, read from its newc headers: each inode (hardlinks) once. */
+async function cpioFileData(file: string): Promise<number> {
+  const sizes = new Map<number, number>();
+  for (const m of await readInitramfs(file)) {
+    for (const e of m.entries) if ((e.mode & 0o170000) === 0o100000) sizes.set(e.ino, Math.max(sizes.get(e.ino) ?? 0, e.filesize));
+  }
+  return [...sizes.values()].reduce((a, b) => a + b, 0);
+}
 
 const entries: TestEntry[] = [
   { name: 'bin', type: 'dir' },
@@ -95,13 +107,26 @@ describe('a build with upload none', () => {
     for (const stage of ['pull', 'layers', 'assemble', 'compress', 'publish']) expect(run.stdout).toMatch(new RegExp(`^::group::${stage}`, 'm'));
     expect(run.stdout.match(/^::group::/gm)!.length).toBe(run.stdout.match(/^::endgroup::/gm)!.length);
 
-    expect(run.summary).toContain(`## initramfs: ${registry.host}/demo/app:v1`);
+    expect(run.summary.split('\n')[0]).toBe(`## initramfs: app-v1-linux-amd64.cpio.zst from ${registry.host}/demo/app:v1`);
     expect(run.summary).toContain(manifestDigest);
     expect(run.summary).toContain(run.outputs['digest']);
     expect(run.summary).toMatch(/### Layers \(2, 0 from cache\)/);
-    expect(run.summary).toMatch(/\| `\/usr\/lib` \| 195\.3 KiB \|/);
+    // /usr holds less than a fifth of the data (the busybox of the generated /init is most of it): whole.
+    expect(run.summary).toMatch(/^\| `\/usr` \| 195\.3 KiB \| 9\.\d% \|$/m);
     expect(run.summary).toContain('Compressed (zstd -5)');
     expect(run.summary).toMatch(/^\| \/init \| generated: network dhcp, on exit reboot, busybox from `oci:.*init-tools.*` \|$/m);
+
+    // Where the bytes are: every byte of the archive's file data once, by place and by origin.
+    const space = (JSON.parse(readFileSync(run.outputs['report']!, 'utf8')) as BuildReport).space;
+    expect(space.fileBytes).toBe(await cpioFileData(file));
+    expect(space.directories.reduce((n, d) => n + d.bytes, 0)).toBe(space.fileBytes);
+    // Layer 1: bin/sh and big.so; layer 2: etc/motd; injected: bin/agent; the rest is the generated /init's.
+    expect(space.layers).toEqual([13 + 200_000, 3]);
+    expect(space.injected).toBe(readFileSync(join(workspace, 'bin', 'agent')).length);
+    expect(space.layers[0]! + space.layers[1]! + space.injected + space.generated).toBe(space.fileBytes);
+    const [layers, dirs] = await summaryPies(run.summary);
+    expect(layers!.sections.map((x) => x.value)).toEqual([...space.layers, space.injected, space.generated]);
+    expect(dirs!.sections.map((x) => x.value)).toEqual(space.directories.map((d) => d.bytes));
   });
 
   it('masks the registry password before anything else and never prints it', async () => {
@@ -117,7 +142,33 @@ describe('a build with upload none', () => {
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/demo\/app:v1/);
     expect(run.errors[0]).toMatch(/\[AUTH\]$/);
-    expect(run.summary).toBe('');
+    // The summary says what was asked and where it failed, and holds no secret either.
+    expect(run.summary.split('\n')[0]).toBe(`## initramfs: app-v1-linux-amd64.cpio.gz from ${registry.host}/demo/app:v1 (failed)`);
+    expect(run.summary).toContain(`| Failed at | pull: resolving ${registry.host}/demo/app:v1 |`);
+    expect(run.summary).toContain('| Code | `AUTH` |');
+    expect(run.summary).toContain('Nothing had been done before the failure.');
+    expect(run.summary).not.toContain(secret);
+  });
+
+  it('two builds in one job append two sections to its summary, each headed by its file and image, each with valid charts', async () => {
+    const summaryFile = join(work, 'job-summary.md');
+    const inputs = { image: `${registry.host}/demo/app:v1`, cache: 'false', upload: 'none', 'registry-username': DEFAULT_USER.username, 'registry-password': DEFAULT_USER.password };
+    const first = await runAction({ ...inputs, output: 'one.cpio.gz' }, { workspace, runnerTemp: join(work, 'temp-two'), summaryFile });
+    expect(first.code, first.stdout).toBe(0);
+    const second = await runAction({ ...inputs, output: 'two.cpio.zst', exclude: '/usr/lib' }, { workspace, runnerTemp: join(work, 'temp-two'), summaryFile });
+    expect(second.code, second.stdout).toBe(0);
+    const page = second.summary;
+    const headings = page.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings).toEqual([`## initramfs: one.cpio.gz from ${registry.host}/demo/app:v1`, `## initramfs: two.cpio.zst from ${registry.host}/demo/app:v1`]);
+    const at = page.indexOf(headings[1]!);
+    for (const [section, reportFile] of [[page.slice(0, at), first.outputs['report']!], [page.slice(at), second.outputs['report']!]] as const) {
+      const space = (JSON.parse(readFileSync(reportFile, 'utf8')) as BuildReport).space;
+      const pies = await summaryPies(section);
+      expect(pies.map((p) => p.title)).toEqual(['File data by layer', 'File data by directory']);
+      for (const pie of pies) expect(pie.sections.reduce((n, x) => n + x.value, 0)).toBe(space.fileBytes);
+    }
+    // The second build excluded /usr/lib: layer 1 keeps only bin/sh.
+    expect((JSON.parse(readFileSync(second.outputs['report']!, 'utf8')) as BuildReport).space.layers).toEqual([13, 3]);
   });
 });
 
@@ -139,6 +190,12 @@ describe('bad inputs are one failure line naming the input', () => {
       expect(run.errors, run.stdout).toHaveLength(1);
       expect(run.errors[0]).toMatch(message);
       expect(run.errors[0]).toMatch(/\[USAGE\]$/);
+      // The summary says it too, with the inputs as given.
+      expect(run.summary).toMatch(/^## initramfs: .* \(failed\)$/m);
+      expect(run.summary).toContain('| Failed at | inputs |');
+      expect(run.summary).toContain('| Code | `USAGE` |');
+      expect(run.summary).toContain(run.errors[0]!.replace(/ \[USAGE\]$/, ''));
+      expect(run.summary).toContain('Nothing had been done before the failure.');
       // Nothing was pulled or written: the failure came before any work.
       expect(run.stdout).not.toMatch(/::group::/);
       expect(existsSync(join(temp, 'initramfs-action-cache'))).toBe(false);
