@@ -1,6 +1,7 @@
 // Publishing the archive as a workflow artifact, unzipped: @actions/artifact's skipArchive uploads one file
 // as is. The service names such an artifact after the file, so a file whose name is not the artifact's is
-// linked (or copied) under that name in a private directory first.
+// linked (or copied) under that name in a private directory first. Outside a runner (no Actions runtime)
+// the failure says so and what to do, as a USAGE error.
 import { DefaultArtifactClient, ArtifactNotFoundError } from '@actions/artifact';
 import { copyFile, link, mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -60,8 +61,27 @@ export async function publishArtifact(p: ArtifactPublish): Promise<PublishedArti
   }
 }
 
+/**
+ * What @actions/artifact throws (6.x: "Unable to get the ACTIONS_RUNTIME_TOKEN env variable", the same
+ * for ACTIONS_RESULTS_URL) when the step was not started by a runner: the variables are given only to
+ * steps a GitHub Actions runner runs. Matched on its message, not checked beforehand: a local runner
+ * such as @github/local-action replaces the client and uploads without them. The action's tests run the
+ * real client without them, so a new wording of the library fails a test rather than a user.
+ */
+const NO_RUNTIME = /Unable to get the (ACTIONS_RUNTIME_TOKEN|ACTIONS_RESULTS_URL) env variable/;
+
 function failure(name: string, e: unknown): InitramfsError {
   const why = (e as Error).message ?? String(e);
+  const runtime = NO_RUNTIME.exec(why);
+  if (runtime !== null) {
+    return new InitramfsError(
+      'USAGE',
+      `upload: artifact needs the GitHub Actions runtime (${runtime[1]} is not set): a runner sets it only for ` +
+        `the actions a step uses (uses:), not for run: scripts nor for runs outside GitHub Actions. ` +
+        `Use 'upload: none' there: the archive stays at its path (the 'path' output)`,
+      { cause: e },
+    );
+  }
   const hint = /conflict|already exists/i.test(why) ? " (set 'overwrite: true' to replace it, or choose another 'artifact-name')" : '';
   return new InitramfsError('IO', `artifact '${name}' upload failed: ${why}${hint}`);
 }

@@ -150,6 +150,29 @@ describe('a build with upload none', () => {
     expect(run.summary).not.toContain(secret);
   });
 
+  it('upload: artifact outside a runner fails after the build, saying where the action runs; the summary keeps the build', async () => {
+    // runAction's environment is a runner's without the Actions runtime, as a local `node dist/index.js` is.
+    const run = await runAction(
+      { image: `${registry.host}/demo/app:v1`, output: 'local.cpio.gz', cache: 'false', 'registry-username': DEFAULT_USER.username, 'registry-password': DEFAULT_USER.password },
+      { workspace, runnerTemp: join(work, 'temp-local') },
+    );
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      "upload: artifact needs the GitHub Actions runtime (ACTIONS_RUNTIME_TOKEN is not set): a runner sets it only for the actions a step uses (uses:), " +
+        "not for run: scripts nor for runs outside GitHub Actions. Use 'upload: none' there: the archive stays at its path (the 'path' output) [USAGE]",
+    ]);
+    const file = join(workspace, 'local.cpio.gz');
+    expect(run.outputs['path']).toBe(file);
+    expect(run.outputs['digest']).toBe(sha256(file));
+    expect(run.summary.split('\n')[0]).toBe(`## initramfs: local.cpio.gz from ${registry.host}/demo/app:v1 (failed)`);
+    expect(run.summary).toContain('| Failed at | publish: artifact |');
+    expect(run.summary).toContain('| Code | `USAGE` |');
+    expect(run.summary).toContain(`- build: \`${file}\`, `);
+    expect(run.summary).toContain(`digest \`${run.outputs['digest']}\``);
+    expect(run.summary).toContain('| Published | not published: the upload failed |');
+    expect(await summaryPies(run.summary)).toHaveLength(2);
+  });
+
   it('two builds in one job append two sections to its summary, each headed by its file and image, each with valid charts', async () => {
     const summaryFile = join(work, 'job-summary.md');
     const inputs = { image: `${registry.host}/demo/app:v1`, cache: 'false', upload: 'none', 'registry-username': DEFAULT_USER.username, 'registry-password': DEFAULT_USER.password };
