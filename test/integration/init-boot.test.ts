@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { bootInitramfs, killAllQemu } from '../helpers/qemu.ts';
-import { extractCpio, listCpio } from '../helpers/cpio.ts';
+import { extractCpio, listCpio, readInitramfs } from '../helpers/cpio.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ARM64_BUSYBOX, initToolsImage } from '../helpers/init-tools.ts';
 import { DEFAULT_HOSTNAME, SHELL_WORD, STATUS_PREFIX } from '../../src/initramfs/init-script.ts';
@@ -117,6 +117,14 @@ describe('network', () => {
       modules: { version: MODULES_DIR.split('/').pop(), names: ['virtio_mmio', 'virtio_net'], builtin: [] },
       tools: { reference: initToolsImage(), digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
     });
+    // The report's space: the modules (decompressed or not) are the host's, the rest the image's or the /init's.
+    const space = JSON.parse(readFileSync(report, 'utf8')).space as { fileBytes: number; layers: number[]; injected: number; generated: number };
+    const fileSizes = (await readInitramfs(out)).flatMap((m) => m.entries).filter((e) => (e.mode & 0o170000) === 0o100000);
+    const under = (prefix: string): number => fileSizes.filter((e) => e.name.startsWith(prefix)).reduce((n, e) => n + e.filesize, 0);
+    expect(space.injected).toBe(under('lib/modules/'));
+    expect(space.injected).toBeGreaterThan(0);
+    expect(space.fileBytes).toBe(fileSizes.reduce((n, e) => n + e.filesize, 0));
+    expect(space.layers.reduce((a, b) => a + b, 0) + space.injected + space.generated).toBe(space.fileBytes);
     const res = await bootInitramfs(out, { marker: POWER_DOWN, qemuArgs: USER_NET, timeoutMs: 120_000 });
     expect(res.found, res.console.slice(-3000)).toBe(true);
     expect(res.console).toContain(nonce);
