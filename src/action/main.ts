@@ -21,7 +21,7 @@ import { ActionsLayerCache } from './layer-cache.ts';
 import { publishArtifact } from './publish-artifact.ts';
 import { publishRelease } from './publish-release.ts';
 import { ActionReporter } from './reporter.ts';
-import { builtStep, renderFailure, renderSummary, type BootSummary, type FailureSummary } from './summary.ts';
+import { builtStep, inlineCode, renderFailure, renderSummary, type BootSummary, type FailureSummary } from './summary.ts';
 import type { BuildReport } from '../report.ts';
 import { formatReport } from '../report.ts';
 import { writeOutputFile } from '../output.ts';
@@ -76,7 +76,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       kernel = await reporter.section(`boot: kernel ${spec.kernel.file ?? spec.kernel.image}`, () =>
         bootKernel(spec, { cacheDir, source: { cacheDir, reporter, client: registry, ...(shared && { sharedCache: shared }) } }),
       );
-      succeeded.push({ step: 'boot test', detail: `kernel ${kernel.from} ready` });
+      succeeded.push({ step: 'boot kernel', detail: `${inlineCode(kernel.from)} ready` });
       part = 'build';
     }
 
@@ -114,16 +114,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const reportFile = join(env['RUNNER_TEMP'] || join(report.output, '..'), `${basename(report.output)}.report.json`);
     await writeOutputFile(reportFile, formatReport(report), { label: 'report', text: true });
     core.setOutput('report', reportFile);
-    succeeded.push({ step: 'report', detail: `\`${reportFile}\`` });
+    succeeded.push({ step: 'report', detail: inlineCode(reportFile) });
     part = 'checksums';
     const checksums = inputs.checksums ? await writeChecksumFile(report.output, report.digest) : undefined;
-    if (checksums !== undefined) core.setOutput('checksums', checksums);
+    if (checksums !== undefined) {
+      core.setOutput('checksums', checksums);
+      succeeded.push({ step: 'checksums', detail: inlineCode(checksums) });
+    }
 
     if (layerCache) {
       const cache = layerCache;
       await reporter.section('cache: saving pulled layers', async () => {
         const { saved, skipped } = await cache.saveDownloaded();
-        core.info(`saved ${saved} blob${saved === 1 ? '' : 's'} to the cache, ${skipped} already there`);
+        const said = `saved ${saved} blob${saved === 1 ? '' : 's'} to the cache, ${skipped} already there`;
+        core.info(said);
+        succeeded.push({ step: 'cache', detail: said });
       });
     }
 

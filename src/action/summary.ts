@@ -63,6 +63,8 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' 
 const plain = (s: string): string => s.replace(/\r?\n/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~]/g, '\\$&');
 const share = (part: number, whole: number): string => (whole > 0 ? ((part / whole) * 100).toFixed(1) + '%' : 'n/a');
 const code = (s: string): string => '`' + s.replace(/`/g, "'") + '`';
+/** Text as a code span fit for a table cell or a list item (a path, a reference). */
+export const inlineCode = (s: string): string => code(cell(s));
 
 /** Which /init boots, and for a generated one what it was told to do. */
 function initCell(i: BuildReport['init']): string {

@@ -201,6 +201,9 @@ describe('artifact upload', () => {
     expect(again.summary).toContain(again.errors[0]!.replace(/ \[IO\]$/, ''));
     expect(again.summary).toContain(`- build: \`${again.outputs['path']}\`, `);
     expect(again.summary).toContain(`digest \`${again.outputs['digest']}\``);
+    const list = again.summary.slice(again.summary.indexOf('Done before the failure:\n\n') + 26).split('\n\n')[0]!;
+    const done = list.split('\n').map((l) => l.slice(2, l.indexOf(':')));
+    expect(done).toEqual(['build', 'report', 'cache']);
     expect(again.summary).toContain('| Published | not published: the upload failed |');
     expect(again.summary).toContain('### Layers (2, 2 from cache)');
 
