@@ -27,7 +27,10 @@ export class ActionsLayerCache implements SharedBlobCache {
 
   constructor(events: LayerCacheEvents) {
     this.#events = events;
-    this.#available = cache.isFeatureAvailable();
+    // @github/local-action's stand-in for @actions/cache has restoreCache and saveCache but no
+    // isFeatureAvailable: without it there is no GitHub cache service, and the local cache directory of the
+    // build is the only cache, as on a runner without the service.
+    this.#available = typeof cache.isFeatureAvailable === 'function' && cache.isFeatureAvailable();
   }
 
   async restore(digest: string, _size: number, path: string): Promise<boolean> {

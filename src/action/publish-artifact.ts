@@ -2,7 +2,7 @@
 // as is. The service names such an artifact after the file, so a file whose name is not the artifact's is
 // linked (or copied) under that name in a private directory first. Outside a runner (no Actions runtime)
 // the failure says so and what to do, as a USAGE error.
-import { DefaultArtifactClient, ArtifactNotFoundError } from '@actions/artifact';
+import { DefaultArtifactClient } from '@actions/artifact';
 import { copyFile, link, mkdtemp, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
@@ -33,7 +33,7 @@ export async function publishArtifact(p: ArtifactPublish): Promise<PublishedArti
       await client.deleteArtifact(p.name);
       p.info(`replaced the existing artifact '${p.name}'`);
     } catch (e) {
-      if (!(e instanceof ArtifactNotFoundError)) throw failure(p.name, e);
+      if (!isArtifactNotFound(e)) throw failure(p.name, e);
     }
   }
   let dir: string | undefined;
@@ -69,6 +69,13 @@ export async function publishArtifact(p: ArtifactPublish): Promise<PublishedArti
  * real client without them, so a new wording of the library fails a test rather than a user.
  */
 const NO_RUNTIME = /Unable to get the (ACTIONS_RUNTIME_TOKEN|ACTIONS_RESULTS_URL) env variable/;
+
+/**
+ * @actions/artifact's ArtifactNotFoundError, told by its name rather than by instanceof: under
+ * @github/local-action the module is a stand-in that exports no such class (a named import of it would not
+ * even link) and throws its own error of that name.
+ */
+const isArtifactNotFound = (e: unknown): boolean => e instanceof Error && e.name === 'ArtifactNotFoundError';
 
 function failure(name: string, e: unknown): InitramfsError {
   const why = (e as Error).message ?? String(e);
