@@ -98,6 +98,14 @@ function localAction(env: string): Promise<LocalRun> {
 const sha256 = (b: Uint8Array): string => 'sha256:' + createHash('sha256').update(b).digest('hex');
 
 describe('npx local-action run . src/action/local-action.ts .env', () => {
+  it("documents .env.example in the README with the example's own lines", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const block = /`\.env\.example` is a working start[^\n]*\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README block after "`.env.example` is a working start"').toBeDefined();
+    const example = readFileSync(join(REPO, '.env.example'), 'utf8').split('\n');
+    for (const line of block!.split('\n').filter((l) => l !== '')) expect(example, line).toContain(line);
+  });
+
   it('builds the image of the .env and hands local-action outputs that describe a valid archive', async () => {
     const dir = await scratchDir('local-action-run-');
     const run = await localAction(envFile(dir, { 'INPUT_INIT-TOOLS': initToolsImage(), RUNNER_TEMP: dir }));

@@ -44,3 +44,24 @@ describe('CHANGELOG.md', () => {
     expect(pkg.files).toContain('CHANGELOG.md');
   });
 });
+
+describe('README.md', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it("names package.json's version in every npx command it shows, and says the package name", () => {
+    const versions = [...readme.matchAll(/npx (?:--yes )?initramfs-action@(\S+?)[\s`]/g)].map((m) => m[1]);
+    expect(versions.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(versions)).toEqual(new Set([pkg.version]));
+    // A command without a version would run whatever npx finds first.
+    expect(readme).not.toMatch(/npx (?:--yes )?initramfs-action (?:build|inspect|boot)\b/);
+    expect(readme).toContain(`published on npm as the package \`${pkg.name}\``);
+  });
+
+  it('pins the action by commit in its supply-chain example with the version as the comment', () => {
+    const pins = [...readme.matchAll(/org\/initramfs-action@<[^>]+> # v([^\s`]+)/g)].map((m) => m[1]);
+    expect(pins.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(pins)).toEqual(new Set([pkg.version]));
+    expect(readFileSync(new URL('../../CHANGELOG.md', import.meta.url), 'utf8')).toContain(`\`npx initramfs-action@${pkg.version} …\``);
+  });
+});
