@@ -456,6 +456,27 @@ describe('ci.yml, check-dist.yml and release.yml', () => {
     expect(boot).toContain('grep -qF -- "$expected"');
   });
 
+  it("the README's attestation workflow lints clean, its placeholders filled in, and attests the action's path output", async () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Supply chain'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block).toBeDefined();
+    const filled = block!.replaceAll('<commit SHA of the release>', 'a'.repeat(40)).replaceAll('<digest of the image>', 'b'.repeat(64));
+    expect(filled).not.toMatch(/[<>]/);
+    const project = await scratchDir('workflows-readme-');
+    mkdirSync(join(project, '.git'));
+    mkdirSync(join(project, '.github', 'workflows'), { recursive: true });
+    const at = join(project, '.github', 'workflows', 'initramfs.yml');
+    writeFileSync(at, filled);
+    expect(show(await lint(filled, at))).toEqual([]);
+    const build = mapping(mapping(mapping(parse(filled), 'readme workflow').jobs, 'jobs').initramfs, 'initramfs');
+    expect(build.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
+    const steps = sequence(build.steps, 'steps').map((x, i) => mapping(x, `steps[${i}]`));
+    const attest = steps.find((x) => typeof x.uses === 'string' && x.uses.startsWith('actions/attest-build-provenance@'));
+    expect(mapping(attest?.with, 'attest with')).toEqual({ 'subject-path': '${{ steps.initramfs.outputs.path }}' });
+    expect(steps.find((x) => x.id === 'initramfs')?.uses).toBe(`org/initramfs-action@${'a'.repeat(40)}`);
+  });
+
   it('ci.yml can be called as a workflow, which is how release.yml runs it', () => {
     expect(Object.keys(mapping(workflow('ci.yml').on, 'ci.yml on')).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
   });
