@@ -124,7 +124,7 @@ describe('npx local-action run . src/action/local-action.ts .env', () => {
     expect(names).toEqual(expect.arrayContaining(['bin/app', 'init', '.initramfs-action/busybox']));
     expect(names.length).toBe(Number(run.outputs['entries']));
     // The job summary went where the .env said.
-    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`## initramfs: ${image}`);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`## initramfs: initramfs.cpio.gz from ${image}`);
   });
 
   it('publishes to the stand-in artifact service with overwrite on a first upload (no artifact to replace)', async () => {
