@@ -7,6 +7,7 @@ import type { BootResult } from '../boot/boot.ts';
 import type { BuildReport } from '../report.ts';
 import type { SpaceSlice } from '../rootfs/du.ts';
 import { pieChart } from './pie-chart.ts';
+import { isLocalReference } from '../image/transport.ts';
 
 /** What the boot test did, for its section. */
 export interface BootSummary {
@@ -177,12 +178,15 @@ const shortDigest = (digest: string): string => digest.replace(/^(sha256:)?([0-9
 function renderLayers(d: SummaryData): string[] {
   const r = d.report;
   const s = r.space;
+  // A local source (an OCI layout, an archive file) pulls nothing: its layers are read where they are.
+  const local = isLocalReference(r.image.reference);
+  const source = (digest: string): string => (local ? 'local' : d.cached(digest) ? 'cache' : 'registry');
   const cachedCount = r.layers.filter((l) => d.cached(l.digest)).length;
-  const out = [`### Layers (${r.layers.length}, ${cachedCount} from cache)`, ''];
+  const out = [`### Layers (${r.layers.length}, ${local ? 'read from the local source' : `${cachedCount} from cache`})`, ''];
   out.push('| # | Digest | Size | Source | File data in the archive |', '|---|---|---|---|---|');
   const kept = (bytes: number): string => `${humanBytes(bytes)} (${share(bytes, s.fileBytes)})`;
   r.layers.forEach((l, i) =>
-    out.push(`| ${i + 1} | ${code(l.digest)} | ${humanBytes(l.size)} | ${d.cached(l.digest) ? 'cache' : 'registry'} | ${kept(s.layers[i] ?? 0)} |`),
+    out.push(`| ${i + 1} | ${code(l.digest)} | ${humanBytes(l.size)} | ${source(l.digest)} | ${kept(s.layers[i] ?? 0)} |`),
   );
   const added = [
     { what: 'injected from the host', bytes: s.injected },

@@ -63,6 +63,15 @@ describe('renderSummary', () => {
     expect(md).not.toContain('Largest directories');
   });
 
+  it("says a local source's layers were read where they are, neither cached nor pulled", () => {
+    const local = { ...report, image: { ...report.image, reference: 'oci:/w/layout:app' } };
+    // What the layer cache says of a blob nobody downloaded: "cached". A layout is neither.
+    const md = renderSummary(data({ report: local, cached: () => true }));
+    expect(md).toContain('### Layers (2, read from the local source)');
+    expect(md).toContain(`| 1 | \`sha256:${'1'.repeat(64)}\` | 2.9 MiB | local | 6.8 KiB (70.0%) |`);
+    expect(md).not.toMatch(/\| (cache|registry) \|/);
+  });
+
   it('lists where the file data is in parts that do not overlap, with their exact sizes and shares', () => {
     const md = renderSummary(data());
     expect(md).toContain(
