@@ -3353,8 +3353,8 @@ function parseSourceDateEpoch(value) {
 
 // EXTERNAL MODULE: ./build/duration.js
 var duration = __webpack_require__(3110);
-// EXTERNAL MODULE: ./build/cli/did-you-mean.js
-var did_you_mean = __webpack_require__(7070);
+// EXTERNAL MODULE: ./build/did-you-mean.js
+var did_you_mean = __webpack_require__(1437);
 // EXTERNAL MODULE: ./build/initramfs/init-tools.js
 var init_tools = __webpack_require__(5652);
 // EXTERNAL MODULE: ./build/cli/boot-args.js
@@ -3460,7 +3460,7 @@ function chooseCompression(output, given) {
         compression = (0,compress/* parseCompression */.Gd)(given);
     }
     catch {
-        throw usage(`--compression ${(0,quote/* quote */.hD)(given)}: expected gzip, zstd or none`);
+        throw usage(`--compression ${(0,quote/* quote */.hD)(given)}: expected gzip, zstd or none${(0,did_you_mean/* didYouMean */.a)(given, compress/* COMPRESSIONS */._7)}`);
     }
     if (implied !== undefined && implied.compression !== compression) {
         throw usage(`--compression ${compression} contradicts -o ${(0,quote/* quote */.hD)(output)} (${implied.suffix} means ${implied.compression}); ` +
@@ -3673,7 +3673,7 @@ function parseCommand(argv, env, host = (0,host_path/* thisHost */.vk)()) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
 /* harmony import */ var _quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9692);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3110);
-/* harmony import */ var _did_you_mean_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7070);
+/* harmony import */ var _did_you_mean_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1437);
 // argv of `initramfs-action boot ARCHIVE …` → a typed command, and the `--boot-*` options of `build
 // --boot-test`. Its own option table: `--network` is a switch here (QEMU's user-mode network), while
 // `build --network MODE` shapes the generated /init.
@@ -3807,37 +3807,6 @@ function parseBootCommand(argv, cacheDir) {
     requireKernel(boot, '--');
     return { kind: 'boot', archive: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(archive), cacheDir: cacheDir(v['cache-dir']), boot };
 }
-
-
-/***/ }),
-
-/***/ 7070:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ didYouMean)
-/* harmony export */ });
-// "Did you mean" for a mistyped command, option or value: the nearest candidate within two edits.
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
-const distance = (a, b) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-};
-/** `; did you mean X?` for the one candidate within two edits of `word` (the nearest), else ''. */
-const didYouMean = (word, candidates) => {
-    const scored = candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
-    return scored.length > 0 ? `; did you mean ${scored[0].c}?` : '';
-};
 
 
 /***/ }),
@@ -4223,6 +4192,37 @@ function packageVersion(fileUrl = import.meta.url) {
             throw new Error(`no package.json of ${PACKAGE_NAME} in ${start} or above`);
     }
 }
+
+
+/***/ }),
+
+/***/ 1437:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ didYouMean)
+/* harmony export */ });
+// "Did you mean" for a mistyped command, option or value: the nearest candidate within two edits.
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for "did you mean". */
+const distance = (a, b) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+};
+/** `; did you mean X?` for the one candidate within two edits of `word` (the nearest), else ''. */
+const didYouMean = (word, candidates) => {
+    const scored = candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+    return scored.length > 0 ? `; did you mean ${scored[0].c}?` : '';
+};
 
 
 /***/ }),
@@ -8846,18 +8846,21 @@ class ZstdFrameSplitter {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Gd: () => (/* binding */ parseCompression),
 /* harmony export */   XC: () => (/* binding */ resolveLevel),
+/* harmony export */   _7: () => (/* binding */ COMPRESSIONS),
 /* harmony export */   fR: () => (/* binding */ compressStream),
 /* harmony export */   qx: () => (/* binding */ compressSegment)
 /* harmony export */ });
-/* unused harmony exports COMPRESSIONS, DEFAULT_LEVEL, LEVEL_RANGE, normalizeGzipHeader */
+/* unused harmony exports DEFAULT_LEVEL, LEVEL_RANGE, normalizeGzipHeader */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7975);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
+/* harmony import */ var _did_you_mean_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1437);
 // Compression of one archive segment into one self-contained gzip member or zstd frame (the kernel
 // decompresses concatenated members/frames one after the other). Node's zlib work runs on the libuv
 // threadpool, so segments compressed concurrently use every core with no worker threads. A segment held
 // in memory and one streamed in pieces (too big for memory) compress to the same bytes: the bytes depend
 // only on the input, the method and the level.
+
 
 
 
@@ -8879,7 +8882,7 @@ const gzipAsync = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.promisify)(node_zlib
 const parseCompression = (value) => {
     if (COMPRESSIONS.includes(value))
         return value;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `compression ${JSON.stringify(value)}: expected one of ${COMPRESSIONS.join(', ')}`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InitramfsError */ .sp('USAGE', `compression ${JSON.stringify(value)}: expected one of ${COMPRESSIONS.join(', ')}${(0,_did_you_mean_js__WEBPACK_IMPORTED_MODULE_3__/* .didYouMean */ .a)(value, COMPRESSIONS)}`);
 };
 /**
  * The level to use: `level` when given and in range, the method's default when undefined. For 'none'

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InitramfsError } from '../errors.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import { pathFor, thisHost, type Host } from '../host-path.ts';
 import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
 import { parsePlatform } from '../image/platform.ts';
@@ -84,8 +85,11 @@ export interface BootInputs {
 /** Reads one input: '' when it was not given (core.getInput's convention). */
 export type InputGetter = (name: string) => string;
 
-const bad = (input: string, value: string, expected: string): InitramfsError =>
-  new InitramfsError('USAGE', `input '${input}': ${value === '' ? 'empty' : JSON.stringify(value)}: expected ${expected}`);
+const bad = (input: string, value: string, expected: string, choices?: readonly string[]): InitramfsError =>
+  new InitramfsError(
+    'USAGE',
+    `input '${input}': ${value === '' ? 'empty' : JSON.stringify(value)}: expected ${expected}${choices && value !== '' ? didYouMean(value, choices) : ''}`,
+  );
 
 /** Lines of a multiline input, trimmed, without blanks and `#` comments. */
 const lines = (text: string): string[] =>
@@ -99,7 +103,7 @@ function parseBoolean(input: string, value: string, fallback: boolean): boolean 
   if (v === '') return fallback;
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw bad(input, value, 'true or false');
+  throw bad(input, value, 'true or false', ['true', 'false']);
 }
 
 /**
@@ -195,9 +199,9 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv, host: Host
   const initText = get('init').trim();
   const exclude = lines(get('exclude'));
   const networkText = get('network').trim();
-  if (networkText !== '' && !NETWORK_MODES.includes(networkText as NetworkMode)) throw bad('network', networkText, NETWORK_MODES.join(', '));
+  if (networkText !== '' && !NETWORK_MODES.includes(networkText as NetworkMode)) throw bad('network', networkText, NETWORK_MODES.join(', '), NETWORK_MODES);
   const onExitText = get('on-exit').trim();
-  if (onExitText !== '' && !ON_EXIT.includes(onExitText as OnExit)) throw bad('on-exit', onExitText, ON_EXIT.join(', '));
+  if (onExitText !== '' && !ON_EXIT.includes(onExitText as OnExit)) throw bad('on-exit', onExitText, ON_EXIT.join(', '), ON_EXIT);
   const initToolsText = get('init-tools').trim();
   if (initText !== '') {
     const shaping = [networkText && 'network', onExitText && 'on-exit', initToolsText && 'init-tools'].filter(Boolean);
@@ -214,7 +218,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv, host: Host
   const output = hostPath(outputText === '' ? slug + extensionFor(compression) : outputText);
 
   const uploadText = get('upload').trim() || 'artifact';
-  if (!(UPLOAD_MODES as readonly string[]).includes(uploadText)) throw bad('upload', uploadText, UPLOAD_MODES.join(', '));
+  if (!(UPLOAD_MODES as readonly string[]).includes(uploadText)) throw bad('upload', uploadText, UPLOAD_MODES.join(', '), UPLOAD_MODES);
   const upload = uploadText as UploadMode;
 
   const artifactName = get('artifact-name').trim() || slug + extensionFor(compression);

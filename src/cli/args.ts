@@ -5,12 +5,12 @@ import { homedir } from 'node:os';
 import { InitramfsError } from '../errors.ts';
 import { pathFor, resolveOn, thisHost, type Host } from '../host-path.ts';
 import { parseInjectSpec, type InjectSpec } from '../rootfs/overlay.ts';
-import { parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
+import { COMPRESSIONS, parseCompression, resolveLevel, type Compression } from '../initramfs/compress.ts';
 import { compressionFromName, STDOUT, SUFFIX_FOR } from '../output.ts';
 import { quote } from '../quote.ts';
 import { parseSourceDateEpoch } from '../source-date-epoch.ts';
 import { parseDuration } from '../duration.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import type { NetworkMode, OnExit } from '../initramfs/init-script.ts';
 import { DEFAULT_INIT_TOOLS, INIT_TOOLS_ENV } from '../initramfs/init-tools.ts';
 import { BOOT_OPTIONS, bootSettings, parseBootCommand, requireKernel, type BootArgs, type BootCommand } from './boot-args.ts';
@@ -140,7 +140,7 @@ function chooseCompression(output: string, given: string | undefined): Compressi
   try {
     compression = parseCompression(given);
   } catch {
-    throw usage(`--compression ${quote(given)}: expected gzip, zstd or none`);
+    throw usage(`--compression ${quote(given)}: expected gzip, zstd or none${didYouMean(given, COMPRESSIONS)}`);
   }
   if (implied !== undefined && implied.compression !== compression) {
     throw usage(

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { InitramfsError } from '../errors.ts';
 import { quote } from '../quote.ts';
 import { parseDuration } from '../duration.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../did-you-mean.ts';
 
 export const BOOT_USAGE = `Usage:
   initramfs-action boot ARCHIVE (--kernel FILE | --kernel-image REF) [options]

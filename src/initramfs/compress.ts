@@ -7,6 +7,7 @@ import { constants, createGzip, createZstdCompress, gzip, type ZlibOptions, type
 import type { Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { InitramfsError } from '../errors.ts';
+import { didYouMean } from '../did-you-mean.ts';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -32,7 +33,7 @@ const gzipAsync = promisify(gzip);
 /** Parses a user-supplied compression name; InitramfsError('USAGE') for anything else. */
 export const parseCompression = (value: string): Compression => {
   if ((COMPRESSIONS as readonly string[]).includes(value)) return value as Compression;
-  throw new InitramfsError('USAGE', `compression ${JSON.stringify(value)}: expected one of ${COMPRESSIONS.join(', ')}`);
+  throw new InitramfsError('USAGE', `compression ${JSON.stringify(value)}: expected one of ${COMPRESSIONS.join(', ')}${didYouMean(value, COMPRESSIONS)}`);
 };
 
 /**

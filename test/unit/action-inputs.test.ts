@@ -116,6 +116,24 @@ describe('parseInputs', () => {
   });
 });
 
+describe('a mistyped value of an input that takes a few words', () => {
+  it('names the nearest word, as the CLI does for its options', () => {
+    expect(usageError(() => parse({ image: 'a', compression: 'gzp' }))).toBe(
+      'input \'compression\': compression "gzp": expected one of gzip, zstd, none; did you mean gzip?',
+    );
+    expect(usageError(() => parse({ image: 'a', upload: 'artefact' }))).toBe(
+      'input \'upload\': "artefact": expected artifact, release, none; did you mean artifact?',
+    );
+    expect(usageError(() => parse({ image: 'a', network: 'dchp' }))).toContain('; did you mean dhcp?');
+    expect(usageError(() => parse({ image: 'a', 'on-exit': 'shel' }))).toContain('; did you mean shell?');
+    expect(usageError(() => parse({ image: 'a', cache: 'ture' }))).toBe('input \'cache\': "ture": expected true or false; did you mean true?');
+  });
+
+  it('suggests nothing for a word far from every choice', () => {
+    expect(usageError(() => parse({ image: 'a', upload: 's3' }))).toBe('input \'upload\': "s3": expected artifact, release, none');
+  });
+});
+
 describe("the 'timeout' input", () => {
   it('is a duration, absent when empty', () => {
     expect(parse({ image: 'alpine' }).timeoutMs).toBeUndefined();

@@ -36,6 +36,7 @@ describe('compression and the output suffix', () => {
   });
   it('an unknown compression names the value and the choices', () => {
     expect(usageError(() => build('-o', 'x', '-c', 'lzma'))).toBe("--compression 'lzma': expected gzip, zstd or none (see --help)");
+    expect(usageError(() => build('-o', 'x', '-c', 'gzp'))).toBe("--compression 'gzp': expected gzip, zstd or none; did you mean gzip? (see --help)");
   });
 });
 
