@@ -6,13 +6,36 @@ import { join } from 'node:path';
 import { capture, log, sh } from './lib.mjs';
 
 export const TAG = 'bench';
-const MIRROR = process.env.BENCH_MIRROR ?? 'http://deb.debian.org/debian';
+export const MIRROR = process.env.BENCH_MIRROR ?? 'http://deb.debian.org/debian';
 // python3 alone gives ~165 MB unpacked; pip and numpy bring the image to the ~250 MB of a typical
 // application image (and add many small .py/.pyc files and a few large shared objects).
 const PACKAGES = process.env.BENCH_PACKAGES ?? 'python3 python3-pip python3-numpy';
 
+/**
+ * A bash fragment that runs `script` (sh, apt-get allowed) in a chroot of `rootfs` with network (the host's
+ * resolv.conf), /proc and no service starts (policy-rc.d), its output in `logFile` (tail shown on failure),
+ * and leaves the rootfs as it was apart from what `script` changed: no resolv.conf, no policy-rc.d, no apt
+ * lists, /proc unmounted.
+ */
+export function chrootScript(rootfs, script, logFile) {
+  return `
+    cleanup() {
+      umount '${rootfs}/proc' 2>/dev/null || true
+      rm -f '${rootfs}/usr/sbin/policy-rc.d' '${rootfs}/etc/resolv.conf'
+    }
+    trap cleanup EXIT
+    cp /etc/resolv.conf '${rootfs}/etc/resolv.conf'
+    printf '#!/bin/sh\\nexit 101\\n' > '${rootfs}/usr/sbin/policy-rc.d'; chmod 755 '${rootfs}/usr/sbin/policy-rc.d'
+    mount -t proc proc '${rootfs}/proc'
+    chroot '${rootfs}' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \\
+      sh -c '${script}' </dev/null >'${logFile}' 2>&1 || { tail -30 '${logFile}'; exit 1; }
+    rm -rf '${rootfs}'/var/lib/apt/lists/*
+    cleanup
+    trap - EXIT`;
+}
+
 /** Facts about the built image, stored next to it so a cached image reports them too. */
-function describe(layout, rootfs) {
+export function describe(layout, rootfs) {
   const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
   const blob = (d) => join(layout, 'blobs', ...d.digest.split(':'));
   const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === TAG);
@@ -57,19 +80,7 @@ export async function benchImage(benchDir, { rebuild = false } = {}) {
 
   log(`layer 2: apt-get install ${PACKAGES} in a chroot`);
   const t2 = await sh(`
-    cleanup() {
-      umount '${rootfs}/proc' 2>/dev/null || true
-      rm -f '${rootfs}/usr/sbin/policy-rc.d' '${rootfs}/etc/resolv.conf'
-    }
-    trap cleanup EXIT
-    cp /etc/resolv.conf '${rootfs}/etc/resolv.conf'
-    printf '#!/bin/sh\\nexit 101\\n' > '${rootfs}/usr/sbin/policy-rc.d'; chmod 755 '${rootfs}/usr/sbin/policy-rc.d'
-    mount -t proc proc '${rootfs}/proc'
-    chroot '${rootfs}' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \\
-      sh -c 'apt-get update && apt-get install -y --no-install-recommends ${PACKAGES} && apt-get clean' \\
-      </dev/null >'${dir}/apt.log' 2>&1 || { tail -30 '${dir}/apt.log'; exit 1; }
-    rm -rf '${rootfs}'/var/lib/apt/lists/*
-    cleanup
+    ${chrootScript(rootfs, `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES} && apt-get clean`, join(dir, 'apt.log'))}
     umoci repack --image '${layout}:${TAG}' '${bundle}'
     umoci config --image '${layout}:${TAG}' --config.cmd /usr/bin/python3
     umoci gc --layout '${layout}'
