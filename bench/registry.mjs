@@ -10,12 +10,12 @@ import { log, run } from './lib.mjs';
 export const startRegistry = () => startTestRegistry({ auth: 'none' });
 
 /**
- * Pushes the bench image to `host` as `bench:latest` and returns the reference. --preserve-digests makes
- * skopeo fail rather than recompress, and the pushed manifest digest is checked against the layout's, so
- * the registry serves exactly the blobs the local-layout half of the bench reads.
+ * Pushes a bench image to `host` as `<name>:latest` (one repository per image) and returns the reference.
+ * --preserve-digests makes skopeo fail rather than recompress, and the pushed manifest digest is checked
+ * against the layout's, so the registry serves exactly the blobs the local-layout half of the bench reads.
  */
-export async function pushImage(image, host, scratchDir) {
-  const ref = `${host}/bench:latest`;
+export async function pushImage(image, host, scratchDir, name = 'bench') {
+  const ref = `${host}/${name}:latest`;
   const digestFile = join(scratchDir, `push-digest-${process.pid}`);
   try {
     const { ms } = await run('skopeo', [
