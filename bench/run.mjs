@@ -1,35 +1,50 @@
-// `npm run bench` (on demand, not in CI; needs root): builds or reuses a realistic two-layer OCI image
-// under .bench/, then times our CLI against the classic pipeline (umoci unpack + find | cpio | gzip/zstd,
-// with the unpack on disk and on tmpfs) at the same compression level, and prints wall times (median of
-// several runs), output sizes, the CLI's peak RSS, and a table of sizes/times per level for the CLI.
-// The registry run then pushes the image to a loopback registry (docker-registry, started and stopped
-// here) and times a pull + build from it: classic (skopeo copy to a layout + the same unpack and pack)
-// against the CLI with an empty cache (cold) and with a cache a previous run filled (warm), checks that
-// warm and cold write the same bytes, and shows where the CLI's time went by stage. The many-files run
-// builds an image of 1,000,000 small files in one layer (many-files.mjs) and reports the CLI's wall time
-// and peak RSS against the 1 GiB target.
+// `npm run bench` (on demand, not in CI; needs root): builds or reuses the benchmark images under .bench/
+// and, per image and compression, prints one table of:
+//   - the floor: the unavoidable work done by the best standard tools one after the other, measured in
+//     the same run: decompressing every layer (`pigz -dc` for gzip layers, `zstd -dc` for zstd, `cat` for
+//     uncompressed, to /dev/null) plus compressing the classic pipeline's cpio (held on tmpfs) on all cores
+//     (`pigz -pN -6`, `zstd -T0 -3`, to /dev/null); both parts and their sum;
+//   - the classic pipeline: umoci unpack + find | cpio | gzip/zstd, from the OCI layout (unpack on disk)
+//     and after skopeo copy from a loopback registry (docker-registry, started and stopped here);
+//   - our CLI cold (empty cache dir each run) from the `oci:` layout and from the registry, warm (cache
+//     filled by a previous run), and warm with a new ~8 MB agent injected each run, at the same levels;
+//   - wall time (median of --runs), ratio to the floor and to the classic pipeline, peak RSS, output size
+//     and its difference from the classic pipeline's (GNU gzip / zstd of the same image's cpio), and the
+//     targets: cold <= 1.0x floor, warm <= 0.2x classic, peak RSS <= 300 MiB (python image), size <= classic.
+// Then a scaling table (one row per image), the CLI's time by stage from the registry, a table of sizes
+// and times per level (first image only), and the many-files run: an image of 1,000,000 small files in one
+// layer (many-files.mjs), the CLI's wall time and peak RSS against the 1 GiB target. A PASS/MISS list of
+// the targets ends the output; everything measured goes to .bench/results.json.
+// Images: `python` (image.mjs: debootstrap minbase bookworm + python3, pip, numpy; 2 layers, 244 MB, 12,680
+// entries) and `large` (large-image.mjs: the python image + a toolchain and kernel headers, a layer of
+// rewrites and whiteouts, a layer of opaque directories; 5 layers, ~2.4x the entries and bytes).
 //
 // Usage: node bench/run.mjs [flags]   (npm run bench -- [flags])
-//   --rebuild-image     rebuild the image under .bench/image even if it is cached
-//   --runs N            timed runs per pipeline, median reported (default 3)
+//   --images LIST       comma-separated images to bench: python, large (default python,large)
+//   --rebuild-image     rebuild the selected images under .bench/ even if they are cached
+//   --runs N            timed runs per measurement, median reported (default 3)
 //   --level-runs N      runs per level in the by-level table (default 2)
-//   --gzip-level N      gzip level of the comparisons (default 6)
-//   --zstd-level N      zstd level of the comparisons (default 3)
+//   --gzip-level N      gzip level of the comparisons and the floor (default 6)
+//   --zstd-level N      zstd level of the comparisons and the floor (default 3)
 //   --skip-levels       no by-level table
-//   --classic-only      time the classic pipelines only, not the CLI
-//   --registry-only     only the registry run (no local-layout comparison, no by-level table)
-//   --skip-registry     no registry run
+//   --classic-tmpfs     also time the classic pipeline with its unpack on tmpfs
+//   --classic-only      the floor and the classic pipelines only, not the CLI
+//   --registry-only     only the registry builds (no builds from the local layout, no by-level table)
+//   --skip-registry     no registry builds
 //   --skip-many-files   no many-files run
 //   --many-files-only   only the many-files run
 //   -h, --help          print this usage
 // Env: BENCH_CLI (default dist/cli.js; a .js/.mjs/.ts file runs with this node, anything else is executed),
-// BENCH_MIRROR, BENCH_PACKAGES (see image.mjs).
+// INITRAMFS_ACTION_INIT_TOOLS (passed on to the CLI: where it takes busybox from when Docker Hub is out of
+// reach), BENCH_MIRROR, BENCH_PACKAGES (see image.mjs), BENCH_LARGE_PACKAGES (see large-image.mjs).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchImage } from './image.mjs';
+import { largeImage } from './large-image.mjs';
 import { MANY_FILES, manyFilesImage } from './many-files.mjs';
 import { log, mb, median, printTable, run, secs, sh } from './lib.mjs';
 import { pushImage, startRegistry } from './registry.mjs';
@@ -39,12 +54,14 @@ const benchDir = join(root, '.bench');
 
 const { values: flags } = parseArgs({
   options: {
+    images: { type: 'string', default: 'python,large' },
     'rebuild-image': { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
     'level-runs': { type: 'string', default: '2' },
     'gzip-level': { type: 'string', default: '6' },
     'zstd-level': { type: 'string', default: '3' },
     'skip-levels': { type: 'boolean', default: false },
+    'classic-tmpfs': { type: 'boolean', default: false },
     'classic-only': { type: 'boolean', default: false },
     'registry-only': { type: 'boolean', default: false },
     'skip-registry': { type: 'boolean', default: false },
@@ -56,7 +73,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   // The usage is the comment block at the top of this file.
   const text = readFileSync(new URL(import.meta.url), 'utf8');
-  const usage = text.slice(text.indexOf('// Usage:'), text.indexOf('\nimport '));
+  const usage = text.slice(0, text.indexOf('\nimport '));
   console.log(usage.replace(/^\/\/ ?/gm, ''));
   process.exit(0);
 }
@@ -68,14 +85,31 @@ if (flags['many-files-only'] && (flags['skip-many-files'] || flags['registry-onl
   console.error('bench: --many-files-only excludes --skip-many-files and --registry-only');
   process.exit(2);
 }
+/**
+ * The images the bench knows; `rssMiB` is the peak-RSS target where the issue sets one (the python image
+ * is "the bench image"; the large one is there to show how memory grows, so it has none).
+ */
+const IMAGES = {
+  python: { load: benchImage, rssMiB: 300 },
+  large: { load: largeImage },
+};
+const imageNames = flags.images.split(',').map((n) => n.trim()).filter(Boolean);
+const unknown = imageNames.filter((n) => !IMAGES[n]);
+if (unknown.length > 0 || imageNames.length === 0) {
+  console.error(`bench: --images takes a comma-separated list of ${Object.keys(IMAGES).join(', ')}; got ${flags.images}`);
+  process.exit(2);
+}
 const RUNS = Number(flags.runs);
 const LEVEL_RUNS = Number(flags['level-runs']);
 const LEVELS = { gzip: Number(flags['gzip-level']), zstd: Number(flags['zstd-level']) };
-const TARGET = { ratio: 0.5, rssMiB: 300 };
-/** The registry run's targets, as fractions of the classic pull + build. */
-const REGISTRY_TARGET = { cold: 0.5, warm: 0.2 };
+/**
+ * Issue 13's targets: a cold build no slower than the floor, a warm one at most 0.2x the classic pipeline
+ * (the layout's warm build against the classic from the layout, the registry's against skopeo + classic).
+ */
+const TARGET = { floor: 1.0, warm: 0.2 };
 /** The many-files run's target: peak RSS of a build of a million entries. */
 const MANY_FILES_TARGET_MIB = 1024;
+const CORES = availableParallelism();
 
 const cli = resolve(root, process.env.BENCH_CLI ?? 'dist/cli.js');
 const cliCommand = /\.([cm]?js|ts)$/.test(cli) ? [process.execPath, cli] : [cli];
@@ -156,6 +190,56 @@ async function toolOnce(source, name, compression, level, cacheDir, extraArgs = 
 
 const localSource = (image) => `oci:${image.layout}:${image.tag}`;
 
+/** The layers of the image's manifest in its layout: digest, media type and the blob's path. */
+function layerBlobs(image) {
+  const blob = (digest) => join(image.layout, 'blobs', ...digest.split(':'));
+  const index = JSON.parse(readFileSync(join(image.layout, 'index.json'), 'utf8'));
+  const desc = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === image.tag);
+  const manifest = JSON.parse(readFileSync(blob(desc.digest), 'utf8'));
+  return manifest.layers.map((l) => ({ ...l, path: blob(l.digest) }));
+}
+
+/** The best standard tool to decompress a layer of this media type (OCI and Docker names). */
+function decompressor(mediaType) {
+  if (/gzip$/.test(mediaType)) return 'pigz -dc';
+  if (/zstd$/.test(mediaType)) return 'zstd -dcq';
+  if (/tar$/.test(mediaType)) return 'cat';
+  throw new Error(`no decompressor for layer media type ${mediaType}`);
+}
+
+/** The floor's compressor: the standard tool on every core, at the comparison level. */
+const FLOOR_COMPRESSOR = { gzip: (l) => `pigz -p${CORES} -${l}`, zstd: (l) => `zstd -q -T0 -${l}` };
+
+/**
+ * Writes the classic pipeline's cpio of the image (umoci unpack + find | cpio, both on tmpfs) to
+ * /dev/shm, for the floor's compression part to read from memory; untimed. Returns its path and size.
+ */
+async function classicCpio(image) {
+  const scratch = mkdtempSync(join('/dev/shm', 'initramfs-bench-floor-'));
+  const bundle = join(scratch, 'bundle');
+  const cpio = join(scratch, 'classic.cpio');
+  try {
+    await run('umoci', ['unpack', '--image', `${image.layout}:${image.tag}`, bundle], { quiet: true });
+    await sh(`cd '${bundle}/rootfs' && find . | cpio --quiet -o -H newc > '${cpio}'`, { quiet: true });
+    return { scratch, cpio, size: statSync(cpio).size };
+  } catch (e) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw e;
+  } finally {
+    rmSync(bundle, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One measurement of the floor: every layer decompressed one after the other, then the classic cpio
+ * compressed on all cores, each to /dev/null; the parts are timed separately.
+ */
+async function floorOnce(layers, cpio, compression, level) {
+  const decompress = await sh(layers.map((l) => `${decompressor(l.mediaType)} '${l.path}' > /dev/null`).join('\n'), { quiet: true });
+  const compress = await sh(`${FLOOR_COMPRESSOR[compression](level)} -c '${cpio}' > /dev/null`, { quiet: true });
+  return { decompressMs: decompress.ms, compressMs: compress.ms, ms: decompress.ms + compress.ms };
+}
+
 const COMPRESSOR = { gzip: (l) => `gzip -${l}`, zstd: (l) => `zstd -q -${l}` };
 
 /**
@@ -165,7 +249,7 @@ const COMPRESSOR = { gzip: (l) => `gzip -${l}`, zstd: (l) => `zstd -q -${l}` };
 async function classicOnce(image, compression, level, scratchParent, pullRef) {
   const scratch = mkdtempSync(join(scratchParent, 'initramfs-bench-'));
   const bundle = join(scratch, 'bundle');
-  const out = join(outDir, `classic${pullRef ? '-registry' : ''}.${compression}${level}.cpio`);
+  const out = join(outDir, `${image.name}.classic${pullRef ? '-registry' : ''}.${compression}${level}.cpio`);
   try {
     let from = `${image.layout}:${image.tag}`;
     let pull;
@@ -190,7 +274,8 @@ async function repeat(n, label, fn) {
     // Untimed: flush what earlier runs left dirty, so no run pays for another's writeback.
     await run('sync', [], { quiet: true });
     const r = await fn();
-    log(`${label} run ${i + 1}/${n}: ${secs(r.ms)} s, ${mb(r.size)} MB${r.peakKiB ? `, RSS ${(r.peakKiB / 1024).toFixed(0)} MiB` : ''}`);
+    log(`${label} run ${i + 1}/${n}: ${secs(r.ms)} s${r.size !== undefined ? `, ${mb(r.size)} MB` : ''}` +
+      `${r.peakKiB ? `, RSS ${(r.peakKiB / 1024).toFixed(0)} MiB` : ''}`);
     results.push(r);
   }
   const pick = (k) => (results.every((r) => r[k] !== undefined) ? median(results.map((r) => r[k])) : undefined);
@@ -201,95 +286,187 @@ async function repeat(n, label, fn) {
       .map((k) => [k, median(results.map((r) => r.stages[k]))]))
     : undefined;
   return {
-    ms: pick('ms'), cpuMs: pick('cpuMs'), pullMs: pick('pullMs'), unpackMs: pick('unpackMs'), packMs: pick('packMs'), peakKiB: pick('peakKiB'), size: pick('size'),
+    ms: pick('ms'), cpuMs: pick('cpuMs'), decompressMs: pick('decompressMs'), compressMs: pick('compressMs'), pullMs: pick('pullMs'), unpackMs: pick('unpackMs'), packMs: pick('packMs'), peakKiB: pick('peakKiB'), size: pick('size'),
     segments: pick('segments'), reused: pick('reused'),
     digests: [...new Set(results.map((r) => r.digest).filter(Boolean))], stages, runs: results,
   };
 }
 
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+const mib = (m) => (m.peakKiB !== undefined ? (m.peakKiB / 1024).toFixed(0) : '');
+const pct = (size, ref) => `${size >= ref ? '+' : ''}${((size / ref - 1) * 100).toFixed(1)}%`;
 
 /**
- * The registry run: push the image to a loopback registry, then per compression time the classic pull +
- * build against the CLI cold and warm. Fills `out.tables` rows and `out.verdicts`; returns what goes into
- * results.json. `local` holds the local-layout comparison's results, to check the registry build writes
- * the same bytes as the build from the layout.
+ * The builds from the local layout, per compression: the classic pipeline (unpack on disk; on tmpfs too
+ * with --classic-tmpfs) and the CLI cold and warm. Results go into `per[label]`.
  */
-async function registryRun(image, local, out) {
+async function layoutRun(image, per) {
+  for (const compression of ['gzip', 'zstd']) {
+    const level = LEVELS[compression];
+    const label = `${compression} -${level}`;
+    const m = per[label];
+    m.classicDisk = await repeat(RUNS, `${image.name} classic (disk) ${label}`, () => classicOnce(image, compression, level, benchDir));
+    if (flags['classic-tmpfs']) {
+      m.classicTmpfs = await repeat(RUNS, `${image.name} classic (tmpfs) ${label}`, () => classicOnce(image, compression, level, '/dev/shm'));
+    }
+    if (!toolAvailable) continue;
+    m.coldLayout = await repeat(RUNS, `${image.name} tool (cold cache, layout) ${label}`, () => toolOnce(localSource(image), `${image.name}.tool`, compression, level));
+    const warmCache = mkdtempSync(join(benchDir, 'cache-warm-'));
+    try {
+      await toolOnce(localSource(image), `${image.name}.tool`, compression, level, warmCache); // fills the cache, not timed
+      m.warmLayout = await repeat(RUNS, `${image.name} tool (warm cache, layout) ${label}`, () => toolOnce(localSource(image), `${image.name}.tool`, compression, level, warmCache));
+    } finally {
+      rmSync(warmCache, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * The registry builds: push the image to a loopback registry, then per compression time the classic
+ * pull + build against the CLI cold, warm, and warm with a new agent each run. Results go into
+ * `per[label]`.
+ */
+async function registryRun(image, per) {
   const registry = await startRegistry();
-  const compare = {};
   try {
-    const ref = await pushImage(image, registry.host, benchDir);
+    const ref = await pushImage(image, registry.host, benchDir, image.name);
     for (const compression of ['gzip', 'zstd']) {
       const level = LEVELS[compression];
       const label = `${compression} -${level}`;
-      const classic = await repeat(RUNS, `registry classic ${label}`, () => classicOnce(image, compression, level, benchDir, ref));
-      let cold;
-      let warm;
-      let fresh;
-      if (toolAvailable) {
-        cold = await repeat(RUNS, `registry tool (cold cache) ${label}`, () => toolOnce(ref, 'registry-tool', compression, level));
-        const warmCache = mkdtempSync(join(benchDir, 'cache-warm-'));
-        try {
-          const fill = await toolOnce(ref, 'registry-tool', compression, level, warmCache); // not timed
-          cold.digests = [...new Set([...cold.digests, fill.digest])];
-          warm = await repeat(RUNS, `registry tool (warm cache) ${label}`, () => toolOnce(ref, 'registry-tool', compression, level, warmCache));
-          // The everyday warm build: the same image, a freshly built agent binary each time (another size
-          // every time, as real builds give). Blobs come from the cache; segments are content-defined, so
-          // only those around the new file are compressed again.
-          let k = 0;
-          fresh = await repeat(RUNS, `registry tool (warm cache, new agent) ${label}`, () => {
-            const agent = join(benchDir, 'agent');
-            writeFileSync(agent, randomBytes((8 << 20) + randomBytes(3).readUIntBE(0, 3) % (1 << 20)));
-            k++;
-            return toolOnce(ref, `registry-tool-agent${k}`, compression, level, warmCache, ['--inject', `${agent}:/usr/local/bin/agent`]);
-          });
-        } finally {
-          rmSync(warmCache, { recursive: true, force: true });
-        }
-      }
-      compare[label] = { classic, toolCold: cold, toolWarm: warm, toolWarmNewAgent: fresh };
-
-      const ratio = (m) => m.ms / classic.ms;
-      const row = (name, m) => [
-        label, name, secs(m.ms), ...[m.pullMs, m.unpackMs, m.packMs].map((t) => (t !== undefined ? secs(t) : '')),
-        mb(m.size), m.peakKiB !== undefined ? (m.peakKiB / 1024).toFixed(0) : '', ratio(m).toFixed(2),
-      ];
-      out.rows.push(row('classic: skopeo copy + umoci unpack + cpio', classic));
-      if (!cold || !warm || !fresh) continue;
-      out.rows.push(row('tool, cold cache', cold));
-      out.rows.push(row('tool, warm cache', warm));
-      out.rows.push(row('tool, warm cache, new ~8 MB agent each run', fresh));
-      for (const [name, m] of [['cold', cold], ['warm', warm], ['agent', fresh]]) {
-        const s = m.stages;
-        const cells = s ? [s.start, ...STAGES.map((k) => s[k]), s.exit, s.download].map((t) => (t !== undefined ? secs(t) : '-')) : [];
-        out.stageRows.push([label, name, secs(m.ms), secs(m.cpuMs), ...cells]);
-      }
-      out.verdicts.push(`${verdict(ratio(cold) <= REGISTRY_TARGET.cold)} ${label} registry: cold tool/classic ` +
-        `${ratio(cold).toFixed(2)} (${secs(cold.ms)} s / ${secs(classic.ms)} s, target <= ${REGISTRY_TARGET.cold})`);
-      out.verdicts.push(`${verdict(ratio(warm) <= REGISTRY_TARGET.warm)} ${label} registry: warm tool/classic ` +
-        `${ratio(warm).toFixed(2)} (${secs(warm.ms)} s / ${secs(classic.ms)} s, target <= ${REGISTRY_TARGET.warm})`);
-      if (fresh.segments !== undefined) {
-        // One new file: only the segments around it are compressed again; every other one is reused.
-        const recompressed = fresh.runs.map((r) => r.segments - r.reused);
-        out.verdicts.push(`${verdict(Math.max(...recompressed) <= 3)} ${label} registry: a new agent reuses ` +
-          `${fresh.runs.map((r) => `${r.reused}/${r.segments}`).join(', ')} segments (compressed again: ` +
-          `${recompressed.join(', ')}; target <= 3)`);
-      }
-      const same = cold.digests.length === 1 && warm.digests.length === 1 && cold.digests[0] === warm.digests[0];
-      out.verdicts.push(`${verdict(same)} ${label} registry: warm output ${warm.digests.join(', ')} ` +
-        `${same ? 'equals' : 'differs from'} cold ${cold.digests.join(', ')}`);
-      const fromLayout = local?.[label]?.toolCold?.digests;
-      if (fromLayout?.length) {
-        const sameAsLayout = fromLayout.length === 1 && fromLayout[0] === cold.digests[0] && cold.digests.length === 1;
-        out.verdicts.push(`${verdict(sameAsLayout)} ${label} registry: output ${sameAsLayout ? 'equals' : 'differs from'} ` +
-          `the build from the local layout (${fromLayout.join(', ')})`);
+      const m = per[label];
+      m.classicRegistry = await repeat(RUNS, `${image.name} registry classic ${label}`, () => classicOnce(image, compression, level, benchDir, ref));
+      if (!toolAvailable) continue;
+      const name = `${image.name}.registry-tool`;
+      m.coldRegistry = await repeat(RUNS, `${image.name} registry tool (cold cache) ${label}`, () => toolOnce(ref, name, compression, level));
+      const warmCache = mkdtempSync(join(benchDir, 'cache-warm-'));
+      try {
+        const fill = await toolOnce(ref, name, compression, level, warmCache); // not timed
+        m.coldRegistry.digests = [...new Set([...m.coldRegistry.digests, fill.digest])];
+        m.warmRegistry = await repeat(RUNS, `${image.name} registry tool (warm cache) ${label}`, () => toolOnce(ref, name, compression, level, warmCache));
+        // The everyday warm build: the same image, a freshly built agent binary each time (another size
+        // every time, as real builds give). Blobs come from the cache; segments are content-defined, so
+        // only those around the new file are compressed again.
+        let k = 0;
+        m.agent = await repeat(RUNS, `${image.name} registry tool (warm cache, new agent) ${label}`, () => {
+          const agent = join(benchDir, 'agent');
+          writeFileSync(agent, randomBytes((8 << 20) + randomBytes(3).readUIntBE(0, 3) % (1 << 20)));
+          k++;
+          return toolOnce(ref, `${name}-agent${k}`, compression, level, warmCache, ['--inject', `${agent}:/usr/local/bin/agent`]);
+        });
+      } finally {
+        rmSync(warmCache, { recursive: true, force: true });
       }
     }
   } finally {
     await registry.stop();
   }
-  return { compare };
+}
+
+/**
+ * Everything measured for one image: the floor, then the layout and registry builds. Returns
+ * { info, per: { 'gzip -6': { floor, classicDisk, …, coldLayout, … }, … } }.
+ */
+async function imageRun(image) {
+  const { info } = image;
+  log(`image ${image.name}: ${info.layers.length} layers (${info.layers.map((l) => `${mb(l.size)} MB`).join(' + ')} compressed), ` +
+    `${mb(info.rootfsBytes)} MB unpacked, ${info.entries} entries`);
+  // Warm the page cache with the blobs so the first timed run is not the only one reading from disk.
+  await sh(`cat '${image.layout}'/blobs/sha256/* > /dev/null`);
+  const per = Object.fromEntries(['gzip', 'zstd'].map((c) => [`${c} -${LEVELS[c]}`, {}]));
+  const layers = layerBlobs(image);
+  const classic = await classicCpio(image);
+  try {
+    log(`${image.name}: classic cpio ${mb(classic.size)} MB on tmpfs for the floor`);
+    for (const compression of ['gzip', 'zstd']) {
+      const level = LEVELS[compression];
+      const label = `${compression} -${level}`;
+      per[label].floor = await repeat(RUNS, `${image.name} floor ${label}`, () => floorOnce(layers, classic.cpio, compression, level));
+    }
+  } finally {
+    rmSync(classic.scratch, { recursive: true, force: true });
+  }
+  if (!flags['registry-only']) await layoutRun(image, per);
+  if (!flags['skip-registry']) await registryRun(image, per);
+  return { info, cpioBytes: classic.size, decompressors: [...new Set(layers.map((l) => decompressor(l.mediaType)))], per };
+}
+
+/**
+ * The image's table rows and its PASS/MISS lines. The floor is the sum of its parts' medians; the
+ * classic size, which tool sizes are set against, is that of the classic pipeline (GNU gzip / zstd of
+ * find | cpio) of the same run.
+ */
+function imageReport(name, result, verdicts) {
+  const rows = [];
+  const rssTarget = IMAGES[name].rssMiB;
+  for (const [label, m] of Object.entries(result.per)) {
+    const compression = label.split(' ')[0];
+    const floorMs = m.floor.decompressMs + m.floor.compressMs;
+    const classicSize = (m.classicDisk ?? m.classicRegistry)?.size;
+    const x = (ms) => (ms / floorMs).toFixed(2);
+    // Sizes are set against the classic only for the tool's builds of the image as it is (not the
+    // classic's own rows, not the builds that add an agent).
+    const row = (what, r, classicRef, target = '', sizeVsClassic = false) => [
+      label, what, secs(r.ms), x(r.ms), classicRef ? (r.ms / classicRef.ms).toFixed(2) : '', mib(r),
+      r.size !== undefined ? mb(r.size) : '', sizeVsClassic && classicSize ? pct(r.size, classicSize) : '', target,
+    ];
+    rows.push([label, `floor: decompress ${result.info.layers.length} layers (${result.decompressors.join(', ')})`, secs(m.floor.decompressMs), '', '', '', '', '', '']);
+    rows.push([label, `floor: compress the ${mb(result.cpioBytes)} MB cpio (${FLOOR_COMPRESSOR[compression](LEVELS[compression]).replace(' -q', '')})`, secs(m.floor.compressMs), '', '', '', '', '', '']);
+    rows.push([label, 'floor: sum', secs(floorMs), '1.00', '', '', '', '', '']);
+    if (m.classicDisk) rows.push(row('classic: umoci unpack (disk) + find | cpio | compressor', m.classicDisk, m.classicDisk));
+    if (m.classicTmpfs) rows.push(row('classic: the same, unpack on tmpfs', m.classicTmpfs, m.classicDisk));
+    if (m.classicRegistry) rows.push(row('classic: skopeo copy from the registry + the same', m.classicRegistry, m.classicRegistry));
+
+    // Each tool build with the targets that apply to it; the target cell names each and its verdict.
+    const builds = [
+      ['tool cold, oci: layout', m.coldLayout, m.classicDisk, 'cold'],
+      ['tool cold, registry', m.coldRegistry, m.classicRegistry, 'cold'],
+      ['tool warm, oci: layout', m.warmLayout, m.classicDisk, 'warm'],
+      ['tool warm, registry', m.warmRegistry, m.classicRegistry, 'warm'],
+      ['tool warm + new ~8 MB agent, registry', m.agent, m.classicRegistry, 'agent'],
+    ];
+    for (const [what, r, classicRef, kind] of builds) {
+      if (!r) continue;
+      const checks = [];
+      const where = `${name} ${label} ${what}`;
+      if (kind === 'cold') {
+        const ok = r.ms / floorMs <= TARGET.floor;
+        checks.push(`time ${verdict(ok)}`);
+        verdicts.push(`${verdict(ok)} ${where}: ${x(r.ms)}x the floor (${secs(r.ms)} s / ${secs(floorMs)} s, target <= ${TARGET.floor.toFixed(1)})`);
+        if (classicSize) {
+          const okSize = r.size <= classicSize;
+          checks.push(`size ${verdict(okSize)}`);
+          verdicts.push(`${verdict(okSize)} ${where}: ${mb(r.size)} MB vs classic ${mb(classicSize)} MB (${pct(r.size, classicSize)}, target <= classic)`);
+        }
+      }
+      if (kind === 'warm' && classicRef) {
+        const ratio = r.ms / classicRef.ms;
+        checks.push(`time ${verdict(ratio <= TARGET.warm)}`);
+        verdicts.push(`${verdict(ratio <= TARGET.warm)} ${where}: ${ratio.toFixed(2)}x the classic (${secs(r.ms)} s / ${secs(classicRef.ms)} s, target <= ${TARGET.warm})`);
+      }
+      if (kind === 'agent' && r.segments !== undefined) {
+        // One new file: only the segments around it are compressed again; every other one is reused.
+        const recompressed = r.runs.map((run) => run.segments - run.reused);
+        const ok = Math.max(...recompressed) <= 3;
+        checks.push(`reuse ${verdict(ok)}`);
+        verdicts.push(`${verdict(ok)} ${where}: reuses ${r.runs.map((run) => `${run.reused}/${run.segments}`).join(', ')} segments ` +
+          `(compressed again: ${recompressed.join(', ')}; target <= 3)`);
+      }
+      if (rssTarget !== undefined) {
+        const ok = r.peakKiB / 1024 <= rssTarget;
+        checks.push(`RSS ${verdict(ok)}`);
+        if (!ok || kind === 'cold') verdicts.push(`${verdict(ok)} ${where}: peak RSS ${mib(r)} MiB (target <= ${rssTarget})`);
+      }
+      rows.push(row(what, r, classicRef, checks.join(', '), kind !== 'agent'));
+    }
+    // The same bytes whatever the cache and the source.
+    const digests = [m.coldLayout, m.coldRegistry, m.warmLayout, m.warmRegistry].filter(Boolean).flatMap((r) => r.digests);
+    if (digests.length > 0) {
+      const unique = [...new Set(digests)];
+      verdicts.push(`${verdict(unique.length === 1)} ${name} ${label}: cold and warm, layout and registry write ` +
+        `${unique.length === 1 ? `the same bytes (${unique[0]})` : `different bytes: ${unique.join(', ')}`}`);
+    }
+  }
+  return rows;
 }
 
 /**
@@ -315,6 +492,29 @@ function printManyFiles(out) {
   if (out.stageRows.length > 0) printTable('Many small files by stage, s (median)', ['level', 'start-up', ...STAGES, 'exit'], out.stageRows);
 }
 
+/** One row per image: its size against the times and memory of the floor and the CLI, cold, gzip and zstd. */
+function printScaling(results) {
+  const names = Object.keys(results.images);
+  const rows = [];
+  for (const name of names) {
+    const { info, per } = results.images[name];
+    const cells = [name, String(info.layers.length), mb(info.layers.reduce((a, l) => a + l.size, 0)), mb(info.rootfsBytes), String(info.entries)];
+    for (const m of Object.values(per)) {
+      const cold = m.coldLayout ?? m.coldRegistry;
+      cells.push(secs(m.floor.decompressMs + m.floor.compressMs), cold ? secs(cold.ms) : '', cold ? mib(cold) : '');
+    }
+    rows.push(cells);
+  }
+  if (names.length > 1) {
+    // Each column of the last image against the first's: how time and memory grow with the image.
+    const [a, b] = [rows[0], rows.at(-1)];
+    rows.push([`${names.at(-1)} / ${names[0]}`, ...a.slice(1).map((_, i) => (Number(a[i + 1]) ? `${(Number(b[i + 1]) / Number(a[i + 1])).toFixed(2)}x` : ''))]);
+  }
+  const cols = Object.keys(results.images[names[0]].per).flatMap((label) => [`floor ${label}`, `cold ${label}`, `RSS MiB ${label}`]);
+  printTable(`Scaling with the image (cold = from the layout, or the registry with --registry-only; medians of ${RUNS} runs)`,
+    ['image', 'layers', 'layers MB', 'unpacked MB', 'entries', ...cols], rows);
+}
+
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('run the benchmark as root (umoci unpack needs it for owners and devices)');
   mkdirSync(outDir, { recursive: true });
@@ -329,97 +529,66 @@ async function main() {
     log(`results written to ${join(benchDir, 'results-many-files.json')}`);
     return;
   }
-  const image = await benchImage(benchDir, { rebuild: flags['rebuild-image'] });
-  const { info } = image;
-  log(`image: ${info.layers.length} layers (${info.layers.map((l) => `${mb(l.size)} MB`).join(' + ')} compressed), ` +
-    `${mb(info.rootfsBytes)} MB unpacked, ${info.entries} entries`);
-  // Warm the page cache with the blobs so the first timed run is not the only one reading from disk.
-  await sh(`cat '${image.layout}'/blobs/sha256/* > /dev/null`);
-  if (!toolAvailable) log(flags['classic-only'] ? 'classic half only (--classic-only)' : `no CLI at ${cli}: classic half only (set BENCH_CLI)`);
+  if (!toolAvailable) log(flags['classic-only'] ? 'floor and classic only (--classic-only)' : `no CLI at ${cli}: floor and classic only (set BENCH_CLI)`);
 
-  const results = { image: info, runs: RUNS, cli: toolAvailable ? cli : null, compare: {}, levels: [] };
-  const rows = [];
-  const verdicts = [];
-  const registryOut = { rows: [], stageRows: [], verdicts: [] };
-  for (const compression of flags['registry-only'] ? [] : ['gzip', 'zstd']) {
-    const level = LEVELS[compression];
-    const label = `${compression} -${level}`;
-    const disk = await repeat(RUNS, `classic (disk) ${label}`, () => classicOnce(image, compression, level, benchDir));
-    const tmpfs = await repeat(RUNS, `classic (tmpfs) ${label}`, () => classicOnce(image, compression, level, '/dev/shm'));
-    let cold;
-    let warm;
-    if (toolAvailable) {
-      cold = await repeat(RUNS, `tool (cold cache) ${label}`, () => toolOnce(localSource(image), 'tool', compression, level));
-      const warmCache = mkdtempSync(join(benchDir, 'cache-warm-'));
-      try {
-        await toolOnce(localSource(image), 'tool', compression, level, warmCache); // fills the cache, not timed
-        warm = await repeat(RUNS, `tool (warm cache) ${label}`, () => toolOnce(localSource(image), 'tool', compression, level, warmCache));
-      } finally {
-        rmSync(warmCache, { recursive: true, force: true });
-      }
-    }
-    results.compare[label] = { classicDisk: disk, classicTmpfs: tmpfs, toolCold: cold, toolWarm: warm };
-
-    const ratio = (m) => (m.ms / disk.ms).toFixed(2);
-    const row = (name, m, extra = '') => [
-      label, name, secs(m.ms), m.unpackMs !== undefined ? secs(m.unpackMs) : '', mb(m.size),
-      m.peakKiB !== undefined ? (m.peakKiB / 1024).toFixed(0) : '', ratio(m), extra,
-    ];
-    rows.push(row('classic, unpack on disk', disk));
-    rows.push(row('classic, unpack on tmpfs', tmpfs));
-    if (cold && warm) {
-      rows.push(row('tool, cold cache', cold, `${(cold.ms / tmpfs.ms).toFixed(2)}x of tmpfs`));
-      rows.push(row('tool, warm cache', warm, `${(warm.ms / tmpfs.ms).toFixed(2)}x of tmpfs`));
-      verdicts.push(`${verdict(cold.ms / disk.ms <= TARGET.ratio)} ${label}: time tool/classic ${ratio(cold)} (target <= ${TARGET.ratio})`);
-      verdicts.push(`${verdict(cold.size <= disk.size)} ${label}: size tool ${mb(cold.size)} MB vs classic ${mb(disk.size)} MB (target <=)`);
-      verdicts.push(`${verdict(cold.peakKiB / 1024 <= TARGET.rssMiB)} ${label}: tool peak RSS ${(cold.peakKiB / 1024).toFixed(0)} MiB (target <= ${TARGET.rssMiB})`);
-    }
+  const results = { runs: RUNS, cores: CORES, cli: toolAvailable ? cli : null, images: {}, levels: [] };
+  const loaded = {};
+  // All images first: a build (minutes, network) should not sit between two images' measurements.
+  for (const name of imageNames) {
+    loaded[name] = { ...(await IMAGES[name].load(benchDir, { rebuild: flags['rebuild-image'] })), name };
   }
-
-  if (!flags['skip-registry']) results.registry = await registryRun(image, results.compare, registryOut);
+  for (const name of imageNames) results.images[name] = await imageRun(loaded[name]);
 
   if (toolAvailable && !flags['skip-many-files'] && !flags['registry-only']) results.manyFiles = await manyFilesRun(manyOut);
 
+  const first = loaded[imageNames[0]];
   if (toolAvailable && !flags['skip-levels'] && !flags['registry-only']) {
     for (const [compression, levels] of [['gzip', [1, 6, 9]], ['zstd', [1, 3, 9, 19]]]) {
       for (const level of levels) {
-        const m = await repeat(LEVEL_RUNS, `tool levels ${compression} -${level}`, () => toolOnce(localSource(image), 'tool', compression, level));
+        const m = await repeat(LEVEL_RUNS, `${first.name} tool levels ${compression} -${level}`, () => toolOnce(localSource(first), `${first.name}.tool`, compression, level));
         results.levels.push({ compression, level, ...m });
       }
     }
   }
 
-  if (rows.length > 0) {
+  const verdicts = [];
+  for (const name of imageNames) {
+    const { info } = results.images[name];
     printTable(
-      `Build of ${mb(info.rootfsBytes)} MB / ${info.entries} entries (${info.layers.length} layers), median of ${RUNS} runs`,
-      ['level', 'pipeline', 'wall s', 'unpack s', 'out MB', 'RSS MiB', 'x classic', 'note'],
-      rows,
+      `${name}: ${mb(info.rootfsBytes)} MB, ${info.entries} entries, ${info.layers.length} layers (${mb(info.layers.reduce((a, l) => a + l.size, 0))} MB); ` +
+        `median of ${RUNS} runs; ${CORES} cores`,
+      ['level', 'run', 'wall s', 'x floor', 'x classic', 'RSS MiB', 'out MB', 'size vs classic', 'targets'],
+      imageReport(name, results.images[name], verdicts),
     );
   }
-  if (registryOut.rows.length > 0) {
-    printTable(
-      `Pull from a loopback registry + build, median of ${RUNS} runs`,
-      ['level', 'pipeline', 'wall s', 'pull s', 'unpack s', 'pack s', 'out MB', 'RSS MiB', 'x classic'],
-      registryOut.rows,
-    );
+  printScaling(results);
+  const stageRows = [];
+  for (const name of imageNames) {
+    for (const [label, m] of Object.entries(results.images[name].per)) {
+      for (const [cache, r] of [['cold', m.coldRegistry], ['warm', m.warmRegistry], ['agent', m.agent]]) {
+        if (!r) continue;
+        const s = r.stages;
+        const cells = s ? [s.start, ...STAGES.map((k) => s[k]), s.exit, s.download].map((t) => (t !== undefined ? secs(t) : '-')) : [];
+        stageRows.push([name, label, cache, secs(r.ms), secs(r.cpuMs), ...cells]);
+      }
+    }
   }
-  if (registryOut.stageRows.length > 0) {
+  if (stageRows.length > 0) {
     printTable(
       'Tool from the registry by stage, s (median; layers = fetch + decompress + parse; download = until every blob was cached)',
-      ['level', 'cache', 'wall', 'cpu', 'start-up', ...STAGES, 'exit', 'download'],
-      registryOut.stageRows,
+      ['image', 'level', 'cache', 'wall', 'cpu', 'start-up', ...STAGES, 'exit', 'download'],
+      stageRows,
     );
   }
   if (results.levels.length > 0) {
     printTable(
-      `Tool by level (median of ${LEVEL_RUNS} runs)`,
+      `Tool by level, ${first.name} image, cold cache (median of ${LEVEL_RUNS} runs)`,
       ['compression', 'level', 'wall s', 'out MB', 'RSS MiB', 'ratio to unpacked'],
-      results.levels.map((l) => [l.compression, String(l.level), secs(l.ms), mb(l.size), (l.peakKiB / 1024).toFixed(0),
-        (l.size / info.rootfsBytes).toFixed(3)]),
+      results.levels.map((l) => [l.compression, String(l.level), secs(l.ms), mb(l.size), mib(l), (l.size / first.info.rootfsBytes).toFixed(3)]),
     );
   }
   printManyFiles(manyOut);
-  verdicts.push(...registryOut.verdicts, ...manyOut.verdicts);
+  verdicts.push(...manyOut.verdicts);
   if (verdicts.length > 0) console.log(`\nTargets\n${verdicts.join('\n')}`);
   writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   log(`results written to ${join(benchDir, 'results.json')}`);
