@@ -8878,6 +8878,10 @@ const GZIP_OS_OFFSET = 9;
 /** RFC 1952 OS code for Unix, forced so the bytes do not depend on the platform zlib was built for. */
 const GZIP_OS_UNIX = 3;
 const gzipAsync = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.promisify)(node_zlib__WEBPACK_IMPORTED_MODULE_0__.gzip);
+/** Largest output piece a streaming compressor hands back at once (see compressStream). */
+const ENCODE_CHUNK = 1 << 20;
+/** zlib's own minimum chunk size. */
+const MIN_ENCODE_CHUNK = 64;
 /** Parses a user-supplied compression name; InitramfsError('USAGE') for anything else. */
 const parseCompression = (value) => {
     if (COMPRESSIONS.includes(value))
@@ -8946,7 +8950,13 @@ const writeChunk = (compressor, chunk) => new Promise((resolve, reject) => compr
  * that timing. Fed this way, the output does not depend on how the input is split.
  */
 const compressStream = async (input, compression, level, inputSize, output) => {
-    const compressor = compression === 'gzip' ? (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.createGzip)(zlibOptions(level)) : (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.createZstdCompress)(zstdOptions(level, inputSize));
+    // Output in pieces of up to ENCODE_CHUNK: each piece is one trip to the threadpool and back, and Node's
+    // 16 KiB default made a 8 MiB segment hundreds of them (the main thread's largest cost in a zstd build).
+    // The compressed bytes do not depend on the piece size.
+    const chunkSize = Math.max(MIN_ENCODE_CHUNK, Math.min(ENCODE_CHUNK, inputSize));
+    const compressor = compression === 'gzip'
+        ? (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.createGzip)({ ...zlibOptions(level), chunkSize })
+        : (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.createZstdCompress)({ ...zstdOptions(level, inputSize), chunkSize });
     let at = 0;
     const consumed = (async () => {
         for await (const chunk of compressor) {
