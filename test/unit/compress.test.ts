@@ -1,4 +1,5 @@
-import { gunzipSync, zstdDecompressSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InitramfsError } from '../../src/errors.ts';
 import {
@@ -101,6 +102,19 @@ describe('segment compression', () => {
     };
     const whole = await compressSegment(sample, c, 3);
     for (const piece of [1000, 7777, 65536, sample.length]) expect((await streamed(piece)).equals(whole)).toBe(true);
+  });
+
+  it("gives, for a segment larger than its output pieces, the bytes of zlib's own one-shot gzip", async () => {
+    // Compressed to well over one 1 MiB output piece: the piece size (how often the threadpool hands
+    // output back) must not reach the bytes.
+    // Half text, half bytes that do not compress (a sha256 chain), so the output spans several pieces.
+    const noise = Buffer.concat(Array.from({ length: 50_000 }, (_, i) => createHash('sha256').update(String(i)).digest()));
+    const text = Buffer.from(Array.from({ length: 60_000 }, (_, i) => `line ${i}\n`).join(''));
+    const big = Buffer.concat([text, noise, text]);
+    const ours = await compressSegment(big, 'gzip', 1);
+    expect(ours.length).toBeGreaterThan(1 << 20);
+    expect(ours.equals(normalizeGzipHeader(gzipSync(big, { level: 1 })))).toBe(true);
+    expect(gunzipSync(ours).equals(big)).toBe(true);
   });
 
   it('stops with the error of a failing input and of a failing consumer', async () => {
