@@ -2972,10 +2972,9 @@ async function buildFrom(source, platform, opts, modules) {
     const scratch = (0,build_scratch/* acquireScratch */.xX)(opts.cacheDir);
     const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(scratch.dir, 'build-'));
     const spools = [];
-    const layerOf = new Map();
     try {
         const root = (0,node/* newDir */.s9)();
-        await readLayers(image, root, work, spools, layerOf, reporter);
+        await readLayers(image, root, work, spools, reporter);
         reporter.stage('rootfs', 'assembling the rootfs');
         applyExcludes(root, opts.exclude);
         for (const spec of opts.inject)
@@ -2985,7 +2984,7 @@ async function buildFrom(source, platform, opts, modules) {
         const init = await installInit(root, image, opts, modules, work);
         (0,overlay/* ensureBootEntries */.tm)(root);
         const largest = largestDirectories(root, { depth: 2, count: 8 });
-        const space = measureSpace(root, image.layers.length, layerOf, modules);
+        const space = measureSpace(root, spools, modules);
         reporter.done('rootfs', 'rootfs assembled');
         const written = await writeArchive(root, {
             output: opts.output,
@@ -3023,7 +3022,7 @@ async function buildFrom(source, platform, opts, modules) {
  * lists, not every entry of every layer. A layer is not started before the one LAYER_CONCURRENCY places
  * older is applied, which bounds the lists a slow old layer makes the newer ones wait with.
  */
-async function readLayers(image, root, work, spools, layerOf, reporter) {
+async function readLayers(image, root, work, spools, reporter) {
     const total = image.layers.reduce((n, l) => n + l.size, 0);
     const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
     reporter.stage('layers', `reading ${count}`, total);
@@ -3033,8 +3032,8 @@ async function readLayers(image, root, work, spools, layerOf, reporter) {
     const start = (i) => {
         const layer = image.layers[i];
         const spool = new image_spool/* SpoolFile */.e((0,external_node_path_.join)(work, `layer-${i}.spool`), layer.digest);
+        // In layer order: layers start oldest first, so a spool's index is its layer's (measureSpace).
         spools.push(spool);
-        layerOf.set(spool, i);
         const entries = (0,read_layer/* readLayer */.w)(layer, spool, reporter).then((e) => {
             spool.flush();
             done += layer.size;
@@ -3069,7 +3068,8 @@ async function readLayers(image, root, work, spools, layerOf, reporter) {
  * modules are the host's even when the build decompressed them into memory: their DataRefs are the
  * module set's own objects, which installModules puts in the tree as they are.
  */
-function measureSpace(root, layerCount, layerOf, modules) {
+function measureSpace(root, spools, modules) {
+    const layerOf = new Map(spools.map((spool, i) => [spool, i]));
     const fromModules = new Set(modules?.files.map((f) => f.data) ?? []);
     const origin = (inode) => {
         const data = inode.data;
@@ -3086,7 +3086,7 @@ function measureSpace(root, layerCount, layerOf, modules) {
     return {
         fileBytes: use.fileBytes,
         directories: use.slices,
-        layers: Array.from({ length: layerCount }, (_, i) => use.origins.get(i) ?? 0),
+        layers: spools.map((_, i) => use.origins.get(i) ?? 0),
         injected: use.origins.get('injected') ?? 0,
         generated: use.origins.get('generated') ?? 0,
     };

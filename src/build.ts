@@ -98,10 +98,9 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
   const scratch = acquireScratch(opts.cacheDir);
   const work = await mkdtemp(join(scratch.dir, 'build-'));
   const spools: SpoolFile[] = [];
-  const layerOf = new Map<SpoolFile, number>();
   try {
     const root = newDir();
-    await readLayers(image, root, work, spools, layerOf, reporter);
+    await readLayers(image, root, work, spools, reporter);
 
     reporter.stage('rootfs', 'assembling the rootfs');
     applyExcludes(root, opts.exclude);
@@ -110,7 +109,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
     const init = await installInit(root, image, opts, modules, work);
     ensureBootEntries(root);
     const largest = largestDirectories(root, { depth: 2, count: 8 });
-    const space = measureSpace(root, image.layers.length, layerOf, modules);
+    const space = measureSpace(root, spools, modules);
     reporter.done('rootfs', 'rootfs assembled');
 
     const written = await writeArchive(root, {
@@ -148,7 +147,7 @@ async function buildFrom(source: ImageSource, platform: Platform, opts: BuildOpt
  * lists, not every entry of every layer. A layer is not started before the one LAYER_CONCURRENCY places
  * older is applied, which bounds the lists a slow old layer makes the newer ones wait with.
  */
-async function readLayers(image: ResolvedImage, root: Node, work: string, spools: SpoolFile[], layerOf: Map<SpoolFile, number>, reporter: Reporter): Promise<void> {
+async function readLayers(image: ResolvedImage, root: Node, work: string, spools: SpoolFile[], reporter: Reporter): Promise<void> {
   const total = image.layers.reduce((n, l) => n + l.size, 0);
   const count = `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
   reporter.stage('layers', `reading ${count}`, total);
@@ -158,8 +157,8 @@ async function readLayers(image: ResolvedImage, root: Node, work: string, spools
   const start = (i: number): void => {
     const layer: Layer = image.layers[i]!;
     const spool = new SpoolFile(join(work, `layer-${i}.spool`), layer.digest);
+    // In layer order: layers start oldest first, so a spool's index is its layer's (measureSpace).
     spools.push(spool);
-    layerOf.set(spool, i);
     const entries = readLayer(layer, spool, reporter).then((e) => {
       spool.flush();
       done += layer.size;
@@ -193,7 +192,8 @@ async function readLayers(image: ResolvedImage, root: Node, work: string, spools
  * modules are the host's even when the build decompressed them into memory: their DataRefs are the
  * module set's own objects, which installModules puts in the tree as they are.
  */
-function measureSpace(root: Node, layerCount: number, layerOf: Map<SpoolFile, number>, modules: ModuleSet | undefined): SpaceReport {
+function measureSpace(root: Node, spools: readonly SpoolFile[], modules: ModuleSet | undefined): SpaceReport {
+  const layerOf = new Map(spools.map((spool, i) => [spool, i]));
   const fromModules = new Set<DataRef>(modules?.files.map((f) => f.data) ?? []);
   const origin = (inode: Inode): number | 'injected' | 'generated' => {
     const data = inode.data;
@@ -208,7 +208,7 @@ function measureSpace(root: Node, layerCount: number, layerOf: Map<SpoolFile, nu
   return {
     fileBytes: use.fileBytes,
     directories: use.slices,
-    layers: Array.from({ length: layerCount }, (_, i) => use.origins.get(i) ?? 0),
+    layers: spools.map((_, i) => use.origins.get(i) ?? 0),
     injected: use.origins.get('injected') ?? 0,
     generated: use.origins.get('generated') ?? 0,
   };

@@ -74,7 +74,7 @@ function initCell(i: BuildReport['init']): string {
   const parts = [`network ${i.network}`, `on exit ${i.onExit}`];
   if (i.user !== null) parts.push(`user ${i.user}`);
   if (i.modules !== null && i.modules.names.length > 0) parts.push(`modules ${i.modules.names.join(', ')}`);
-  if (i.tools !== null) parts.push(`busybox from ${code(cell(i.tools.reference))}`);
+  if (i.tools !== null) parts.push(`busybox from ${inlineCode(i.tools.reference)}`);
   return `generated: ${parts.join(', ')}`;
 }
 
@@ -94,8 +94,8 @@ export function renderBootSection(b: BootSummary): string[] {
   out.push(`| Seconds | ${r.seconds.toFixed(2)} |`);
   out.push(`| Accel | ${r.accel}${r.accel === 'tcg' ? ' (emulation)' : ''} |`);
   out.push(`| Architecture | ${r.arch} |`);
-  out.push(`| Kernel | ${code(cell(b.kernel))}${b.kernelDigest ? ` (${code(b.kernelDigest)})` : ''} |`);
-  out.push(`| Expected | ${code(cell(b.expect))} |`);
+  out.push(`| Kernel | ${inlineCode(b.kernel)}${b.kernelDigest ? ` (${code(b.kernelDigest)})` : ''} |`);
+  out.push(`| Expected | ${inlineCode(b.expect)} |`);
   out.push('');
   if (!r.ok) {
     if (r.tail.length > 0) out.push(`The console's last ${r.tail.length} line${r.tail.length === 1 ? '' : 's'}:`, '', ...codeBlock(r.tail), '');
@@ -114,14 +114,14 @@ function heading(output: string | null, image: string, failed: boolean): string 
 /** The `build` line of what had been done, for a failure after the build. */
 export const builtStep = (r: BuildReport): { step: string; detail: string } => ({
   step: 'build',
-  detail: `${code(cell(r.output))}, ${humanBytes(r.size)}, digest ${code(r.digest)}`,
+  detail: `${inlineCode(r.output)}, ${humanBytes(r.size)}, digest ${code(r.digest)}`,
 });
 
 /** What failed, then what had been done: the first thing a reader of a failed step's summary needs. */
 function renderFailureTable(f: FailureSummary): string[] {
   const out: string[] = ['| | |', '|---|---|'];
-  out.push(`| Image | ${code(cell(f.asked.image))} |`);
-  out.push(`| Output | ${f.asked.output === null ? 'not given: named after the image' : code(cell(f.asked.output))} |`);
+  out.push(`| Image | ${inlineCode(f.asked.image)} |`);
+  out.push(`| Output | ${f.asked.output === null ? 'not given: named after the image' : inlineCode(f.asked.output)} |`);
   out.push(`| Upload | ${cell(f.asked.upload)} |`);
   out.push(`| Failed at | ${cell(f.stage)} |`);
   out.push(`| Code | ${f.code === null ? 'none: an internal error (please report it)' : code(f.code)} |`, '');
@@ -155,7 +155,7 @@ export function renderSummary(d: SummaryData): string {
   out.push(`| Manifest digest | ${r.image.digest ? code(r.image.digest) : 'none (local archive)'} |`);
   out.push(`| Platform | ${code(r.image.platform)} |`);
   out.push(`| /init | ${initCell(r.init)} |`);
-  out.push(`| Output | ${code(cell(r.output))} |`);
+  out.push(`| Output | ${inlineCode(r.output)} |`);
   out.push(`| Entries | ${r.entries} |`);
   out.push(`| Uncompressed | ${humanBytes(r.uncompressedSize)} (${r.uncompressedSize} bytes) |`);
   const level = r.level === null || r.compression === 'none' ? '' : ` -${r.level}`;
@@ -204,11 +204,14 @@ function renderLayers(d: SummaryData): string[] {
   return out;
 }
 
-/** A slice's name as a reader says it: `/usr/lib`, `/usr (files directly in it)`, `other (12 smaller)`. */
-function sliceName(s: SpaceSlice): string {
+/**
+ * A slice's name as a reader says it: `/usr/lib`, `/usr (files directly in it)`, `other (12 smaller)`;
+ * `path` formats its path (a code span in the table).
+ */
+function sliceName(s: SpaceSlice, path: (p: string) => string = (p) => p): string {
   if (s.scope === 'other') return `other (${s.folded ?? 0} smaller)`;
-  if (s.scope === 'files') return s.path === '/' ? '/ (files at the top)' : `${s.path} (files directly in it)`;
-  return s.path ?? '';
+  if (s.scope === 'files') return `${path(s.path ?? '')} (${s.path === '/' ? 'files at the top' : 'files directly in it'})`;
+  return path(s.path ?? '');
 }
 
 /** Where the file data is, in parts that do not overlap: a chart, and the exact figures as a table. */
@@ -219,8 +222,7 @@ function renderDirectories(r: BuildReport): string[] {
   out.push(...pieChart('File data by directory', s.directories.map((d) => ({ label: sliceName(d), note: humanBytes(d.bytes), value: d.bytes }))), '');
   out.push('| Directory | Size | Share |', '|---|---|---|');
   for (const d of s.directories) {
-    const name = d.scope === 'other' ? sliceName(d) : d.scope === 'files' ? `${code(cell(d.path ?? ''))} (${d.path === '/' ? 'files at the top' : 'files directly in it'})` : code(cell(d.path ?? ''));
-    out.push(`| ${name} | ${humanBytes(d.bytes)} | ${share(d.bytes, s.fileBytes)} |`);
+    out.push(`| ${sliceName(d, inlineCode)} | ${humanBytes(d.bytes)} | ${share(d.bytes, s.fileBytes)} |`);
   }
   out.push('');
   return out;
