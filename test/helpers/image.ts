@@ -250,6 +250,12 @@ function writeBlob(dir: string, blob: Buffer): string {
   return digest;
 }
 
+/** A layout at `dir` holding `image` alone as `v1`, and the `oci:` reference a build takes it by. */
+export function writeOciLayoutRef(dir: string, image: LayoutImage['image']): string {
+  writeOciLayout(dir, [{ ref: 'v1', image }]);
+  return `oci:${dir}:v1`;
+}
+
 /** Writes an OCI image layout at `dir` (created) holding `images` in index.json order. */
 export function writeOciLayout(dir: string, images: LayoutImage[]): WrittenImage[] {
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
+import { busyboxOnlyImage, writeOciLayoutRef, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { findKernel } from '../helpers/qemu.ts';
 import { runAction, type ActionRun } from '../helpers/action.ts';
@@ -17,11 +17,7 @@ let counter = 0;
 
 const shellLess = (script: string): TestImage => busyboxOnlyImage(script);
 
-function layout(image: TestImage): string {
-  const dir = join(work, `layout-${counter++}`);
-  writeOciLayout(dir, [{ ref: 'v1', image }]);
-  return `oci:${dir}:v1`;
-}
+const layout = (image: TestImage): string => writeOciLayoutRef(join(work, `layout-${counter++}`), image);
 
 const run = (inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun> =>
   runAction({ cache: 'false', ...inputs }, { workspace, runnerTemp: join(work, `temp-${counter++}`), ...(env && { env }) });

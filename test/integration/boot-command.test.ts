@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
+import { busyboxOnlyImage, writeOciLayoutRef, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { findKernel } from '../helpers/qemu.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -16,11 +16,7 @@ let counter = 0;
 
 const shellLess = (script: string): TestImage => busyboxOnlyImage(script);
 
-function layout(image: TestImage): string {
-  const dir = join(work, `layout-${counter++}`);
-  writeOciLayout(dir, [{ ref: 'v1', image }]);
-  return `oci:${dir}:v1`;
-}
+const layout = (image: TestImage): string => writeOciLayoutRef(join(work, `layout-${counter++}`), image);
 
 async function built(script: string): Promise<string> {
   const out = join(work, `out-${counter++}.cpio.gz`);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeOciLayout, type TestEntry, type TestImage } from '../helpers/image.ts';
+import { writeOciLayoutRef, type TestEntry, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { bootInitramfs, killAllQemu } from '../helpers/qemu.ts';
 import { readInitramfs } from '../helpers/cpio.ts';
@@ -28,9 +28,9 @@ let counter = 0;
 
 async function buildImage(image: TestImage, args: string[]): Promise<string> {
   const dir = join(work, `case-${counter++}`);
-  writeOciLayout(dir, [{ ref: 'v1', image }]);
+  const reference = writeOciLayoutRef(dir, image);
   const out = join(dir, args.find((a) => a.startsWith('name='))?.slice(5) ?? 'initramfs');
-  const r = await runCli(['build', `oci:${dir}:v1`, '-o', out, '--cache-dir', join(work, 'cache'), ...args.filter((a) => !a.startsWith('name='))]);
+  const r = await runCli(['build', reference, '-o', out, '--cache-dir', join(work, 'cache'), ...args.filter((a) => !a.startsWith('name='))]);
   expect(r.code, r.stderr).toBe(0);
   return out;
 }

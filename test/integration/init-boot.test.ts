@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { busyboxOnlyImage, writeOciLayout, type TestImage } from '../helpers/image.ts';
+import { busyboxOnlyImage, writeOciLayout, writeOciLayoutRef, type TestImage } from '../helpers/image.ts';
 import { scratchDir, removeScratchDirs } from '../helpers/tree.ts';
 import { bootInitramfs, killAllQemu } from '../helpers/qemu.ts';
 import { extractCpio, listCpio, readInitramfs } from '../helpers/cpio.ts';
@@ -36,11 +36,7 @@ const shellLess = (script: string, config: TestImage['config'] = {}, extra: Test
 async function build(image: TestImage | TestImage[] | string, args: string[] = []): Promise<{ out: string; reference: string }> {
   // A string: the reference of a layout written before (the hostname comes from its name).
   let reference = typeof image === 'string' ? image : '';
-  if (typeof image !== 'string') {
-    const dir = join(work, `case-${counter++}`);
-    writeOciLayout(dir, [{ ref: 'v1', image }]);
-    reference = `oci:${dir}:v1`;
-  }
+  if (typeof image !== 'string') reference = writeOciLayoutRef(join(work, `case-${counter++}`), image);
   const out = join(work, `out-${counter++}.cpio.gz`);
   const r = await runCli(['build', reference, '-o', out, '--cache-dir', join(work, 'cache'), ...args]);
   expect(r.code, r.stderr).toBe(0);
